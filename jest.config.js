@@ -1,0 +1,8 @@
+/** Unit, integration, e2e and infra tests share one config; emulators start once per test file. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  testTimeout: 60_000,
+};

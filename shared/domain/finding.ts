@@ -1,0 +1,221 @@
+import { z } from 'zod';
+import { AGENCY_IDS, ALL_AGENCIES, SOURCE_TYPE_IDS, TOPIC_IDS, closestId } from './taxonomy';
+
+/**
+ * A finding as an admin types it: in the AWS console's item editor, the local
+ * console, or a JSON/YAML file for the CLI. The schema accepts what a person
+ * reasonably types (a list or a string set, a number typed as text) and rejects
+ * everything else with a message that names the field and the fix.
+ */
+
+export const FINDING_STATUSES = ['draft', 'published', 'withdrawn'] as const;
+
+/** What the input actually was, in the console's own words (S, N, L, M, SS). */
+export function describeValue(input: unknown): string {
+  if (input === undefined) return 'nothing';
+  if (input === null) return 'null';
+  if (typeof input === 'string') return input.trim() === '' ? 'empty text' : 'text (S)';
+  if (typeof input === 'number' || typeof input === 'bigint') return 'a number (N)';
+  if (typeof input === 'boolean') return 'a boolean (BOOL)';
+  if (input instanceof Set) return 'a set';
+  if (Array.isArray(input)) return 'a list (L)';
+  return 'a map (M)';
+}
+
+/** String sets (SS) arrive as a Set once unmarshalled; treat them as lists. */
+const setToArray = (input: unknown) => (input instanceof Set ? [...input] : input);
+
+const text = (field: string, hint = 'Type it as a String (S).') =>
+  z
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? `${field} is missing. ${hint}`
+          : `${field} must be text (S), not ${describeValue(issue.input)}. ${hint}`,
+    })
+    .trim()
+    .min(1, { error: `${field} is empty. Write the text, or remove the attribute if it is optional.` });
+
+const textList = (field: string, what: string) =>
+  z.preprocess(
+    setToArray,
+    z
+      .array(text(`${field} item`, `Each item is a String (S) holding one ${what}.`), {
+        error: (issue) =>
+          issue.input === undefined
+            ? `${field} is missing. Add it as a List (L) of String (S) items, one per ${what}.`
+            : `${field} must be a List (L) of String (S) items, not ${describeValue(issue.input)}. Put each ${what} in its own list item.`,
+      })
+      .min(1, { error: `${field} is an empty list. Add at least one ${what}.` }),
+  );
+
+const idList = (field: string, known: readonly string[], kind: string) =>
+  z.preprocess(
+    setToArray,
+    z
+      .array(
+        z.string({ error: (issue) => `${field} items must be ${kind} ids as text (S), not ${describeValue(issue.input)}.` }),
+        {
+          error: (issue) =>
+            issue.input === undefined
+              ? `${field} is missing. Add it as a List (L) or String Set (SS) of ${kind} ids.`
+              : `${field} must be a List (L) or String Set (SS) of ${kind} ids, not ${describeValue(issue.input)}.`,
+        },
+      )
+      .min(1, { error: `${field} is an empty list. Add at least one ${kind} id.` })
+      .superRefine((values, ctx) => {
+        values.forEach((value, index) => {
+          if (known.includes(value)) return;
+          const suggestion = closestId(value, known);
+          ctx.addIssue({
+            code: 'custom',
+            path: [index],
+            message:
+              `'${value}' is not a known ${kind}. ` +
+              (suggestion ? `Did you mean '${suggestion}'?` : `Use one of: ${known.join(', ')}.`),
+          });
+        });
+      }),
+  );
+
+const versionNumber = z.preprocess(
+  (input) => (typeof input === 'string' && /^\s*\d+\s*$/.test(input) ? Number(input) : input),
+  z
+    .number({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'version is missing. Add it as a Number (N), starting at 1.'
+          : `version must be a whole Number (N) such as 1, not ${describeValue(issue.input)}.`,
+    })
+    .int({ error: 'version must be a whole number such as 1 or 2.' })
+    .min(1, { error: 'version starts at 1.' }),
+);
+
+const sourceSchema = z.object(
+  {
+    type: z.enum(SOURCE_TYPE_IDS, {
+      error: (issue) => {
+        const suggestion = typeof issue.input === 'string' ? closestId(issue.input, SOURCE_TYPE_IDS) : undefined;
+        return issue.input === undefined
+          ? `source.type is missing. Use one of: ${SOURCE_TYPE_IDS.join(', ')}.`
+          : `source.type '${String(issue.input)}' is not a known source type. ` +
+              (suggestion ? `Did you mean '${suggestion}'?` : `Use one of: ${SOURCE_TYPE_IDS.join(', ')}.`);
+      },
+    }),
+    name: text('source.name', 'Give the official title of the review or inspection.'),
+    published: text('source.published').regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, {
+      error: 'source.published must be a date written YYYY-MM or YYYY-MM-DD, for example 2022-05.',
+    }),
+    url: z.url({ protocol: /^https?$/, error: 'source.url must be a full web address starting https://.' }).optional(),
+  },
+  {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'source is missing. Add a Map (M) with type, name and published (and url if there is one).'
+        : `source must be a Map (M) with type, name and published, not ${describeValue(issue.input)}.`,
+  },
+);
+
+const actionKey = z.string().superRefine((key, ctx) => {
+  const allowed = [ALL_AGENCIES, ...AGENCY_IDS];
+  if (allowed.includes(key)) return;
+  const suggestion = closestId(key, allowed);
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      `'${key}' is not a known agency. ` +
+      (suggestion ? `Did you mean '${suggestion}'?` : `Use '${ALL_AGENCIES}' or one of: ${AGENCY_IDS.join(', ')}.`),
+  });
+});
+
+const actionsSchema = z
+  .record(actionKey, textList('actions', 'action'), {
+    error: (issue) =>
+      issue.input === undefined
+        ? `actions is missing. Add a Map (M) from an agency id (or '${ALL_AGENCIES}') to a List (L) of actions.`
+        : `actions must be a Map (M) from an agency id (or '${ALL_AGENCIES}') to a List (L) of actions, not ${describeValue(issue.input)}.`,
+  })
+  .refine((actions) => Object.keys(actions).length > 0, {
+    error: `actions is empty. Add at least '${ALL_AGENCIES}' or one agency's actions.`,
+  });
+
+const furtherReadingSchema = z.preprocess(
+  setToArray,
+  z.array(
+    z.object(
+      {
+        title: text('furtherReading title'),
+        url: z.url({ protocol: /^https?$/, error: 'furtherReading url must be a full web address starting https://.' }),
+      },
+      { error: (issue) => `each furtherReading item must be a Map (M) with title and url, not ${describeValue(issue.input)}.` },
+    ),
+    { error: (issue) => `furtherReading must be a List (L) of Maps (M) with title and url, not ${describeValue(issue.input)}.` },
+  ),
+);
+
+export const findingSchema = z.object({
+  id: text('id', 'It is the partition key: a short name such as jtai-mash-2022.').regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+    error: "id may use letters, digits, '-', '_' and '.', up to 100 characters, starting with a letter or digit.",
+  }),
+  status: z.enum(FINDING_STATUSES, {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'status is missing. Use draft, published or withdrawn.'
+        : `status '${String(issue.input)}' is not valid. Use one of: ${FINDING_STATUSES.join(', ')} (lower case).`,
+  }),
+  version: versionNumber,
+  title: text('title'),
+  source: sourceSchema,
+  topics: idList('topics', TOPIC_IDS, 'topic'),
+  agencies: idList('agencies', AGENCY_IDS, 'agency'),
+  background: text('background'),
+  whyItMatters: text('whyItMatters'),
+  findings: textList('findings', 'finding'),
+  learning: textList('learning', 'learning point'),
+  goodPractice: textList('goodPractice', 'example of good practice').optional(),
+  questions: textList('questions', 'question for the team'),
+  actions: actionsSchema,
+  furtherReading: furtherReadingSchema.optional(),
+});
+
+export type Finding = z.infer<typeof findingSchema>;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
+
+export interface FieldError {
+  /** The attribute path as an admin sees it, for example `topics[2]` or `source.type`. */
+  field: string;
+  message: string;
+}
+
+export class FindingValidationError extends Error {
+  override readonly name = 'FindingValidationError';
+  constructor(readonly errors: FieldError[], options?: { cause?: unknown }) {
+    super(`The finding has ${errors.length} problem(s):\n${errors.map((e) => `- ${e.field}: ${e.message}`).join('\n')}`, options);
+  }
+}
+
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, part) => {
+    if (typeof part === 'number') return `${acc}[${part}]`;
+    return acc ? `${acc}.${String(part)}` : String(part);
+  }, '') || '(item)';
+}
+
+export type FindingParse = { ok: true; finding: Finding } | { ok: false; errors: FieldError[] };
+
+/** Validates an unmarshalled item or a parsed file; never throws. */
+export function parseFinding(input: unknown): FindingParse {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ field: '(item)', message: `A finding must be a Map (M) of attributes, not ${describeValue(input)}.` }] };
+  }
+  const result = findingSchema.safeParse(input);
+  if (result.success) return { ok: true, finding: result.data };
+  return {
+    ok: false,
+    errors: result.error.issues.map((issue) => ({
+      field: fieldPath(issue.path),
+      // A bad map key (an unknown agency in `actions`) carries its own message one level down.
+      message: issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message,
+    })),
+  };
+}
