@@ -1,0 +1,33 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { createLogger, sesClient, stores } from '../../shared/adapters/aws';
+import { SesMailer } from '../../shared/adapters/ses-mailer';
+import { imagesOf } from '../../shared/adapters/stream-record';
+import { loadFunctionConfig } from '../../shared/config';
+import { deliveryRowSchema } from '../../shared/domain/delivery';
+import type { Briefing } from '../../shared/domain/ports';
+import { sendDelivery } from '../../shared/services/send-briefing';
+
+const config = loadFunctionConfig('send-briefing');
+const logger = createLogger('send-briefing');
+const store = stores(config);
+const deps = {
+  briefings: store.briefings(),
+  deliveries: store.deliveries(),
+  mailer: new SesMailer(sesClient(), config.configurationSet),
+  senderAddress: config.senderAddress,
+  publicBaseUrl: config.publicBaseUrl,
+};
+const processor = new BatchProcessor(EventType.DynamoDBStreams);
+
+export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
+  // One snapshot read per briefing per invocation, however many of its rows are in the batch.
+  const briefingCache = new Map<string, Promise<Briefing | undefined>>();
+  const recordHandler = async (record: DynamoDBRecord) => {
+    const row = deliveryRowSchema.parse(imagesOf(record).newItem);
+    const result = await sendDelivery(deps, row, briefingCache);
+    if (result.outcome === 'failed') logger.warn('Delivery failed; the reason is on its ledger row', { deliveryId: row.deliveryId });
+    else logger.info(`Delivery ${result.outcome}`, { deliveryId: row.deliveryId });
+  };
+  return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+};

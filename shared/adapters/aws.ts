@@ -1,0 +1,29 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoBriefingStore, DynamoDeliveryStore, DynamoFindingStore, DynamoListStore, documentClient } from './dynamo-stores';
+import type { FunctionConfig } from '../config';
+
+/**
+ * One module-scope client per service, created on first use. Endpoints come from the
+ * SDK's own settings (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SES), which is how
+ * the local runner points the very same handlers at the emulators.
+ */
+let dynamo: DynamoDBClient | undefined;
+let ses: SESClient | undefined;
+
+export const dynamoClient = () => (dynamo ??= new DynamoDBClient({}));
+export const sesClient = () => (ses ??= new SESClient({}));
+
+export function stores(config: Pick<FunctionConfig, 'tables'>, client: DynamoDBClient = dynamoClient()) {
+  const db = documentClient(client);
+  return {
+    findings: () => new DynamoFindingStore(db, config.tables.findings),
+    lists: () => new DynamoListStore(db, config.tables.lists, config.tables.listMembers),
+    briefings: () => new DynamoBriefingStore(db, config.tables.briefings),
+    deliveries: () => new DynamoDeliveryStore(db, config.tables.deliveries),
+  };
+}
+
+/** Logs carry ids and counts only: never an email address or finding text. */
+export const createLogger = (serviceName: string) => new Logger({ serviceName });

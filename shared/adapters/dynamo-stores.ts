@@ -1,0 +1,295 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type BatchGetCommandOutput,
+  type BatchWriteCommandInput,
+  type BatchWriteCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import { TABLES } from '../../infra/definitions';
+import { distributionListSchema, memberSchema, type DistributionList, type Member } from '../domain/audience';
+import { deliveryRowSchema, type DeliveryRow } from '../domain/delivery';
+import type { FieldError } from '../domain/finding';
+import type { Briefing, BriefingStore, DeliveryStore, FindingStore, ListStore } from '../domain/ports';
+
+export function documentClient(client: DynamoDBClient = new DynamoDBClient({})): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+}
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+
+/** Walks every page of a Query or Scan. */
+async function allPages<T>(fetch: (startKey?: Record<string, unknown>) => Promise<{ Items?: unknown[]; LastEvaluatedKey?: Record<string, unknown> }>) {
+  const items: T[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await fetch(startKey);
+    items.push(...((page.Items ?? []) as T[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+const chunk = <T>(items: readonly T[], size: number) =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** BatchWriteItem, 25 at a time, retrying unprocessed items with backoff until all are written. */
+async function batchWrite(db: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[], onProgress?: (written: number) => void) {
+  let written = 0;
+  for (const group of chunk(items, 25)) {
+    let requests: BatchWriteCommandInput['RequestItems'] = { [table]: group.map((Item) => ({ PutRequest: { Item } })) };
+    for (let attempt = 0; requests && Object.keys(requests).length; attempt++) {
+      if (attempt > 0) await pause(Math.min(2000, 50 * 2 ** attempt));
+      if (attempt > 10) throw new Error(`DynamoDB left ${requests[table]?.length ?? 0} writes to ${table} unprocessed after ${attempt} tries.`);
+      const result: BatchWriteCommandOutput = await db.send(new BatchWriteCommand({ RequestItems: requests }));
+      requests = result.UnprocessedItems;
+    }
+    written += group.length;
+    onProgress?.(written);
+  }
+  return written;
+}
+
+export class DynamoFindingStore implements FindingStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async getRaw(id: string) {
+    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: { id } }));
+    return result.Item;
+  }
+
+  async putRaw(item: Record<string, unknown>) {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: item }));
+  }
+
+  async listRaw() {
+    return allPages<Record<string, unknown>>((ExclusiveStartKey) =>
+      this.db.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey })),
+    );
+  }
+
+  async setStatus(id: string, status: 'draft' | 'published' | 'withdrawn') {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { id },
+        UpdateExpression: 'SET #status = :status',
+        ConditionExpression: 'attribute_exists(id)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status },
+      }),
+    );
+  }
+
+  async markHeld(id: string, version: unknown, errors: FieldError[], now: Date) {
+    await this.writeBack(id, {
+      pipelineStatus: 'held',
+      pipelineMessage: `Not sent: ${errors.length} problem(s) to fix. Fix them and save; the briefing is then sent.`,
+      pipelineErrors: errors.map((e) => `${e.field}: ${e.message}`),
+      pipelineVersion: typeof version === 'number' || typeof version === 'string' ? String(version) : 'unknown',
+      pipelineAt: now.toISOString(),
+    });
+  }
+
+  async markPlanned(id: string, version: number, recipients: number, now: Date) {
+    await this.writeBack(id, {
+      pipelineStatus: 'planned',
+      pipelineMessage: `Version ${version} is going to ${recipients} recipient(s).`,
+      pipelineErrors: [],
+      pipelineVersion: String(version),
+      pipelineAt: now.toISOString(),
+    });
+  }
+
+  /** Only pipeline attributes are written, and only if the item still exists. */
+  private async writeBack(id: string, values: Record<string, unknown>) {
+    const names = Object.keys(values);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id },
+          ConditionExpression: 'attribute_exists(id)',
+          UpdateExpression: `SET ${names.map((n) => `#${n} = :${n}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(names.map((n) => [`#${n}`, n])),
+          ExpressionAttributeValues: Object.fromEntries(names.map((n) => [`:${n}`, values[n]])),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // deleted meanwhile: nothing to annotate
+    }
+  }
+}
+
+export class DynamoListStore implements ListStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly listsTable: string,
+    private readonly membersTable: string,
+  ) {}
+
+  async allLists() {
+    const items = await allPages<unknown>((ExclusiveStartKey) => this.db.send(new ScanCommand({ TableName: this.listsTable, ExclusiveStartKey })));
+    return items.map((item) => distributionListSchema.parse(item));
+  }
+
+  async getList(id: string) {
+    const result = await this.db.send(new GetCommand({ TableName: this.listsTable, Key: { id } }));
+    return result.Item ? distributionListSchema.parse(result.Item) : undefined;
+  }
+
+  async putList(list: DistributionList) {
+    await this.db.send(new PutCommand({ TableName: this.listsTable, Item: list }));
+  }
+
+  async members(listId: string) {
+    const items = await allPages<Record<string, unknown>>((ExclusiveStartKey) =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.membersTable,
+          KeyConditionExpression: 'listId = :listId',
+          ExpressionAttributeValues: { ':listId': listId },
+          ExclusiveStartKey,
+        }),
+      ),
+    );
+    return items.map((item) => memberSchema.parse(item));
+  }
+
+  async putMembers(listId: string, members: Member[], onProgress?: (written: number) => void) {
+    return batchWrite(this.db, this.membersTable, members.map((m) => ({ ...m, listId })), onProgress);
+  }
+}
+
+export class DynamoBriefingStore implements BriefingStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async putIfAbsent(briefing: Briefing) {
+    try {
+      await this.db.send(
+        new PutCommand({ TableName: this.table, Item: briefing, ConditionExpression: 'attribute_not_exists(briefingId)' }),
+      );
+      return briefing;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Planned before (a replayed record, or re-published at the same version): keep the first snapshot.
+      return (await this.get(briefing.briefingId)) ?? briefing;
+    }
+  }
+
+  async setRecipients(briefingId: string, recipients: number) {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { briefingId },
+        UpdateExpression: 'SET recipients = :n',
+        ExpressionAttributeValues: { ':n': recipients },
+      }),
+    );
+  }
+
+  async get(briefingId: string) {
+    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: { briefingId } }));
+    return result.Item as Briefing | undefined;
+  }
+}
+
+const BY_BRIEFING_INDEX = TABLES.deliveries.globalIndexes[0].name;
+
+export class DynamoDeliveryStore implements DeliveryStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  /**
+   * BatchWriteItem cannot be conditional, so look first: a replayed plan must never
+   * turn a SENT row back into PENDING. Within one shard records are processed in
+   * order, so nothing else writes these keys between the look and the write.
+   */
+  async insertMissing(rows: DeliveryRow[]) {
+    const existing = new Set<string>();
+    for (const group of chunk(rows, 100)) {
+      let keys: Record<string, unknown>[] | undefined = group.map((row) => ({ deliveryId: row.deliveryId }));
+      for (let attempt = 0; keys && keys.length; attempt++) {
+        if (attempt > 0) await pause(Math.min(2000, 50 * 2 ** attempt));
+        const result: BatchGetCommandOutput = await this.db.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'deliveryId' } } }),
+        );
+        for (const item of result.Responses?.[this.table] ?? []) existing.add(String(item.deliveryId));
+        keys = result.UnprocessedKeys?.[this.table]?.Keys;
+      }
+    }
+    const missing = rows.filter((row) => !existing.has(row.deliveryId));
+    await batchWrite(this.db, this.table, missing);
+    return missing.length;
+  }
+
+  async claim(deliveryId: string, now: Date) {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { deliveryId },
+          ConditionExpression: '#status = :pending',
+          UpdateExpression: 'SET #status = :sending, claimedAt = :now ADD attempts :one',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':sending': 'SENDING', ':now': now.toISOString(), ':one': 1 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async release(deliveryId: string, reason: string) {
+    await this.transition(deliveryId, 'SENDING', 'PENDING', { lastError: reason });
+  }
+
+  async markSent(deliveryId: string, messageId: string, now: Date) {
+    await this.transition(deliveryId, 'SENDING', 'SENT', { messageId, sentAt: now.toISOString() });
+  }
+
+  async markFailed(deliveryId: string, reason: string, now: Date) {
+    await this.transition(deliveryId, 'SENDING', 'FAILED', { reason, failedAt: now.toISOString() });
+  }
+
+  async byBriefing(briefingId: string) {
+    const items = await allPages<unknown>((ExclusiveStartKey) =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: BY_BRIEFING_INDEX,
+          KeyConditionExpression: 'briefingId = :b',
+          ExpressionAttributeValues: { ':b': briefingId },
+          ExclusiveStartKey,
+        }),
+      ),
+    );
+    return items.map((item) => deliveryRowSchema.parse(item));
+  }
+
+  private async transition(deliveryId: string, from: string, to: string, values: Record<string, unknown>) {
+    const names = Object.keys(values);
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { deliveryId },
+        ConditionExpression: '#status = :from',
+        UpdateExpression: `SET #status = :to, ${names.map((n) => `#${n} = :${n}`).join(', ')}`,
+        ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(names.map((n) => [`#${n}`, n])) },
+        ExpressionAttributeValues: { ':from': from, ':to': to, ...Object.fromEntries(names.map((n) => [`:${n}`, values[n]])) },
+      }),
+    );
+  }
+}

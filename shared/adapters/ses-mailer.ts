@@ -1,0 +1,39 @@
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import type { Mailer } from '../domain/ports';
+
+/** SES errors that no retry can fix: the row is marked FAILED with the reason. */
+const PERMANENT_ERRORS = new Set([
+  'MessageRejected',
+  'MailFromDomainNotVerifiedException',
+  'ConfigurationSetDoesNotExistException',
+  'InvalidParameterValue',
+]);
+
+export class SendError extends Error {
+  override readonly name = 'SendError';
+  constructor(message: string, readonly permanent: boolean, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export class SesMailer implements Mailer {
+  constructor(
+    private readonly ses: SESClient = new SESClient({}),
+    private readonly configurationSet?: string,
+  ) {}
+
+  async sendRaw(raw: Buffer): Promise<string> {
+    try {
+      const result = await this.ses.send(
+        new SendRawEmailCommand({ RawMessage: { Data: raw }, ConfigurationSetName: this.configurationSet }),
+      );
+      if (!result.MessageId) throw new SendError('SES accepted the message but returned no MessageId.', false);
+      return result.MessageId;
+    } catch (error) {
+      if (error instanceof SendError) throw error;
+      const name = (error as { name?: string }).name ?? 'Error';
+      const message = (error as { message?: string }).message ?? String(error);
+      throw new SendError(`SES ${name}: ${message}`, PERMANENT_ERRORS.has(name), { cause: error });
+    }
+  }
+}

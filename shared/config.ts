@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionName, type TableKey } from '../infra/definitions';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface FunctionConfig {
+  tables: Record<TableKey, string>;
+  senderAddress: string;
+  publicBaseUrl: string;
+  configurationSet?: string;
+}
+
+/**
+ * Reads a function's environment once, at module load, and fails fast naming the
+ * variable. Only the tables the definition grants are required; asking for any other
+ * table later throws, so a missing grant shows up as a clear error, not an AccessDenied.
+ */
+export function loadFunctionConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.env): FunctionConfig {
+  const definition = FUNCTIONS[name];
+  const problems: string[] = [];
+  const tableNames: Partial<Record<TableKey, string>> = {};
+  for (const key of Object.keys(definition.tables) as TableKey[]) {
+    const value = env[TABLES[key].envVar];
+    if (value) tableNames[key] = value;
+    else problems.push(`${TABLES[key].envVar} is not set: it names the ${TABLES[key].name} table.`);
+  }
+  const sendsEmail = 'sendsEmail' in definition && definition.sendsEmail;
+  const email = z
+    .object({
+      [COMMON_ENV.senderAddress]: z.string().min(3, { error: `${COMMON_ENV.senderAddress} is not set: the verified SES sender, for example briefings@example.org.` }),
+      [COMMON_ENV.publicBaseUrl]: z.url({ error: `${COMMON_ENV.publicBaseUrl} must be the public https:// base URL of the pages, for example https://briefings.example.org.` }),
+    })
+    .safeParse(env);
+  if (sendsEmail && !email.success) problems.push(...email.error.issues.map((issue) => issue.message));
+  if (problems.length) throw new ConfigError(`${name} cannot start:\n- ${problems.join('\n- ')}`);
+
+  const tables = new Proxy(tableNames as Record<TableKey, string>, {
+    get(target, key: string) {
+      const value = target[key as TableKey];
+      if (!value) throw new ConfigError(`${name} has no access to the '${key}' table: grant it in infra/definitions.ts.`);
+      return value;
+    },
+  });
+  return {
+    tables,
+    senderAddress: env[COMMON_ENV.senderAddress] ?? '',
+    publicBaseUrl: env[COMMON_ENV.publicBaseUrl] ?? '',
+    configurationSet: env[COMMON_ENV.configurationSet] || undefined,
+  };
+}

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Finding } from './finding';
+import { AGENCY_IDS, ROLE_IDS, TOPIC_IDS, type AgencyId, type RoleId } from './taxonomy';
+
+/** A distribution list. Empty or absent filters match everything. */
+export const distributionListSchema = z.object({
+  id: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+    error: "list id may use lower-case letters, digits and '-', starting with a letter or digit (for example school-dsls).",
+  }),
+  name: z.string().trim().min(1, { error: 'list name is empty: give the list a name people recognise.' }),
+  topics: z.array(z.enum(TOPIC_IDS)).optional(),
+  agencies: z.array(z.enum(AGENCY_IDS)).optional(),
+  roles: z.array(z.enum(ROLE_IDS)).optional(),
+});
+export type DistributionList = z.infer<typeof distributionListSchema>;
+
+export const memberSchema = z.object({
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ error: 'email is not a valid address: check for a missing @ or a stray space.' })),
+  name: z.string().trim().min(1, { error: 'name is empty: give the person’s name as it should appear in the greeting.' }),
+  agency: z.enum(AGENCY_IDS, { error: `agency must be one of: ${AGENCY_IDS.join(', ')}.` }),
+  role: z.enum(ROLE_IDS, { error: `role must be one of: ${ROLE_IDS.join(', ')}.` }),
+});
+export type Member = z.infer<typeof memberSchema>;
+
+export interface Recipient {
+  email: string;
+  name: string;
+  agency: AgencyId;
+  role: RoleId;
+  /** The lists that brought this person in, for the ledger. */
+  via: string[];
+}
+
+const overlaps = <T>(filter: readonly T[] | undefined, values: readonly T[]) =>
+  !filter || filter.length === 0 || filter.some((value) => values.includes(value));
+
+/** Does a list take this finding? Topic and agency filters must each share at least one id with it. */
+export function listMatches(list: DistributionList, finding: Pick<Finding, 'topics' | 'agencies'>): boolean {
+  return overlaps(list.topics, finding.topics) && overlaps(list.agencies, finding.agencies);
+}
+
+/** A list's role filter narrows which of its members receive what it takes. */
+export function memberSelected(list: DistributionList, member: Member): boolean {
+  return overlaps(list.roles, [member.role]);
+}
+
+/**
+ * Everyone who should get this finding, once each. Lists are taken in id order, so
+ * when one person sits on several lists with different details the result is stable.
+ */
+export function resolveAudience(
+  finding: Pick<Finding, 'topics' | 'agencies'>,
+  lists: readonly { list: DistributionList; members: readonly Member[] }[],
+): Recipient[] {
+  const byEmail = new Map<string, Recipient>();
+  const ordered = [...lists].sort((a, b) => a.list.id.localeCompare(b.list.id));
+  for (const { list, members } of ordered) {
+    if (!listMatches(list, finding)) continue;
+    for (const member of members) {
+      if (!memberSelected(list, member)) continue;
+      const email = normaliseEmail(member.email);
+      const existing = byEmail.get(email);
+      if (existing) {
+        if (!existing.via.includes(list.id)) existing.via.push(list.id);
+      } else {
+        byEmail.set(email, { email, name: member.name, agency: member.agency, role: member.role, via: [list.id] });
+      }
+    }
+  }
+  return [...byEmail.values()];
+}
+
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+/** A stable, non-reversible key for a recipient: ledger keys and URLs never carry the address. */
+export function recipientKey(email: string): string {
+  return createHash('sha256').update(normaliseEmail(email)).digest('hex').slice(0, 24);
+}

@@ -1,0 +1,299 @@
+import type { Recipient } from './audience';
+import type { Finding } from './finding';
+import { AGENCIES, ALL_AGENCIES, ROLES, SOURCE_TYPES } from './taxonomy';
+
+/**
+ * Renders a finding as a tailored 7-minute learning briefing: an accessible
+ * single-column HTML email and a plain-text alternative with the same sections.
+ * Pure string building, no I/O, so a send stays fast and the renderer is tested
+ * without the network. It never throws for a valid Finding.
+ */
+
+export interface BriefingLinks {
+  unsubscribeUrl: string;
+  manageUrl?: string;
+  acknowledgeUrl?: string;
+}
+
+export interface RenderedBriefing {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export type BriefingReader = Pick<Recipient, 'name' | 'agency' | 'role'>;
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_SPECIAL = /[&<>"']/g;
+
+export function escapeHtml(s: string): string {
+  return String(s).replace(HTML_SPECIAL, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/**
+ * Links carry only the opaque delivery id, never the address, so a forwarded
+ * email or a server log does not reveal who it was sent to.
+ */
+export function deliveryLinks(publicBaseUrl: string, deliveryId: string): BriefingLinks {
+  const base = publicBaseUrl.replace(/\/+$/, '');
+  const d = encodeURIComponent(deliveryId);
+  return {
+    unsubscribeUrl: `${base}/unsubscribe?d=${d}`,
+    manageUrl: `${base}/preferences?d=${d}`,
+  };
+}
+
+// ---- small helpers -------------------------------------------------------------------------
+
+const MONTHS = [
+  'January', 'February', 'March', 'April', 'May', 'June',
+  'July', 'August', 'September', 'October', 'November', 'December',
+] as const;
+
+/** '2022-05' → 'May 2022'; '2022-05-03' → '3 May 2022'; anything else is shown as typed. */
+export function formatPublished(published: string): string {
+  const match = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(published.trim());
+  const month = match ? MONTHS[Number(match[2]) - 1] : undefined;
+  if (!match || !month) return published;
+  return match[3] ? `${Number(match[3])} ${month} ${match[1]}` : `${month} ${match[1]}`;
+}
+
+/** Only plain web links reach an href: the schema requires http(s), this keeps it so. */
+function safeUrl(url: string | undefined): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  const trimmed = url.trim();
+  // Quotes and angle brackets are escaped where the URL is used; whitespace and controls are refused.
+  return /^https?:\/\/[^\s\u0000-\u001f\u007f]+$/i.test(trimmed) ? trimmed : undefined;
+}
+
+/** Headers are one line: newlines or control characters in a title must not split them. */
+const singleLine = (s: string) => s.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+
+const agencyLabel = (agency: string) => (AGENCIES as Record<string, string>)[agency] ?? agency;
+const roleLabel = (role: string) => (ROLES as Record<string, string>)[role] ?? role;
+const sourceLabel = (type: string) => (SOURCE_TYPES as Record<string, string>)[type] ?? 'Source';
+
+const ownList = (actions: Finding['actions'], key: string): readonly string[] => {
+  if (!Object.prototype.hasOwnProperty.call(actions, key)) return [];
+  const list = actions[key];
+  return Array.isArray(list) ? list : [];
+};
+
+// ---- the briefing's content, shared by the HTML and the text -------------------------------
+
+interface Section {
+  heading: string;
+  /** Paragraphs of prose, or a bulleted list, or grouped lists (actions). */
+  paragraphs?: string;
+  items?: readonly string[];
+  groups?: readonly { heading: string; items: readonly string[] }[];
+  note?: string;
+}
+
+function sectionsFor(finding: Finding, reader: BriefingReader): Section[] {
+  const sections: Section[] = [
+    { heading: 'Background', paragraphs: finding.background },
+    { heading: 'Why it matters', paragraphs: finding.whyItMatters },
+    { heading: 'What was found', items: finding.findings },
+    { heading: 'Learning', items: finding.learning },
+  ];
+  if (finding.goodPractice && finding.goodPractice.length > 0) {
+    sections.push({ heading: 'What good looks like', items: finding.goodPractice });
+  }
+  sections.push({ heading: 'Reflect: questions for your team', items: finding.questions });
+
+  // Only the reader's own agency and the shared actions: another agency's actions never appear.
+  const groups: { heading: string; items: readonly string[] }[] = [];
+  const own = ownList(finding.actions, reader.agency);
+  const everyone = ownList(finding.actions, ALL_AGENCIES);
+  if (own.length > 0) groups.push({ heading: agencyLabel(reader.agency), items: own });
+  if (everyone.length > 0) groups.push({ heading: 'Everyone', items: everyone });
+  sections.push(
+    groups.length > 0
+      ? { heading: 'What should I do', groups }
+      : {
+          heading: 'What should I do',
+          note:
+            `This briefing has no agency-specific actions for ${agencyLabel(reader.agency)}. ` +
+            'Use the reflection questions above with your team and agree what you will do differently.',
+        },
+  );
+  return sections;
+}
+
+// ---- HTML -------------------------------------------------------------------------------------
+
+const TEXT = '#1b1b1b';
+const LINK = '#1d4f91';
+const FONT = "font-family:Arial,Helvetica,sans-serif";
+const WRAP = 'overflow-wrap:anywhere;word-wrap:break-word;word-break:break-word';
+const S = {
+  body: `margin:0;padding:0;background-color:#ffffff;color:${TEXT};${FONT};font-size:16px;line-height:1.5;-webkit-text-size-adjust:100%;text-size-adjust:100%`,
+  outer: 'width:100%;background-color:#ffffff',
+  container: `width:100%;max-width:600px;margin:0 auto;padding:16px;box-sizing:border-box;color:${TEXT};background-color:#ffffff;${FONT};font-size:16px;line-height:1.5;${WRAP}`,
+  h1: `margin:0 0 8px;font-size:26px;line-height:1.25;font-weight:bold;color:${TEXT};${WRAP}`,
+  h2: `margin:28px 0 8px;font-size:20px;line-height:1.3;font-weight:bold;color:${TEXT};${WRAP}`,
+  h2Footer: `margin:0 0 8px;font-size:20px;line-height:1.3;font-weight:bold;color:${TEXT};${WRAP}`,
+  h3: `margin:16px 0 4px;font-size:17px;line-height:1.4;font-weight:bold;color:${TEXT};${WRAP}`,
+  p: `margin:0 0 12px;font-size:16px;line-height:1.5;color:${TEXT};${WRAP}`,
+  source: `margin:0 0 20px;font-size:16px;line-height:1.5;color:${TEXT};${WRAP}`,
+  ul: `margin:0 0 12px;padding:0 0 0 24px;font-size:16px;line-height:1.5;color:${TEXT}`,
+  li: `margin:0 0 6px;font-size:16px;line-height:1.5;color:${TEXT};${WRAP}`,
+  a: `color:${LINK};text-decoration:underline;${WRAP}`,
+  footer: `margin:32px 0 0;padding:16px 0 0;border-top:1px solid #8a8a8a;font-size:16px;line-height:1.5;color:${TEXT};${WRAP}`,
+  ack: `display:inline-block;margin:0 0 12px;padding:10px 16px;border:2px solid ${LINK};border-radius:4px;color:${LINK};font-weight:bold;text-decoration:underline;${WRAP}`,
+} as const;
+
+const link = (url: string, label: string, style: string = S.a) =>
+  `<a href="${escapeHtml(url)}" style="${style}">${escapeHtml(label)}</a>`;
+
+/** Prose fields may hold blank-line-separated paragraphs; keep them as the author typed them. */
+function htmlParagraphs(text: string): string {
+  return text
+    .split(/\n\s*\n/)
+    .map((para) => para.trim())
+    .filter((para) => para.length > 0)
+    .map((para) => `<p style="${S.p}">${escapeHtml(para).replace(/\r?\n/g, '<br>')}</p>`)
+    .join('');
+}
+
+const htmlList = (items: readonly string[]) =>
+  `<ul style="${S.ul}">${items.map((item) => `<li style="${S.li}">${escapeHtml(item)}</li>`).join('')}</ul>`;
+
+function htmlSection(section: Section, index: number): string {
+  let out = `<h2 style="${S.h2}">${index}. ${escapeHtml(section.heading)}</h2>`;
+  if (section.paragraphs !== undefined) out += htmlParagraphs(section.paragraphs);
+  if (section.items) out += htmlList(section.items);
+  if (section.groups) {
+    for (const group of section.groups) out += `<h3 style="${S.h3}">${escapeHtml(group.heading)}</h3>${htmlList(group.items)}`;
+  }
+  if (section.note) out += `<p style="${S.p}">${escapeHtml(section.note)}</p>`;
+  return out;
+}
+
+function renderHtml(finding: Finding, reader: BriefingReader, links: BriefingLinks, subject: string, sections: Section[]): string {
+  const source = finding.source;
+  const sourceUrl = safeUrl(source.url);
+  const sourceLine =
+    `${escapeHtml(sourceLabel(source.type))}: ${escapeHtml(source.name)}, published ${escapeHtml(formatPublished(source.published))}` +
+    (sourceUrl ? `. ${link(sourceUrl, 'Read the original source')}` : '');
+
+  const reading = (finding.furtherReading ?? [])
+    .map((item) => {
+      const url = safeUrl(item.url);
+      return url ? `<li style="${S.li}">${link(url, item.title)}</li>` : `<li style="${S.li}">${escapeHtml(item.title)}</li>`;
+    })
+    .join('');
+
+  const acknowledgeUrl = safeUrl(links.acknowledgeUrl);
+  const manageUrl = safeUrl(links.manageUrl);
+  const unsubscribeUrl = safeUrl(links.unsubscribeUrl);
+  const manageLinks = [manageUrl && link(manageUrl, 'Manage your preferences'), unsubscribeUrl && link(unsubscribeUrl, 'Unsubscribe')]
+    .filter(Boolean)
+    .join(' &nbsp;|&nbsp; ');
+
+  const footer =
+    `<div style="${S.footer}">` +
+    (reading ? `<h2 style="${S.h2Footer}">Further reading</h2><ul style="${S.ul}">${reading}</ul>` : '') +
+    (acknowledgeUrl
+      ? `<p style="${S.p}">When you have read and discussed this briefing, please let us know:</p>` +
+        `<p style="${S.p}">${link(acknowledgeUrl, 'I have read this briefing', S.ack)}</p>`
+      : '') +
+    `<p style="${S.p}">You receive learning briefings from your local safeguarding children partnership.</p>` +
+    (manageLinks ? `<p style="${S.p}">${manageLinks}</p>` : '') +
+    `</div>`;
+
+  return (
+    '<!DOCTYPE html>' +
+    '<html lang="en-GB" dir="ltr">' +
+    '<head>' +
+    '<meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    '<meta name="x-apple-disable-message-reformatting">' +
+    '<meta name="color-scheme" content="light">' +
+    '<meta name="supported-color-schemes" content="light">' +
+    `<title>${escapeHtml(subject)}</title>` +
+    '</head>' +
+    `<body style="${S.body}">` +
+    `<div role="article" aria-roledescription="email" aria-label="${escapeHtml(subject)}" lang="en-GB" style="${S.outer}">` +
+    `<div style="${S.container}">` +
+    `<h1 style="${S.h1}">${escapeHtml(finding.title)}</h1>` +
+    `<p style="${S.source}">${sourceLine}</p>` +
+    `<p style="${S.p}">Dear ${escapeHtml(reader.name)},</p>` +
+    `<p style="${S.p}">This 7-minute learning briefing is tailored for ${escapeHtml(agencyLabel(reader.agency))}, ${escapeHtml(roleLabel(reader.role))}. ` +
+    'Read it aloud at a team meeting or in supervision; it takes about seven minutes.</p>' +
+    sections.map((section, i) => htmlSection(section, i + 1)).join('') +
+    footer +
+    '</div></div></body></html>'
+  );
+}
+
+// ---- plain text -------------------------------------------------------------------------------
+
+const underline = (heading: string, char: string) => `${heading}\n${char.repeat(Math.min(heading.length, 72))}`;
+const textList = (items: readonly string[]) => items.map((item) => `- ${singleLine(item)}`).join('\n');
+const textParagraphs = (text: string) =>
+  text
+    .split(/\n\s*\n/)
+    .map((para) => para.trim())
+    .filter((para) => para.length > 0)
+    .join('\n\n');
+
+function textSection(section: Section, index: number): string {
+  const parts = [underline(`${index}. ${section.heading.toUpperCase()}`, '-')];
+  if (section.paragraphs !== undefined) parts.push(textParagraphs(section.paragraphs));
+  if (section.items) parts.push(textList(section.items));
+  if (section.groups) for (const group of section.groups) parts.push(`${group.heading}:\n${textList(group.items)}`);
+  if (section.note) parts.push(section.note);
+  return parts.join('\n\n');
+}
+
+function renderText(finding: Finding, reader: BriefingReader, links: BriefingLinks, sections: Section[]): string {
+  const source = finding.source;
+  const sourceUrl = safeUrl(source.url);
+  const blocks: string[] = [
+    underline(singleLine(finding.title), '='),
+    `${sourceLabel(source.type)}: ${singleLine(source.name)}, published ${formatPublished(source.published)}` +
+      (sourceUrl ? `\nRead the original source: ${sourceUrl}` : ''),
+    `Dear ${singleLine(reader.name)},`,
+    `This 7-minute learning briefing is tailored for ${agencyLabel(reader.agency)}, ${roleLabel(reader.role)}. ` +
+      'Read it aloud at a team meeting or in supervision; it takes about seven minutes.',
+    ...sections.map((section, i) => textSection(section, i + 1)),
+  ];
+
+  const reading = (finding.furtherReading ?? []).map((item) => {
+    const url = safeUrl(item.url);
+    return `- ${singleLine(item.title)}${url ? `: ${url}` : ''}`;
+  });
+  if (reading.length > 0) blocks.push(`${underline('FURTHER READING', '-')}\n\n${reading.join('\n')}`);
+
+  const footer: string[] = [];
+  const acknowledgeUrl = safeUrl(links.acknowledgeUrl);
+  const manageUrl = safeUrl(links.manageUrl);
+  const unsubscribeUrl = safeUrl(links.unsubscribeUrl);
+  if (acknowledgeUrl) footer.push(`I have read this briefing: ${acknowledgeUrl}`);
+  footer.push('You receive learning briefings from your local safeguarding children partnership.');
+  if (manageUrl) footer.push(`Manage your preferences: ${manageUrl}`);
+  if (unsubscribeUrl) footer.push(`Unsubscribe: ${unsubscribeUrl}`);
+  blocks.push(`----\n${footer.join('\n')}`);
+
+  return `${blocks.join('\n\n')}\n`;
+}
+
+// ---- entry point ----------------------------------------------------------------------------
+
+export function briefingSubject(finding: Pick<Finding, 'title' | 'version' | 'source'>): string {
+  const base = `${sourceLabel(finding.source.type)}: ${finding.title}`;
+  const prefix = finding.version > 1 ? `Re-issued (version ${finding.version}): ` : '';
+  return singleLine(prefix + base);
+}
+
+export function renderBriefing(finding: Finding, recipient: BriefingReader, links: BriefingLinks): RenderedBriefing {
+  const subject = briefingSubject(finding);
+  const sections = sectionsFor(finding, recipient);
+  return {
+    subject,
+    html: renderHtml(finding, recipient, links, subject, sections),
+    text: renderText(finding, recipient, links, sections),
+  };
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { recipientKey, type Recipient } from './audience';
+import { AGENCY_IDS, ROLE_IDS } from './taxonomy';
+
+/**
+ * A row of the delivery ledger. PENDING means "send this"; the sender claims it
+ * (SENDING) before it calls SES, so a replayed stream record finds it taken.
+ */
+export const DELIVERY_STATUSES = ['PENDING', 'SENDING', 'SENT', 'FAILED'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export const deliveryRowSchema = z.object({
+  deliveryId: z.string().min(1),
+  briefingId: z.string().min(1),
+  recipientKey: z.string().min(1),
+  findingId: z.string().min(1),
+  version: z.coerce.number().int().min(1),
+  email: z.string().min(3),
+  name: z.string(),
+  agency: z.enum(AGENCY_IDS),
+  role: z.enum(ROLE_IDS),
+  via: z.array(z.string()).default([]),
+  status: z.enum(DELIVERY_STATUSES),
+  createdAt: z.string(),
+  messageId: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type DeliveryRow = z.infer<typeof deliveryRowSchema>;
+
+/** One briefing per finding version: a re-issue is a new briefing, an edit is not. */
+export const briefingIdOf = (findingId: string, version: number) => `${findingId}#v${version}`;
+
+export function pendingDelivery(findingId: string, version: number, recipient: Recipient, now: Date): DeliveryRow {
+  const briefingId = briefingIdOf(findingId, version);
+  const key = recipientKey(recipient.email);
+  return {
+    deliveryId: `${briefingId}#${key}`,
+    briefingId,
+    recipientKey: key,
+    findingId,
+    version,
+    email: recipient.email,
+    name: recipient.name,
+    agency: recipient.agency,
+    role: recipient.role,
+    via: recipient.via,
+    status: 'PENDING',
+    createdAt: now.toISOString(),
+  };
+}

@@ -1,0 +1,78 @@
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { RenderedBriefing } from './briefing';
+
+/**
+ * Builds the raw RFC 5322 message for SES SendRawEmail: multipart/alternative
+ * (text, then HTML) with one-click unsubscribe headers (RFC 8058), which the large
+ * mailbox providers expect from bulk senders.
+ */
+
+export interface BriefingMimeInput {
+  from: string;
+  to: { name: string; email: string };
+  rendered: RenderedBriefing;
+  unsubscribeUrl: string;
+  headers?: Record<string, string>;
+}
+
+export class BriefingMimeError extends Error {
+  override readonly name = 'BriefingMimeError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Headers we set ourselves; an extra header must not duplicate or replace them. */
+const RESERVED = new Set([
+  'list-unsubscribe', 'list-unsubscribe-post', 'from', 'to', 'subject', 'content-type',
+  'content-transfer-encoding', 'mime-version',
+]);
+
+const oneLine = (value: string) => value.replace(/[\r\n\u0000-\u001f\u007f]+/g, ' ').trim();
+
+function checkUnsubscribeUrl(url: string): string {
+  if (!/^https?:\/\/[^\s<>"\u0000-\u001f\u007f]+$/i.test(url)) {
+    throw new BriefingMimeError(
+      'unsubscribeUrl must be a full http(s) web address with no spaces or angle brackets, ' +
+        'for example https://briefings.example.org/unsubscribe?d=abc. Build it with deliveryLinks().',
+    );
+  }
+  return url;
+}
+
+export function composeBriefingMime(input: BriefingMimeInput): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    try {
+      const unsubscribeUrl = checkUnsubscribeUrl(input.unsubscribeUrl);
+      const headers: Record<string, string> = {};
+      for (const [key, value] of Object.entries(input.headers ?? {})) {
+        if (!HEADER_NAME.test(key)) {
+          throw new BriefingMimeError(`header name '${key}' is not valid: use letters, digits and '-' only, for example X-Briefing-Id.`);
+        }
+        if (RESERVED.has(key.toLowerCase())) continue;
+        headers[key] = oneLine(String(value));
+      }
+      headers['List-Unsubscribe'] = `<${unsubscribeUrl}>`;
+      headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+
+      const composer = new MailComposer({
+        from: input.from,
+        to: { name: oneLine(input.to.name), address: input.to.email },
+        subject: oneLine(input.rendered.subject),
+        text: input.rendered.text,
+        html: input.rendered.html,
+        headers,
+        // The content is always given as strings; never let a value be read as a path or URL.
+        disableFileAccess: true,
+        disableUrlAccess: true,
+      });
+      composer.compile().build((err, message) => {
+        if (err) reject(new BriefingMimeError(`could not build the briefing email: ${err.message}`, { cause: err }));
+        else resolve(message);
+      });
+    } catch (err) {
+      reject(err instanceof BriefingMimeError ? err : new BriefingMimeError(`could not build the briefing email: ${String(err)}`, { cause: err }));
+    }
+  });
+}

@@ -1,0 +1,61 @@
+import type { DistributionList, Member } from './audience';
+import type { DeliveryRow } from './delivery';
+import type { FieldError, Finding } from './finding';
+
+/**
+ * The small interfaces the services depend on. DynamoDB and SES implement them in
+ * shared/adapters; the domain and services never import an AWS client.
+ */
+
+export interface FindingStore {
+  /** The raw item as stored (unmarshalled), or undefined. */
+  getRaw(id: string): Promise<Record<string, unknown> | undefined>;
+  putRaw(item: Record<string, unknown>): Promise<void>;
+  listRaw(): Promise<Record<string, unknown>[]>;
+  setStatus(id: string, status: 'draft' | 'published' | 'withdrawn'): Promise<void>;
+  /** Records on the item itself why it was not sent, where an admin looking at it will see. */
+  markHeld(id: string, version: unknown, errors: FieldError[], now: Date): Promise<void>;
+  markPlanned(id: string, version: number, recipients: number, now: Date): Promise<void>;
+}
+
+export interface ListStore {
+  allLists(): Promise<DistributionList[]>;
+  getList(id: string): Promise<DistributionList | undefined>;
+  putList(list: DistributionList): Promise<void>;
+  members(listId: string): Promise<Member[]>;
+  /** Adds or replaces members; returns how many were written. */
+  putMembers(listId: string, members: Member[], onProgress?: (written: number) => void): Promise<number>;
+}
+
+export interface Briefing {
+  briefingId: string;
+  findingId: string;
+  version: number;
+  finding: Finding;
+  plannedAt: string;
+  recipients: number;
+}
+
+export interface BriefingStore {
+  /** Stores the snapshot unless this briefing exists already; returns the stored one. */
+  putIfAbsent(briefing: Briefing): Promise<Briefing>;
+  setRecipients(briefingId: string, recipients: number): Promise<void>;
+  get(briefingId: string): Promise<Briefing | undefined>;
+}
+
+export interface DeliveryStore {
+  /** Writes the rows that do not exist yet (batched); returns how many were new. */
+  insertMissing(rows: DeliveryRow[]): Promise<number>;
+  /** PENDING → SENDING; false when someone else has it (or it is done). */
+  claim(deliveryId: string, now: Date): Promise<boolean>;
+  /** SENDING → PENDING, so a retried record can claim it again. */
+  release(deliveryId: string, reason: string): Promise<void>;
+  markSent(deliveryId: string, messageId: string, now: Date): Promise<void>;
+  markFailed(deliveryId: string, reason: string, now: Date): Promise<void>;
+  byBriefing(briefingId: string): Promise<DeliveryRow[]>;
+}
+
+export interface Mailer {
+  /** Sends a complete MIME message; returns the provider's message id. */
+  sendRaw(raw: Buffer): Promise<string>;
+}

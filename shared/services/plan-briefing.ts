@@ -1,0 +1,57 @@
+import { resolveAudience } from '../domain/audience';
+import { briefingIdOf, pendingDelivery } from '../domain/delivery';
+import { parseFinding, type FieldError } from '../domain/finding';
+import type { BriefingStore, DeliveryStore, FindingStore, ListStore } from '../domain/ports';
+import { briefingTrigger, type Item } from '../domain/publication';
+
+export interface PlanDeps {
+  findings: FindingStore;
+  lists: ListStore;
+  briefings: BriefingStore;
+  deliveries: DeliveryStore;
+  now?: () => Date;
+}
+
+export type PlanOutcome =
+  | { outcome: 'ignored'; reason: string }
+  | { outcome: 'held'; findingId: string; errors: FieldError[] }
+  | { outcome: 'planned'; briefingId: string; recipients: number; newDeliveries: number };
+
+/**
+ * One change to a finding. Replaying the same change is harmless: the briefing
+ * snapshot is written once, and only delivery rows that do not exist yet are added.
+ */
+export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, newItem: Item): Promise<PlanOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const decision = briefingTrigger(oldItem, newItem);
+  if (!decision.act) return { outcome: 'ignored', reason: decision.reason };
+
+  const parsed = parseFinding(newItem);
+  if (!parsed.ok) {
+    const findingId = typeof newItem.id === 'string' ? newItem.id : '(no id)';
+    await deps.findings.markHeld(findingId, newItem.version, parsed.errors, now());
+    return { outcome: 'held', findingId, errors: parsed.errors };
+  }
+
+  const finding = parsed.finding;
+  const briefingId = briefingIdOf(finding.id, finding.version);
+  const briefing = await deps.briefings.putIfAbsent({
+    briefingId,
+    findingId: finding.id,
+    version: finding.version,
+    finding,
+    plannedAt: now().toISOString(),
+    recipients: 0,
+  });
+
+  const lists = await deps.lists.allLists();
+  const withMembers = await Promise.all(lists.map(async (list) => ({ list, members: await deps.lists.members(list.id) })));
+  const recipients = resolveAudience(briefing.finding, withMembers);
+
+  const createdAt = now();
+  const rows = recipients.map((recipient) => pendingDelivery(finding.id, finding.version, recipient, createdAt));
+  const newDeliveries = await deps.deliveries.insertMissing(rows);
+  await deps.briefings.setRecipients(briefingId, recipients.length);
+  await deps.findings.markPlanned(finding.id, finding.version, recipients.length, now());
+  return { outcome: 'planned', briefingId, recipients: recipients.length, newDeliveries };
+}

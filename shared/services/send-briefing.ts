@@ -1,0 +1,86 @@
+import { renderBriefing, deliveryLinks } from '../domain/briefing';
+import type { DeliveryRow } from '../domain/delivery';
+import { composeBriefingMime } from '../domain/mime';
+import type { Briefing, BriefingStore, DeliveryStore, Mailer } from '../domain/ports';
+
+export interface SendDeps {
+  briefings: BriefingStore;
+  deliveries: DeliveryStore;
+  mailer: Mailer;
+  senderAddress: string;
+  publicBaseUrl: string;
+  now?: () => Date;
+}
+
+export type SendOutcome =
+  | { outcome: 'sent'; messageId: string }
+  | { outcome: 'skipped'; reason: 'already-claimed' }
+  | { outcome: 'failed'; reason: string };
+
+export class TransientSendError extends Error {
+  override readonly name = 'TransientSendError';
+}
+
+/** Is the failure worth a retry (throttling, a network fault) or final (a rejected address)? */
+export type ErrorClassifier = (error: unknown) => { permanent: boolean; message: string };
+
+const defaultClassifier: ErrorClassifier = (error) => ({
+  permanent: Boolean((error as { permanent?: boolean }).permanent),
+  message: error instanceof Error ? error.message : String(error),
+});
+
+/**
+ * Sends one delivery at most once per claim. The conditional claim is what makes a
+ * replayed or duplicated stream record harmless: only one caller gets PENDING → SENDING.
+ * A transient failure hands the row back (SENDING → PENDING) and throws, so the stream
+ * retries it; a permanent one records FAILED with the reason and lets the batch go on.
+ */
+export async function sendDelivery(
+  deps: SendDeps,
+  row: DeliveryRow,
+  briefingCache = new Map<string, Promise<Briefing | undefined>>(),
+  classify: ErrorClassifier = defaultClassifier,
+): Promise<SendOutcome> {
+  const now = deps.now ?? (() => new Date());
+  if (!(await deps.deliveries.claim(row.deliveryId, now()))) return { outcome: 'skipped', reason: 'already-claimed' };
+
+  let briefing: Briefing | undefined;
+  try {
+    if (!briefingCache.has(row.briefingId)) briefingCache.set(row.briefingId, deps.briefings.get(row.briefingId));
+    briefing = await briefingCache.get(row.briefingId);
+  } catch (error) {
+    briefingCache.delete(row.briefingId);
+    await deps.deliveries.release(row.deliveryId, 'could not read the briefing');
+    throw new TransientSendError(`Could not read briefing ${row.briefingId}`, { cause: error });
+  }
+  if (!briefing) {
+    const reason = `Briefing ${row.briefingId} has no stored snapshot; it cannot be rendered.`;
+    await deps.deliveries.markFailed(row.deliveryId, reason, now());
+    return { outcome: 'failed', reason };
+  }
+
+  const links = deliveryLinks(deps.publicBaseUrl, row.deliveryId);
+  const rendered = renderBriefing(briefing.finding, row, links);
+  const raw = await composeBriefingMime({
+    from: deps.senderAddress,
+    to: { name: row.name, email: row.email },
+    rendered,
+    unsubscribeUrl: links.unsubscribeUrl,
+    headers: { 'X-Briefing-Id': row.briefingId },
+  });
+
+  let messageId: string;
+  try {
+    messageId = await deps.mailer.sendRaw(raw);
+  } catch (error) {
+    const { permanent, message } = classify(error);
+    if (permanent) {
+      await deps.deliveries.markFailed(row.deliveryId, message, now());
+      return { outcome: 'failed', reason: message };
+    }
+    await deps.deliveries.release(row.deliveryId, message);
+    throw new TransientSendError(message, { cause: error });
+  }
+  await deps.deliveries.markSent(row.deliveryId, messageId, now());
+  return { outcome: 'sent', messageId };
+}
