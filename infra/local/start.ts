@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import { documentClient } from '../../shared/adapters/dynamo-stores';
+import { EmulatorError, javaProblem, repoRoot, startConsole, type Running } from './emulators';
+import { startLocalPipeline, type LocalPipeline } from './pipeline';
+import { seedLocal } from './seed';
+
+/**
+ * `npm start`: the whole product on this machine, with no AWS account. DynamoDB Local,
+ * the SES emulator's inbox, the dynamodb-admin console, and the stream pollers that run
+ * the real handlers. Ctrl-C stops every part, DynamoDB Local's java process included.
+ */
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new EmulatorError(`${name}=${raw} is not a port number: use a whole number from 1 to 65535.`);
+  }
+  return port;
+}
+
+async function main() {
+  const problem = javaProblem();
+  if (problem) {
+    console.error(problem);
+    process.exit(1);
+  }
+  const ports = {
+    dynamo: portFromEnv('DYNAMODB_PORT', 8000),
+    console: portFromEnv('CONSOLE_PORT', 8001),
+    ses: portFromEnv('SES_PORT', 8005),
+  };
+  const dataDir = join(repoRoot(), '.local');
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
+
+  console.log('Starting DynamoDB Local, the SES inbox and the stream pollers…');
+  let pipeline: LocalPipeline | undefined;
+  let adminConsole: Running | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    await adminConsole?.stop().catch(() => undefined);
+    await pipeline?.stop().catch(() => undefined);
+    console.log('Stopped. Data is kept in .local/ for next time.');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    pipeline = await startLocalPipeline({
+      dynamoPort: ports.dynamo,
+      sesPort: ports.ses,
+      dataDir,
+      log: { info: (m) => console.log(m), error: (m) => console.error(m) },
+    });
+    adminConsole = await startConsole({ port: ports.console, dynamoEndpoint: pipeline.dynamo.url });
+    const seeded = await seedLocal(documentClient(pipeline.dynamo.client));
+    console.log(
+      seeded.findings || seeded.lists
+        ? `Seeded ${seeded.findings} draft finding(s) and ${seeded.lists} list(s) with ${seeded.members} member(s).`
+        : 'Seed data already present (kept as you left it).',
+    );
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`Could not start: ${message}`);
+    if (/EADDRINUSE|in use|did not start/.test(message)) {
+      console.error('Another process may hold the port. Stop it, or choose other ports: DYNAMODB_PORT, CONSOLE_PORT, SES_PORT.');
+    }
+    await stop(1);
+    return;
+  }
+
+  console.log(`
+Ready.
+  Console (edit findings):   http://localhost:${ports.console}
+  Inbox (emails sent):       http://localhost:${ports.ses}
+  DynamoDB endpoint:         http://localhost:${ports.dynamo}
+
+Try it: open the console, table "findings", pick a finding, set "status" to "published"
+and save. Tailored briefings appear in the inbox within seconds.
+Ctrl-C stops everything.`);
+}
+
+void main();
