@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Finding } from './finding';
+import { knownId } from './known-id';
 import { AGENCY_IDS, ROLE_IDS, TOPIC_IDS, type AgencyId, type RoleId } from './taxonomy';
 
 /** A distribution list. Empty or absent filters match everything. */
 export const distributionListSchema = z.object({
   id: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
-    error: "list id may use lower-case letters, digits and '-', starting with a letter or digit (for example school-dsls).",
+    error: "use lower-case letters, digits and '-', starting with a letter or digit (for example school-dsls).",
   }),
-  name: z.string().trim().min(1, { error: 'list name is empty: give the list a name people recognise.' }),
-  topics: z.array(z.enum(TOPIC_IDS)).optional(),
-  agencies: z.array(z.enum(AGENCY_IDS)).optional(),
-  roles: z.array(z.enum(ROLE_IDS)).optional(),
+  name: z.string().trim().min(1, { error: 'empty: give the list a name people recognise.' }),
+  topics: z.array(knownId(TOPIC_IDS, 'topic')).optional(),
+  agencies: z.array(knownId(AGENCY_IDS, 'agency')).optional(),
+  roles: z.array(knownId(ROLE_IDS, 'role')).optional(),
 });
 export type DistributionList = z.infer<typeof distributionListSchema>;
 
@@ -20,10 +21,10 @@ export const memberSchema = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .pipe(z.email({ error: 'email is not a valid address: check for a missing @ or a stray space.' })),
-  name: z.string().trim().min(1, { error: 'name is empty: give the person’s name as it should appear in the greeting.' }),
-  agency: z.enum(AGENCY_IDS, { error: `agency must be one of: ${AGENCY_IDS.join(', ')}.` }),
-  role: z.enum(ROLE_IDS, { error: `role must be one of: ${ROLE_IDS.join(', ')}.` }),
+    .pipe(z.email({ error: 'not a valid address: check for a missing @ or a stray space.' })),
+  name: z.string().trim().min(1, { error: 'empty: give the person’s name as it should appear in the greeting.' }),
+  agency: knownId(AGENCY_IDS, 'agency'),
+  role: knownId(ROLE_IDS, 'role'),
 });
 export type Member = z.infer<typeof memberSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AGENCY_IDS, ALL_AGENCIES, SOURCE_TYPE_IDS, TOPIC_IDS, closestId } from './taxonomy';
+import { knownId, unknownIdMessage } from './known-id';
+import { AGENCY_IDS, ALL_AGENCIES, SOURCE_TYPE_IDS, TOPIC_IDS } from './taxonomy';
 
 /**
  * A finding as an admin types it: in the AWS console's item editor, the local
@@ -49,33 +50,17 @@ const textList = (field: string, what: string) =>
       .min(1, { error: `${field} is an empty list. Add at least one ${what}.` }),
   );
 
-const idList = (field: string, known: readonly string[], kind: string) =>
+const idList = <const T extends readonly [string, ...string[]]>(field: string, known: T, kind: string) =>
   z.preprocess(
     setToArray,
     z
-      .array(
-        z.string({ error: (issue) => `${field} items must be ${kind} ids as text (S), not ${describeValue(issue.input)}.` }),
-        {
-          error: (issue) =>
-            issue.input === undefined
-              ? `${field} is missing. Add it as a List (L) or String Set (SS) of ${kind} ids.`
-              : `${field} must be a List (L) or String Set (SS) of ${kind} ids, not ${describeValue(issue.input)}.`,
-        },
-      )
-      .min(1, { error: `${field} is an empty list. Add at least one ${kind} id.` })
-      .superRefine((values, ctx) => {
-        values.forEach((value, index) => {
-          if (known.includes(value)) return;
-          const suggestion = closestId(value, known);
-          ctx.addIssue({
-            code: 'custom',
-            path: [index],
-            message:
-              `'${value}' is not a known ${kind}. ` +
-              (suggestion ? `Did you mean '${suggestion}'?` : `Use one of: ${known.join(', ')}.`),
-          });
-        });
-      }),
+      .array(knownId(known, kind), {
+        error: (issue) =>
+          issue.input === undefined
+            ? `${field} is missing. Add it as a List (L) or String Set (SS) of ${kind} ids.`
+            : `${field} must be a List (L) or String Set (SS) of ${kind} ids, not ${describeValue(issue.input)}.`,
+      })
+      .min(1, { error: `${field} is an empty list. Add at least one ${kind} id.` }),
   );
 
 const versionNumber = z.preprocess(
@@ -93,15 +78,7 @@ const versionNumber = z.preprocess(
 
 const sourceSchema = z.object(
   {
-    type: z.enum(SOURCE_TYPE_IDS, {
-      error: (issue) => {
-        const suggestion = typeof issue.input === 'string' ? closestId(issue.input, SOURCE_TYPE_IDS) : undefined;
-        return issue.input === undefined
-          ? `source.type is missing. Use one of: ${SOURCE_TYPE_IDS.join(', ')}.`
-          : `source.type '${String(issue.input)}' is not a known source type. ` +
-              (suggestion ? `Did you mean '${suggestion}'?` : `Use one of: ${SOURCE_TYPE_IDS.join(', ')}.`);
-      },
-    }),
+    type: knownId(SOURCE_TYPE_IDS, 'source type'),
     name: text('source.name', 'Give the official title of the review or inspection.'),
     published: text('source.published').regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, {
       error: 'source.published must be a date written YYYY-MM or YYYY-MM-DD, for example 2022-05.',
@@ -116,16 +93,10 @@ const sourceSchema = z.object(
   },
 );
 
+const ACTION_KEYS = [ALL_AGENCIES, ...AGENCY_IDS];
+// A string key (not an enum) so that a bad key gets our message at its own path, e.g. actions.polise.
 const actionKey = z.string().superRefine((key, ctx) => {
-  const allowed = [ALL_AGENCIES, ...AGENCY_IDS];
-  if (allowed.includes(key)) return;
-  const suggestion = closestId(key, allowed);
-  ctx.addIssue({
-    code: 'custom',
-    message:
-      `'${key}' is not a known agency. ` +
-      (suggestion ? `Did you mean '${suggestion}'?` : `Use '${ALL_AGENCIES}' or one of: ${AGENCY_IDS.join(', ')}.`),
-  });
+  if (!ACTION_KEYS.includes(key)) ctx.addIssue({ code: 'custom', message: unknownIdMessage(key, ACTION_KEYS, 'agency') });
 });
 
 const actionsSchema = z

@@ -1,0 +1,188 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { deliveryLinks, renderBriefing } from '../../shared/domain/briefing';
+import { briefingIdOf } from '../../shared/domain/delivery';
+import { parseFinding, type FieldError, type Finding } from '../../shared/domain/finding';
+import { AGENCY_IDS, ROLE_IDS, closestId } from '../../shared/domain/taxonomy';
+import { table, type Output } from '../output';
+import { UsageError, type Target } from '../target';
+
+const printErrors = (io: Output, heading: string, errors: FieldError[]) => {
+  io.err(`${heading} ${errors.length} problem(s) to fix:`);
+  for (const error of errors) io.err(`  - ${error.field}: ${error.message}`);
+};
+
+export function readFindingFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
+  }
+  try {
+    return ['.yaml', '.yml'].includes(extname(path).toLowerCase()) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${path} is not valid ${extname(path).slice(1).toUpperCase() || 'JSON'}: ${(error as Error).message}`);
+  }
+}
+
+export async function addFinding(target: Target, io: Output, path: string, replace: boolean): Promise<number> {
+  const input = readFindingFile(path);
+  const parsed = parseFinding(input);
+  if (!parsed.ok) {
+    printErrors(io, `${path} was not added. It has`, parsed.errors);
+    return 1;
+  }
+  const existing = await target.findings.getRaw(parsed.finding.id);
+  if (existing && !replace) {
+    io.err(`A finding with id '${parsed.finding.id}' exists already (status ${String(existing.status)}). Use --replace to overwrite it, or bump its version to re-issue.`);
+    return 1;
+  }
+  // Store what the admin wrote, normalised by the schema, so the console shows clean attributes.
+  await target.findings.putRaw(parsed.finding);
+  io.out(`Added '${parsed.finding.id}' (${parsed.finding.status}, version ${parsed.finding.version}) to ${target.description}.`);
+  if (parsed.finding.status !== 'published') io.out(`Publish it with: npm run cli -- findings publish ${parsed.finding.id}`);
+  return 0;
+}
+
+export async function listFindings(target: Target, io: Output): Promise<number> {
+  const items = await target.findings.listRaw();
+  if (items.length === 0) {
+    io.out(`No findings in ${target.description}. Add one with: npm run cli -- findings add <file.json|yaml>`);
+    return 0;
+  }
+  items.sort((a, b) => String(a.id).localeCompare(String(b.id)));
+  const rows = items.map((item) => [
+    String(item.id),
+    String(item.status ?? '?'),
+    String(item.version ?? '?'),
+    String(item.pipelineStatus ?? '-'),
+    String(item.title ?? ''),
+  ]);
+  for (const line of table([['ID', 'STATUS', 'VER', 'PIPELINE', 'TITLE'], ...rows], [40, 10, 4, 8, 60])) io.out(line);
+  for (const item of items.filter((i) => i.pipelineStatus === 'held')) {
+    io.out('');
+    io.out(`${String(item.id)} is held: ${String(item.pipelineMessage ?? '')}`);
+    for (const error of (item.pipelineErrors as string[] | undefined) ?? []) io.out(`  - ${error}`);
+  }
+  return 0;
+}
+
+export async function showFinding(target: Target, io: Output, id: string): Promise<number> {
+  const item = await target.findings.getRaw(id);
+  if (!item) return notFound(io, id);
+  io.out(`${id}: ${String(item.status)}, version ${String(item.version)}`);
+  io.out(`Title: ${String(item.title ?? '')}`);
+  if (item.pipelineStatus) {
+    io.out(`Pipeline: ${String(item.pipelineStatus)} (version ${String(item.pipelineVersion)}, ${String(item.pipelineAt)})`);
+    io.out(`  ${String(item.pipelineMessage ?? '')}`);
+    for (const error of (item.pipelineErrors as string[] | undefined) ?? []) io.out(`  - ${error}`);
+  }
+  const parsed = parseFinding(item);
+  if (!parsed.ok) printErrors(io, 'As it stands it has', parsed.errors);
+  else io.out('It passes validation.');
+  return 0;
+}
+
+const notFound = (io: Output, id: string) => {
+  io.err(`No finding with id '${id}'. See the ids with: npm run cli -- findings list`);
+  return 1;
+};
+
+async function validStored(target: Target, io: Output, id: string): Promise<Finding | undefined> {
+  const item = await target.findings.getRaw(id);
+  if (!item) {
+    notFound(io, id);
+    return undefined;
+  }
+  const parsed = parseFinding(item);
+  if (!parsed.ok) {
+    printErrors(io, `'${id}' cannot be sent yet. It has`, parsed.errors);
+    return undefined;
+  }
+  return parsed.finding;
+}
+
+export interface PublishOptions {
+  wait: boolean;
+  timeoutSeconds: number;
+  pollMs?: number;
+}
+
+/** Sets status to published, then (unless --no-wait) follows the briefing until every email is sent or failed. */
+export async function publishFinding(target: Target, io: Output, id: string, options: PublishOptions): Promise<number> {
+  const finding = await validStored(target, io, id);
+  if (!finding) return 1;
+  const briefingId = briefingIdOf(finding.id, finding.version);
+  const already = await target.briefings.get(briefingId);
+  if (finding.status === 'published' && already) {
+    io.out(`'${id}' version ${finding.version} was published already, to ${already.recipients} recipient(s). To re-issue it, bump its version.`);
+    return 0;
+  }
+  await target.findings.setStatus(id, 'published');
+  io.out(`Published '${id}' version ${finding.version}.`);
+  if (!options.wait) return 0;
+
+  const deadline = Date.now() + options.timeoutSeconds * 1000;
+  const pause = () => new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
+  while (Date.now() < deadline) {
+    const item = await target.findings.getRaw(id);
+    if (item?.pipelineStatus === 'held' && item.pipelineVersion === String(finding.version)) {
+      io.err(`'${id}' is held and was not sent: ${String(item.pipelineMessage ?? '')}`);
+      for (const error of (item.pipelineErrors as string[] | undefined) ?? []) io.err(`  - ${error}`);
+      return 1;
+    }
+    const briefing = await target.briefings.get(briefingId);
+    if (briefing && item?.pipelineStatus === 'planned') {
+      const rows = await target.deliveries.byBriefing(briefingId);
+      const count = (status: string) => rows.filter((row) => row.status === status).length;
+      const done = count('SENT') + count('FAILED');
+      io.progress(`Sending: ${count('SENT')} sent, ${count('FAILED')} failed, ${rows.length - done} to go (of ${briefing.recipients})`);
+      if (rows.length >= briefing.recipients && done === rows.length) {
+        io.progress('');
+        io.out(`Done: ${count('SENT')} sent, ${count('FAILED')} failed, of ${briefing.recipients} recipient(s).`);
+        return count('FAILED') ? 1 : 0;
+      }
+    } else {
+      io.progress('Waiting for the pipeline to plan the briefing…');
+    }
+    await pause();
+  }
+  io.progress('');
+  io.err(
+    `Nothing finished within ${options.timeoutSeconds}s. The status is saved; the pipeline sends when it runs. ` +
+      'Locally, check that npm start is running; in AWS, check the plan-briefing logs and its dead-letter queue.',
+  );
+  return 1;
+}
+
+export async function previewFinding(
+  target: Target,
+  io: Output,
+  id: string,
+  agency: string,
+  role: string,
+  outDir: string,
+): Promise<number> {
+  for (const [value, known, flag] of [[agency, AGENCY_IDS, 'agency'], [role, ROLE_IDS, 'role']] as const) {
+    if ((known as readonly string[]).includes(value)) continue;
+    const hint = closestId(value, known);
+    throw new UsageError(`--${flag} '${value}' is not known.${hint ? ` Did you mean '${hint}'?` : ''} Use one of: ${known.join(', ')}.`);
+  }
+  const finding = await validStored(target, io, id);
+  if (!finding) return 1;
+  const rendered = renderBriefing(
+    finding,
+    { name: 'Preview Reader', agency: agency as (typeof AGENCY_IDS)[number], role: role as (typeof ROLE_IDS)[number] },
+    deliveryLinks('https://briefings.example.org', `${briefingIdOf(finding.id, finding.version)}#preview`),
+  );
+  mkdirSync(outDir, { recursive: true });
+  const base = join(resolve(outDir), `${id}-${agency}-${role}`);
+  writeFileSync(`${base}.html`, rendered.html);
+  writeFileSync(`${base}.txt`, `Subject: ${rendered.subject}\n\n${rendered.text}`);
+  io.out(`Subject: ${rendered.subject}`);
+  io.out(`HTML: ${base}.html`);
+  io.out(`Text: ${base}.txt`);
+  return 0;
+}

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { distributionListSchema, memberSchema, normaliseEmail, type Member } from '../../shared/domain/audience';
+import { fieldPath } from '../../shared/domain/finding';
+import { table, type Output } from '../output';
+import { UsageError, type Target } from '../target';
+
+const splitIds = (value: string | undefined) =>
+  value === undefined ? undefined : value.split(',').map((id) => id.trim()).filter(Boolean);
+
+export async function createList(
+  target: Target,
+  io: Output,
+  id: string,
+  options: { name?: string; topics?: string; agencies?: string; roles?: string },
+): Promise<number> {
+  const parsed = distributionListSchema.safeParse({
+    id,
+    name: options.name ?? '',
+    topics: splitIds(options.topics),
+    agencies: splitIds(options.agencies),
+    roles: splitIds(options.roles),
+  });
+  if (!parsed.success) {
+    io.err(`List '${id}' was not created:`);
+    for (const issue of parsed.error.issues) io.err(`  - ${fieldPath(issue.path)}: ${issue.message}`);
+    return 1;
+  }
+  const existed = await target.lists.getList(id);
+  await target.lists.putList(parsed.data);
+  io.out(`${existed ? 'Updated' : 'Created'} list '${id}' (${describeFilters(parsed.data)}).`);
+  if (!existed) io.out(`Add members with: npm run cli -- lists import ${id} members.csv`);
+  return 0;
+}
+
+const describeFilters = (list: { topics?: string[]; agencies?: string[]; roles?: string[] }) =>
+  [
+    list.topics?.length ? `topics ${list.topics.join(',')}` : 'any topic',
+    list.agencies?.length ? `agencies ${list.agencies.join(',')}` : 'any agency',
+    list.roles?.length ? `roles ${list.roles.join(',')}` : 'any role',
+  ].join('; ');
+
+interface BadRow {
+  line: number;
+  problems: string[];
+}
+
+/** Reads members from CSV with a header row: email,name,agency,role (any order, any case). */
+export function readMembersCsv(text: string): { members: Member[]; bad: BadRow[] } {
+  let records: { record: Record<string, string>; line: number }[];
+  try {
+    records = (parseCsv(text, {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      info: true,
+    }) as { record: Record<string, string>; info: { lines: number } }[]).map(({ record, info }) => ({ record, line: info.lines }));
+  } catch (error) {
+    throw new UsageError(`The CSV could not be read: ${(error as Error).message}`);
+  }
+  const header = Object.keys(records[0]?.record ?? {});
+  const missing = ['email', 'name', 'agency', 'role'].filter((column) => !header.includes(column));
+  if (records.length && missing.length) {
+    throw new UsageError(`The CSV header lacks ${missing.join(', ')}. The first line must name the columns: email,name,agency,role`);
+  }
+  const members: Member[] = [];
+  const bad: BadRow[] = [];
+  const seen = new Map<string, number>();
+  for (const { record, line } of records) {
+    const parsed = memberSchema.safeParse(record);
+    if (!parsed.success) {
+      bad.push({ line, problems: parsed.error.issues.map((issue) => `${fieldPath(issue.path)}: ${issue.message}`) });
+      continue;
+    }
+    const email = normaliseEmail(parsed.data.email);
+    const first = seen.get(email);
+    if (first !== undefined) {
+      bad.push({ line, problems: [`email: the same address is on line ${first}; keep one row per person.`] });
+      continue;
+    }
+    seen.set(email, line);
+    members.push(parsed.data);
+  }
+  return { members, bad };
+}
+
+export async function importMembers(target: Target, io: Output, listId: string, csvPath: string): Promise<number> {
+  const list = await target.lists.getList(listId);
+  if (!list) {
+    io.err(`There is no list '${listId}'. Create it first: npm run cli -- lists create ${listId} --name "…"`);
+    return 1;
+  }
+  let text: string;
+  try {
+    text = readFileSync(csvPath, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read ${csvPath}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
+  }
+  const { members, bad } = readMembersCsv(text);
+  if (members.length) {
+    await target.lists.putMembers(listId, members, (written) => io.progress(`Importing: ${written}/${members.length}`));
+    io.progress('');
+  }
+  io.out(`Imported ${members.length} member(s) into '${listId}'.`);
+  if (bad.length) {
+    io.err(`${bad.length} row(s) were not imported. Fix them and import the file again (good rows are simply updated):`);
+    for (const row of bad) {
+      for (const problem of row.problems) io.err(`  line ${row.line}, ${problem}`);
+    }
+    return 1;
+  }
+  return 0;
+}
+
+export async function showLists(target: Target, io: Output, listId?: string): Promise<number> {
+  if (listId) {
+    const list = await target.lists.getList(listId);
+    if (!list) {
+      io.err(`There is no list '${listId}'. See the lists with: npm run cli -- lists show`);
+      return 1;
+    }
+    const members = await target.lists.members(listId);
+    io.out(`${list.id}: ${list.name} (${describeFilters(list)}), ${members.length} member(s)`);
+    const rows = members.map((m) => [m.email, m.name, m.agency, m.role]);
+    if (rows.length) for (const line of table([['EMAIL', 'NAME', 'AGENCY', 'ROLE'], ...rows], [40, 30, 14, 14])) io.out(line);
+    return 0;
+  }
+  const lists = await target.lists.allLists();
+  if (!lists.length) {
+    io.out(`No lists in ${target.description}. Create one with: npm run cli -- lists create <id> --name "…"`);
+    return 0;
+  }
+  const rows = await Promise.all(
+    lists
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map(async (list) => [list.id, list.name, String((await target.lists.members(list.id)).length), describeFilters(list)]),
+  );
+  for (const line of table([['ID', 'NAME', 'MEMBERS', 'FILTERS'], ...rows], [30, 40, 7, 80])) io.out(line);
+  return 0;
+}

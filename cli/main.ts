@@ -1,0 +1,146 @@
+import { parseArgs } from 'node:util';
+import { AGENCIES, ROLES, SOURCE_TYPES, TOPIC_GROUPS, TOPICS } from '../shared/domain/taxonomy';
+import { addFinding, listFindings, previewFinding, publishFinding, showFinding } from './commands/findings';
+import { createList, importMembers, showLists } from './commands/lists';
+import { terminalOutput, type Output } from './output';
+import { UsageError, connect } from './target';
+
+export const HELP = `Admin CLI for safeguarding learning briefings.
+
+Usage: npm run cli -- <command> [options]
+
+Findings
+  findings add <file.json|yaml> [--replace]   validate, then add (prints every problem by field)
+  findings list                               ids, status, version, pipeline state; held reasons
+  findings show <id>                          one finding, its pipeline state and any problems
+  findings publish <id> [--no-wait]           publish, then follow the sending until it is done
+  findings preview <id> --agency A --role R [--out DIR]
+                                              write the tailored HTML and text, print their paths
+Lists
+  lists create <id> --name "Name" [--topics a,b] [--agencies a,b] [--roles a,b]
+  lists import <id> <members.csv>             CSV header: email,name,agency,role
+  lists show [id]                             all lists, or one list's members
+Reference
+  taxonomy                                    topic, agency, role and source ids
+
+Where: --target local (default; DynamoDB Local on DYNAMODB_PORT or 8000) or --target aws
+       [--stack SafeguardingBriefings]. BRIEFINGS_TARGET and BRIEFINGS_STACK set the same.`;
+
+function printTaxonomy(io: Output) {
+  io.out('Topics:');
+  for (const [group, ids] of Object.entries(TOPIC_GROUPS)) {
+    io.out(`  ${group}`);
+    for (const id of ids) io.out(`    ${id.padEnd(22)} ${TOPICS[id]}`);
+  }
+  io.out('Agencies (and "all" in actions):');
+  for (const [id, label] of Object.entries(AGENCIES)) io.out(`  ${id.padEnd(24)} ${label}`);
+  io.out('Roles:');
+  for (const [id, label] of Object.entries(ROLES)) io.out(`  ${id.padEnd(24)} ${label}`);
+  io.out('Source types:');
+  for (const [id, label] of Object.entries(SOURCE_TYPES)) io.out(`  ${id.padEnd(24)} ${label}`);
+}
+
+/** Runs one command; returns the exit code. Errors a user can fix are printed, not thrown. */
+export async function runCli(argv: string[], io: Output = terminalOutput(), env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        target: { type: 'string' },
+        stack: { type: 'string' },
+        replace: { type: 'boolean', default: false },
+        'no-wait': { type: 'boolean', default: false },
+        timeout: { type: 'string', default: '120' },
+        agency: { type: 'string' },
+        role: { type: 'string' },
+        out: { type: 'string', default: 'out/preview' },
+        name: { type: 'string' },
+        topics: { type: 'string' },
+        agencies: { type: 'string' },
+        roles: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [group, command, ...args] = positionals;
+  if (values.help || !group) {
+    io.out(HELP);
+    return group || values.help ? 0 : 2;
+  }
+  if (group === 'taxonomy') {
+    printTaxonomy(io);
+    return 0;
+  }
+
+  const need = (count: number, usage: string) => {
+    if (args.length < count) throw new UsageError(`Usage: npm run cli -- ${usage}`);
+  };
+  let target;
+  try {
+    target = connect({ target: values.target, stack: values.stack, env });
+    const key = `${group} ${command ?? ''}`.trim();
+    switch (key) {
+      case 'findings add':
+        need(1, 'findings add <file.json|yaml> [--replace]');
+        return await addFinding(target, io, args[0]!, values.replace);
+      case 'findings list':
+        return await listFindings(target, io);
+      case 'findings show':
+        need(1, 'findings show <id>');
+        return await showFinding(target, io, args[0]!);
+      case 'findings publish': {
+        need(1, 'findings publish <id> [--no-wait]');
+        const timeoutSeconds = Number(values.timeout);
+        if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError('--timeout is a number of seconds, for example 120.');
+        return await publishFinding(target, io, args[0]!, { wait: !values['no-wait'], timeoutSeconds });
+      }
+      case 'findings preview':
+        need(1, 'findings preview <id> --agency police --role frontline');
+        if (!values.agency || !values.role) throw new UsageError('findings preview needs --agency and --role, for example --agency police --role frontline.');
+        return await previewFinding(target, io, args[0]!, values.agency, values.role, values.out);
+      case 'lists create':
+        need(1, 'lists create <id> --name "Name" [--topics a,b] [--agencies a,b] [--roles a,b]');
+        return await createList(target, io, args[0]!, values);
+      case 'lists import':
+        need(2, 'lists import <list-id> <members.csv>');
+        return await importMembers(target, io, args[0]!, args[1]!);
+      case 'lists show':
+        return await showLists(target, io, args[0]);
+      default:
+        throw new UsageError(`Unknown command '${key}'. See: npm run cli -- --help`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(error.message);
+      return 2;
+    }
+    const name = (error as { name?: string }).name;
+    if (name === 'ResourceNotFoundException') {
+      io.err(`The tables are not there (${target?.description}). Locally, start them with npm start; in AWS, check --stack and your region.`);
+      return 1;
+    }
+    if ((error as { code?: string }).code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String((error as Error).message))) {
+      io.err(`Cannot reach ${target?.description}. Is the local default running (npm start)?`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    target?.close();
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+      process.exit(1);
+    },
+  );
+}

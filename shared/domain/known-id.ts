@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { closestId } from './taxonomy';
+
+/** What to say about an unknown id: a near miss gets "did you mean", anything else the full list. */
+export function unknownIdMessage(value: unknown, known: readonly string[], kind: string): string {
+  const suggestion = typeof value === 'string' ? closestId(value, known) : undefined;
+  return (
+    `'${String(value)}' is not a known ${kind}. ` +
+    (suggestion ? `Did you mean '${suggestion}'?` : `Use one of: ${known.join(', ')}.`)
+  );
+}
+
+/** A taxonomy id, typed as its union, with a "did you mean" message when it is not one. */
+export function knownId<const T extends readonly [string, ...string[]]>(known: T, kind: string) {
+  return z.enum(known, {
+    error: (issue) =>
+      issue.input === undefined ? `${kind} is missing. Use one of: ${known.join(', ')}.` : unknownIdMessage(issue.input, known, kind),
+  });
+}
