@@ -1,0 +1,147 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { runCli } from '../../cli/main';
+import type { Output } from '../../cli/output';
+import { freePort, waitFor } from '../../infra/local/emulators';
+import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
+import { localTableNames } from '../../infra/local/tables';
+import { documentClient } from '../../shared/adapters/dynamo-stores';
+
+/** The admin CLI against the running local pipeline, reading exactly what an admin would see. */
+
+const fixtures = join(__dirname, '../fixtures');
+let pipeline: LocalPipeline;
+let env: NodeJS.ProcessEnv;
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const progress: string[] = [];
+  const io: Output = { out: (l) => out.push(l), err: (l) => err.push(l), progress: (l) => progress.push(l) };
+  const code = await runCli(argv, io, env);
+  return { code, out: out.join('\n'), err: err.join('\n'), progress };
+}
+
+beforeAll(async () => {
+  pipeline = await startLocalPipeline({ pollIntervalMs: 50, retryDelayMs: 50 });
+  env = { DYNAMODB_ENDPOINT: pipeline.dynamo.url };
+}, 120_000);
+
+afterAll(async () => {
+  await pipeline?.stop();
+});
+
+describe('findings', () => {
+  test('add rejects a file with problems, naming each field, and stores nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ id: 'bad-one', status: 'Published', version: 1, title: 'x', topics: ['neglct'] }));
+    const result = await cli('findings', 'add', file);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('was not added');
+    expect(result.err).toContain("status: status 'Published' is not valid");
+    expect(result.err).toContain("topics[0]: 'neglct' is not a known topic. Did you mean 'neglect'?");
+    expect(result.err).toContain('background: background is missing');
+    expect((await cli('findings', 'show', 'bad-one')).code).toBe(1);
+  });
+
+  test('add takes a YAML file, refuses a second add without --replace, and list shows it', async () => {
+    const file = join(fixtures, 'audit-finding.yaml');
+    const added = await cli('findings', 'add', file);
+    expect(added).toMatchObject({ code: 0 });
+    expect(added.out).toContain("Added 'audit-test-escalation' (draft, version 1)");
+    const again = await cli('findings', 'add', file);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('exists already');
+    expect((await cli('findings', 'add', file, '--replace')).code).toBe(0);
+    const listed = await cli('findings', 'list');
+    expect(listed.out).toMatch(/audit-test-escalation\s+draft\s+1/);
+  });
+
+  test('preview writes HTML and text tailored to the agency, and prints their paths', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'preview-'));
+    const result = await cli('findings', 'preview', 'audit-test-escalation', '--agency', 'police', '--role', 'frontline', '--out', outDir);
+    expect(result.code).toBe(0);
+    const htmlPath = join(outDir, 'audit-test-escalation-police-frontline.html');
+    expect(result.out).toContain(htmlPath);
+    expect(existsSync(htmlPath)).toBe(true);
+    const html = readFileSync(htmlPath, 'utf8');
+    expect(html).toContain('Police test action');
+    expect(html).not.toContain('Health test action');
+    expect(readFileSync(join(outDir, 'audit-test-escalation-police-frontline.txt'), 'utf8')).toContain('Subject: Multi-agency audit');
+    const typo = await cli('findings', 'preview', 'audit-test-escalation', '--agency', 'polise', '--role', 'frontline');
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain("Did you mean 'police'?");
+  });
+
+  test('publish follows the sending with progress until every email is out', async () => {
+    await cli('lists', 'create', 'test-police', '--name', 'Test police', '--agencies', 'police');
+    await cli('lists', 'import', 'test-police', join(fixtures, 'members.csv'));
+    const before = (await pipeline.ses.emails()).length;
+    const result = await cli('findings', 'publish', 'audit-test-escalation', '--timeout', '60');
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("Published 'audit-test-escalation' version 1.");
+    expect(result.out).toContain('Done: 2 sent, 0 failed, of 2 recipient(s).');
+    expect(result.progress.some((line) => line.startsWith('Sending:'))).toBe(true);
+    expect((await pipeline.ses.emails()).length).toBe(before + 2);
+    const again = await cli('findings', 'publish', 'audit-test-escalation');
+    expect(again.out).toContain('was published already, to 2 recipient(s)');
+  });
+
+  test('list and show print a held finding with its reasons', async () => {
+    const db = documentClient(pipeline.dynamo.client);
+    await db.send(
+      new PutCommand({
+        TableName: localTableNames().findings,
+        Item: { id: 'held-by-cli', status: 'published', version: 1, title: 'Held example', topics: ['neglect'] },
+      }),
+    );
+    await waitFor('the finding to be held', async () => (await cli('findings', 'show', 'held-by-cli')).out.includes('Pipeline: held'));
+    const listed = await cli('findings', 'list');
+    expect(listed.out).toContain('held-by-cli is held: Not sent:');
+    expect(listed.out).toContain('  - source: source is missing.');
+    const shown = await cli('findings', 'show', 'held-by-cli');
+    expect(shown.out).toContain('Pipeline: held (version 1');
+  });
+});
+
+describe('lists', () => {
+  test('import reports each bad row by line number and imports the good ones', async () => {
+    await cli('lists', 'create', 'csv-test', '--name', 'CSV test');
+    const result = await cli('lists', 'import', 'csv-test', join(fixtures, 'members.csv'));
+    expect(result.code).toBe(1);
+    expect(result.out).toContain("Imported 2 member(s) into 'csv-test'.");
+    expect(result.err).toContain('line 3, email: not a valid address');
+    expect(result.err).toContain("line 4, agency: 'polise' is not a known agency. Did you mean 'police'?");
+    expect(result.err).toContain('line 5, email: the same address is on line 2');
+    expect(result.progress).toContain('Importing: 2/2');
+    const shown = await cli('lists', 'show', 'csv-test');
+    expect(shown.out).toContain('2 member(s)');
+    expect(shown.out).toContain('first.member@example.org');
+  });
+
+  test('create explains a bad id and an unknown agency', async () => {
+    const result = await cli('lists', 'create', 'Bad_Id', '--name', 'x', '--agencies', 'polic');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('id: use lower-case letters');
+    expect(result.err).toContain("agencies[0]: 'polic' is not a known agency. Did you mean 'police'?");
+  });
+
+  test('import into a missing list says how to create it', async () => {
+    const result = await cli('lists', 'import', 'no-such-list', join(fixtures, 'members.csv'));
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('lists create no-such-list');
+  });
+});
+
+test('an unreachable local default gets a message that says what to start', async () => {
+  const closedPort = await freePort();
+  const out: string[] = [];
+  const io: Output = { out: (l) => out.push(l), err: (l) => out.push(l), progress: () => undefined };
+  const code = await runCli(['findings', 'list'], io, { DYNAMODB_ENDPOINT: `http://127.0.0.1:${closedPort}` });
+  expect(code).toBe(1);
+  expect(out.join('\n')).toContain('Is the local default running (npm start)?');
+});
