@@ -144,7 +144,7 @@ export class BriefingsStack extends Stack {
     }
 
     new CfnOutput(this, 'SenderIdentity', { value: this.emailIdentity.emailIdentityName, description: 'SES identity to verify (click the link SES emails to it, or publish the DKIM records for a domain)' });
-    new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName, description: `${COMMON_ENV.configurationSet}` });
+    new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName, description: `Value of ${COMMON_ENV.configurationSet}` });
   }
 
   /** A grant and the env var naming its table always go together. */
@@ -153,8 +153,8 @@ export class BriefingsStack extends Stack {
     if (access === 'read') table.grantReadData(fn);
     else if (access === 'write') table.grantWriteData(fn);
     else table.grantReadWriteData(fn);
-    fn.addEnvironment(TABLES[key].envVar, table.tableName);
     const def: TableDefinition = TABLES[key];
+    fn.addEnvironment(def.envVar, table.tableName);
     if (def.globalIndexes?.length) {
       // CDK's table grants also cover the table's GSIs, as `<table ARN>/index/*`.
       const logicalId = this.getLogicalId(table.node.defaultChild as dynamodb.CfnTable);
@@ -242,7 +242,7 @@ export class BriefingsStack extends Stack {
     Validations.of(fn.executionRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Only two statements use Resource "*", both for actions that have no resource-level permissions: xray:PutTraceSegments/PutTelemetryRecords (active tracing) and dynamodb:ListStreams (added by the DynamoDB stream event source). Every table, stream, queue and SES action is scoped to its ARN; test/infra/stack.test.ts asserts this.',
+        'Resource "*" is used only for actions that have no resource-level permissions: xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and dynamodb:ListStreams (added by the DynamoDB stream event source). Every table, stream, queue and SES permission is scoped to its ARN; test/infra/stack.test.ts asserts both.',
     });
     Validations.of(fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
