@@ -171,6 +171,7 @@ export class StreamPoller {
     const matching = records
       .map((record) => toLambdaRecord(record, streamArn))
       .filter((record) => trigger.filters.some((pattern) => matchesPattern(pattern, record)));
+    if (matching.length) this.caughtUp = false;
     for (let i = 0; i < matching.length; i += trigger.batchSize) {
       await this.invoke(matching.slice(i, i + trigger.batchSize), trigger.retryAttempts);
     }
@@ -190,8 +191,13 @@ export class StreamPoller {
     let failedFrom = -1;
     try {
       const response = await this.options.handler({ Records: fresh });
-      const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-      failedFrom = fresh.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
+      const failures = response?.batchItemFailures ?? [];
+      // As Lambda reads it: an empty or missing identifier fails the whole batch.
+      if (failures.some((f) => !f.itemIdentifier)) failedFrom = 0;
+      else {
+        const failed = new Set(failures.map((f) => f.itemIdentifier));
+        failedFrom = fresh.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
+      }
     } catch (error) {
       log?.error(`${name}: the handler threw for a batch of ${fresh.length}: ${(error as Error).message}`);
       failedFrom = 0;

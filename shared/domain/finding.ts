@@ -76,14 +76,24 @@ const versionNumber = z.preprocess(
     .min(1, { error: 'version starts at 1.' }),
 );
 
+/** 2022-02-31 matches the pattern but is no date; a month alone is always fine. */
+function isCalendarDate(value: string): boolean {
+  const [year, month, day] = value.split('-').map(Number);
+  if (day === undefined) return true;
+  const date = new Date(Date.UTC(year!, month! - 1, day));
+  return date.getUTCMonth() === month! - 1 && date.getUTCDate() === day;
+}
+
 const sourceSchema = z.object(
   {
     type: knownId(SOURCE_TYPE_IDS, 'source type'),
     name: text('source.name', 'Give the official title of the review or inspection.'),
-    published: text('source.published').regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, {
-      error: 'source.published must be a date written YYYY-MM or YYYY-MM-DD, for example 2022-05.',
-    }),
-    url: z.url({ protocol: /^https?$/, error: 'source.url must be a full web address starting https://.' }).optional(),
+    published: text('source.published')
+      .regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, {
+        error: 'source.published must be a date written YYYY-MM or YYYY-MM-DD, for example 2022-05.',
+      })
+      .refine(isCalendarDate, { error: 'source.published is not a real date: check the day of the month.' }),
+    url: z.url({ protocol: /^https?$/, error: 'source.url must be a full web address starting https:// (or http://).' }).optional(),
   },
   {
     error: (issue) =>
@@ -116,7 +126,7 @@ const furtherReadingSchema = z.preprocess(
     z.object(
       {
         title: text('furtherReading title'),
-        url: z.url({ protocol: /^https?$/, error: 'furtherReading url must be a full web address starting https://.' }),
+        url: z.url({ protocol: /^https?$/, error: 'furtherReading url must be a full web address starting https:// (or http://).' }),
       },
       { error: (issue) => `each furtherReading item must be a Map (M) with title and url, not ${describeValue(issue.input)}.` },
     ),

@@ -21,11 +21,18 @@ const versionOf = (item: Item | undefined) => {
   return Number.isFinite(value) ? value : undefined;
 };
 
+/** The admin's content in a canonical form: map keys sorted at every depth, sets as sorted lists. */
 function contentOf(item: Item): string {
-  const content = Object.entries(item)
-    .filter(([key]) => !(PIPELINE_ATTRIBUTES as readonly string[]).includes(key))
-    .sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify(content, (_key, value: unknown) => (value instanceof Set ? [...value].sort() : value));
+  const canonical = (value: unknown): unknown => {
+    if (value instanceof Set) return [...value].map(canonical).sort();
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Item)[key])]));
+    }
+    return value;
+  };
+  const content = Object.fromEntries(Object.entries(item).filter(([key]) => !(PIPELINE_ATTRIBUTES as readonly string[]).includes(key)));
+  return JSON.stringify(canonical(content));
 }
 
 export function briefingTrigger(oldItem: Item | undefined, newItem: Item): TriggerDecision {

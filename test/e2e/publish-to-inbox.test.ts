@@ -71,6 +71,7 @@ describe('a published finding becomes tailored briefing emails', () => {
     );
     await waitFor('two briefing emails', async () => (await pipeline.ses.emails()).length >= 2);
     await planRecordsSeen(id, 2); // the publish, then the pipeline's own "planned" write-back
+    await waitFor('the ledger to record both sends', async () => (await deliveries()).every((r) => r.status === 'SENT'));
 
     const all = await pipeline.ses.emails();
     expect(all).toHaveLength(2); // the officer sits on three lists, twice in one case, yet gets one

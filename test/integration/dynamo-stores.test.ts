@@ -1,0 +1,254 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startDynamoDb } from '../../infra/local/emulators';
+import { ensureTables, localTableNames } from '../../infra/local/tables';
+import {
+  DynamoBriefingStore,
+  DynamoDeliveryStore,
+  DynamoFindingStore,
+  DynamoListStore,
+  documentClient,
+} from '../../shared/adapters/dynamo-stores';
+import type { Member } from '../../shared/domain/audience';
+import { pendingDelivery, type DeliveryRow } from '../../shared/domain/delivery';
+import type { Finding } from '../../shared/domain/finding';
+import type { Briefing } from '../../shared/domain/ports';
+
+/**
+ * The DynamoDB adapters against DynamoDB Local, with the tables built from
+ * infra/definitions.ts exactly as the local pipeline builds them. Example.org only.
+ */
+
+const tables = localTableNames();
+let dynamo: Awaited<ReturnType<typeof startDynamoDb>>;
+let db: DynamoDBDocumentClient;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDb();
+  await ensureTables(dynamo.client);
+  db = documentClient(dynamo.client);
+}, 120_000);
+
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+const now = new Date('2024-03-01T09:00:00.000Z');
+
+function rowsFor(findingId: string, version: number, count: number): DeliveryRow[] {
+  return Array.from({ length: count }, (_, i) =>
+    pendingDelivery(findingId, version, { email: `person.${i}@example.org`, name: `Person ${i}`, agency: 'csc', role: 'frontline', via: ['all'] }, now),
+  );
+}
+
+const statusOf = async (deliveryId: string) =>
+  (await db.send(new GetCommand({ TableName: tables.deliveries, Key: { deliveryId } }))).Item?.status as string | undefined;
+
+describe('DynamoDeliveryStore', () => {
+  const deliveries = () => new DynamoDeliveryStore(db, tables.deliveries);
+
+  test('insertMissing writes 60 rows, more than one 25-item batch, and reports 60', async () => {
+    const rows = rowsFor('ledger-batch', 1, 60);
+    expect(await deliveries().insertMissing(rows)).toBe(60);
+    const stored = await deliveries().byBriefing('ledger-batch#v1');
+    expect(stored).toHaveLength(60);
+    expect(new Set(stored.map((r) => r.deliveryId))).toEqual(new Set(rows.map((r) => r.deliveryId)));
+    expect(stored.every((r) => r.status === 'PENDING')).toBe(true);
+  });
+
+  test('a second insertMissing writes nothing and never turns a SENT row back into PENDING', async () => {
+    const rows = rowsFor('ledger-replay', 1, 30);
+    const store = deliveries();
+    expect(await store.insertMissing(rows)).toBe(30);
+    const sentId = rows[7]!.deliveryId;
+    expect(await store.claim(sentId, now)).toBe(true);
+    await store.markSent(sentId, 'message-1', now);
+
+    expect(await store.insertMissing(rows)).toBe(0);
+    expect(await statusOf(sentId)).toBe('SENT');
+    const stored = await store.byBriefing('ledger-replay#v1');
+    expect(stored).toHaveLength(30);
+    expect(stored.find((r) => r.deliveryId === sentId)).toMatchObject({ status: 'SENT', messageId: 'message-1' });
+  });
+
+  test('insertMissing adds only the rows that are new', async () => {
+    const rows = rowsFor('ledger-partial', 1, 10);
+    expect(await deliveries().insertMissing(rows.slice(0, 4))).toBe(4);
+    expect(await deliveries().insertMissing(rows)).toBe(6);
+    expect(await deliveries().byBriefing('ledger-partial#v1')).toHaveLength(10);
+  });
+
+  test('two concurrent claims: exactly one wins', async () => {
+    const [row] = rowsFor('ledger-claim', 1, 1);
+    await deliveries().insertMissing([row!]);
+    // Two store instances, as two concurrent function invocations would hold.
+    const results = await Promise.all([deliveries().claim(row!.deliveryId, now), deliveries().claim(row!.deliveryId, now)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await statusOf(row!.deliveryId)).toBe('SENDING');
+    expect(await deliveries().claim(row!.deliveryId, now)).toBe(false);
+  });
+
+  test('release hands a claimed row back so it can be claimed again', async () => {
+    const [row] = rowsFor('ledger-release', 1, 1);
+    const store = deliveries();
+    await store.insertMissing([row!]);
+    expect(await store.claim(row!.deliveryId, now)).toBe(true);
+    await store.release(row!.deliveryId, 'throttled');
+    const released = (await db.send(new GetCommand({ TableName: tables.deliveries, Key: { deliveryId: row!.deliveryId } }))).Item;
+    expect(released).toMatchObject({ status: 'PENDING', lastError: 'throttled', attempts: 1 });
+    expect(await store.claim(row!.deliveryId, now)).toBe(true);
+    expect(await statusOf(row!.deliveryId)).toBe('SENDING');
+  });
+
+  test('a row that was never claimed cannot be marked sent', async () => {
+    const [row] = rowsFor('ledger-unclaimed', 1, 1);
+    const store = deliveries();
+    await store.insertMissing([row!]);
+    await expect(store.markSent(row!.deliveryId, 'message-2', now)).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    expect(await statusOf(row!.deliveryId)).toBe('PENDING');
+  });
+
+  test('a sent row cannot be marked sent or failed again', async () => {
+    const [row] = rowsFor('ledger-done', 1, 1);
+    const store = deliveries();
+    await store.insertMissing([row!]);
+    await store.claim(row!.deliveryId, now);
+    await store.markSent(row!.deliveryId, 'message-3', now);
+    await expect(store.markSent(row!.deliveryId, 'message-4', now)).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    await expect(store.markFailed(row!.deliveryId, 'bounce', now)).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    const item = (await db.send(new GetCommand({ TableName: tables.deliveries, Key: { deliveryId: row!.deliveryId } }))).Item;
+    expect(item).toMatchObject({ status: 'SENT', messageId: 'message-3' });
+  });
+
+  test('byBriefing returns the rows of one briefing only, through the by-briefing index', async () => {
+    await deliveries().insertMissing([...rowsFor('report-a', 1, 3), ...rowsFor('report-a', 2, 2), ...rowsFor('report-b', 1, 4)]);
+    const a1 = await deliveries().byBriefing('report-a#v1');
+    expect(a1).toHaveLength(3);
+    expect(a1.every((r) => r.briefingId === 'report-a#v1' && r.version === 1)).toBe(true);
+    expect(await deliveries().byBriefing('report-a#v2')).toHaveLength(2);
+    expect(await deliveries().byBriefing('report-b#v1')).toHaveLength(4);
+    expect(await deliveries().byBriefing('report-c#v1')).toEqual([]);
+    // Sorted by the index's sort key, which shows the index (not a scan) answered.
+    const keys = a1.map((r) => r.recipientKey);
+    expect(keys).toEqual([...keys].sort());
+  });
+});
+
+describe('DynamoListStore', () => {
+  test('putMembers writes 120 members, reporting progress per batch, and members() pages through them all', async () => {
+    const lists = new DynamoListStore(db, tables.lists, tables.listMembers);
+    await lists.putList({ id: 'big-list', name: 'Everyone in the partnership' });
+    // Long names make the list bigger than one 1 MB Query page, so members() must follow LastEvaluatedKey.
+    const padding = 'x'.repeat(10_000);
+    const members: Member[] = Array.from({ length: 120 }, (_, i) => ({
+      email: `member.${String(i).padStart(3, '0')}@example.org`,
+      name: `Member ${i} ${padding}`,
+      agency: 'education',
+      role: 'dsl',
+    }));
+    const progress: number[] = [];
+    expect(await lists.putMembers('big-list', members, (written) => progress.push(written))).toBe(120);
+    expect(progress).toEqual([25, 50, 75, 100, 120]);
+
+    const firstPage = await db.send(
+      new QueryCommand({ TableName: tables.listMembers, KeyConditionExpression: 'listId = :l', ExpressionAttributeValues: { ':l': 'big-list' } }),
+    );
+    expect(firstPage.LastEvaluatedKey).toBeDefined(); // the premise: one page does not hold the whole list
+    expect(firstPage.Items!.length).toBeLessThan(120);
+
+    const stored = await lists.members('big-list');
+    expect(stored).toHaveLength(120);
+    expect(stored.map((m) => m.email).sort()).toEqual(members.map((m) => m.email).sort());
+    expect(await lists.members('another-list')).toEqual([]);
+  });
+
+  test('a list round-trips with its filters', async () => {
+    const lists = new DynamoListStore(db, tables.lists, tables.listMembers);
+    await lists.putList({ id: 'school-dsls', name: 'School DSLs', agencies: ['education'], roles: ['dsl'] });
+    expect(await lists.getList('school-dsls')).toEqual({ id: 'school-dsls', name: 'School DSLs', agencies: ['education'], roles: ['dsl'] });
+    expect(await lists.getList('no-such-list')).toBeUndefined();
+  });
+});
+
+describe('DynamoFindingStore', () => {
+  const adminItem = {
+    id: 'held-finding',
+    status: 'published',
+    version: 3,
+    title: 'The front door',
+    topics: new Set(['thresholds_mash', 'voice_of_child']),
+    findings: ['Children waited too long.'],
+  };
+
+  test('markHeld writes the pipeline attributes and leaves every admin attribute as it was', async () => {
+    const findings = new DynamoFindingStore(db, tables.findings);
+    await findings.putRaw(adminItem);
+    const errors = [{ field: 'topics[0]', message: "'neglct' is not a known topic. Did you mean 'neglect'?" }];
+    await findings.markHeld('held-finding', 3, errors, now);
+
+    const stored = await findings.getRaw('held-finding');
+    expect(stored).toEqual({
+      ...adminItem,
+      pipelineStatus: 'held',
+      pipelineMessage: expect.stringContaining('1 problem(s)'),
+      pipelineErrors: ["topics[0]: 'neglct' is not a known topic. Did you mean 'neglect'?"],
+      pipelineVersion: '3',
+      pipelineAt: now.toISOString(),
+    });
+    expect(stored?.topics).toBeInstanceOf(Set);
+  });
+
+  test('markHeld on an item that does not exist does nothing: no error, no item created', async () => {
+    const findings = new DynamoFindingStore(db, tables.findings);
+    await expect(findings.markHeld('deleted-meanwhile', 1, [{ field: 'title', message: 'title is missing.' }], now)).resolves.toBeUndefined();
+    expect(await findings.getRaw('deleted-meanwhile')).toBeUndefined();
+  });
+
+  test('markPlanned replaces a held annotation', async () => {
+    const findings = new DynamoFindingStore(db, tables.findings);
+    await findings.putRaw({ ...adminItem, id: 'planned-finding' });
+    await findings.markHeld('planned-finding', 3, [{ field: 'title', message: 'title is missing.' }], now);
+    await findings.markPlanned('planned-finding', 3, 12, now);
+    expect(await findings.getRaw('planned-finding')).toMatchObject({
+      title: 'The front door',
+      pipelineStatus: 'planned',
+      pipelineErrors: [],
+      pipelineMessage: expect.stringContaining('12 recipient(s)'),
+    });
+  });
+});
+
+describe('DynamoBriefingStore', () => {
+  // The store keeps whatever snapshot the planner hands it; a seed finding stands in for a validated one.
+  const seedFinding = JSON.parse(
+    readFileSync(join(__dirname, '../../infra/local/seed/findings/nr-myth-of-invisible-men-2021.json'), 'utf8'),
+  ) as Finding;
+  const base = { finding: { ...seedFinding, id: 'snapshot-example', version: 1, title: 'First wording' } };
+  const snapshot = (finding: Finding, plannedAt: string): Briefing => ({
+    briefingId: 'snapshot-example#v1',
+    findingId: finding.id,
+    version: 1,
+    finding,
+    plannedAt,
+    recipients: 0,
+  });
+
+  test('putIfAbsent keeps the first snapshot when called twice with different content', async () => {
+    const briefings = new DynamoBriefingStore(db, tables.briefings);
+    const first = snapshot(base.finding, '2024-03-01T09:00:00.000Z');
+    expect(await briefings.putIfAbsent(first)).toEqual(first);
+
+    const second = snapshot({ ...base.finding, title: 'Edited wording' }, '2024-03-01T09:05:00.000Z');
+    const kept = await briefings.putIfAbsent(second);
+    expect(kept.finding.title).toBe('First wording');
+    expect(kept.plannedAt).toBe('2024-03-01T09:00:00.000Z');
+    expect((await briefings.get('snapshot-example#v1'))?.finding.title).toBe('First wording');
+  });
+
+  test('setRecipients records the count on the snapshot', async () => {
+    const briefings = new DynamoBriefingStore(db, tables.briefings);
+    await briefings.setRecipients('snapshot-example#v1', 42);
+    expect(await briefings.get('snapshot-example#v1')).toMatchObject({ recipients: 42, finding: { title: 'First wording' } });
+  });
+});

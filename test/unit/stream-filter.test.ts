@@ -1,0 +1,106 @@
+import type { _Record as StreamRecord, AttributeValue } from '@aws-sdk/client-dynamodb-streams';
+import { FUNCTIONS } from '../../infra/definitions';
+import { matchesPattern, toLambdaRecord } from '../../infra/local/stream-poller';
+
+/**
+ * The event filters in infra/definitions.ts decide which stream records reach each
+ * function, in AWS and locally. These cases run the real filters against records in
+ * the shape Lambda hands over (built with the poller's own toLambdaRecord).
+ */
+
+const ARN = 'arn:aws:dynamodb:eu-west-2:000000000000:table/example/stream/2024-01-01T00:00:00.000';
+let sequence = 0;
+
+function record(eventName: 'INSERT' | 'MODIFY' | 'REMOVE', images: { NewImage?: Record<string, AttributeValue>; OldImage?: Record<string, AttributeValue> }) {
+  sequence += 1;
+  const raw: StreamRecord = {
+    eventID: `event-${sequence}`,
+    eventName,
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'eu-west-2',
+    dynamodb: {
+      ApproximateCreationDateTime: new Date('2024-01-01T10:00:00Z'),
+      Keys: { id: { S: 'example' } },
+      SequenceNumber: String(sequence).padStart(21, '0'),
+      SizeBytes: 100,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+      ...images,
+    },
+  };
+  return toLambdaRecord(raw, ARN);
+}
+
+const matchesAny = (filters: readonly object[], value: unknown) =>
+  filters.some((pattern) => matchesPattern(pattern as Parameters<typeof matchesPattern>[0], value));
+
+const delivery = (status: string): Record<string, AttributeValue> => ({
+  deliveryId: { S: 'jtai-mash-2022#v1#abc' },
+  email: { S: 'sam.example@example.org' },
+  status: { S: status },
+});
+const finding = (status: string): Record<string, AttributeValue> => ({ id: { S: 'jtai-mash-2022' }, status: { S: status }, version: { N: '1' } });
+
+describe('send-briefing filter (deliveries stream)', () => {
+  const filters = FUNCTIONS['send-briefing'].trigger.filters;
+
+  test('an INSERT of a PENDING row matches', () => {
+    expect(matchesAny(filters, record('INSERT', { NewImage: delivery('PENDING') }))).toBe(true);
+  });
+
+  test('a MODIFY that leaves the row PENDING (a released claim) does not match', () => {
+    expect(matchesAny(filters, record('MODIFY', { NewImage: delivery('PENDING') }))).toBe(false);
+  });
+
+  test('an INSERT of a SENT row does not match', () => {
+    expect(matchesAny(filters, record('INSERT', { NewImage: delivery('SENT') }))).toBe(false);
+  });
+
+  test('a MODIFY to SENDING or SENT does not match', () => {
+    expect(matchesAny(filters, record('MODIFY', { NewImage: delivery('SENDING') }))).toBe(false);
+    expect(matchesAny(filters, record('MODIFY', { NewImage: delivery('SENT') }))).toBe(false);
+  });
+
+  test('a status stored as another type (N) does not match', () => {
+    expect(matchesAny(filters, record('INSERT', { NewImage: { ...delivery('PENDING'), status: { N: '1' } } }))).toBe(false);
+  });
+});
+
+describe('plan-briefing filter (findings stream)', () => {
+  const filters = FUNCTIONS['plan-briefing'].trigger.filters;
+
+  test('an INSERT of a published finding matches', () => {
+    expect(matchesAny(filters, record('INSERT', { NewImage: finding('published') }))).toBe(true);
+  });
+
+  test('a MODIFY whose new image is published matches', () => {
+    expect(matchesAny(filters, record('MODIFY', { OldImage: finding('draft'), NewImage: finding('published') }))).toBe(true);
+  });
+
+  test('a draft, inserted or modified, does not match', () => {
+    expect(matchesAny(filters, record('INSERT', { NewImage: finding('draft') }))).toBe(false);
+    expect(matchesAny(filters, record('MODIFY', { OldImage: finding('published'), NewImage: finding('draft') }))).toBe(false);
+  });
+
+  test("'Published' in the wrong case does not match", () => {
+    expect(matchesAny(filters, record('INSERT', { NewImage: finding('Published') }))).toBe(false);
+  });
+
+  test('a REMOVE of a published finding does not match', () => {
+    expect(matchesAny(filters, record('REMOVE', { OldImage: finding('published') }))).toBe(false);
+  });
+});
+
+describe('toLambdaRecord', () => {
+  test('hands over the creation time in epoch seconds, as Lambda does', () => {
+    const lambda = record('INSERT', { NewImage: finding('published') });
+    expect(lambda.dynamodb?.ApproximateCreationDateTime).toBe(Date.parse('2024-01-01T10:00:00Z') / 1000);
+    expect(lambda.eventSourceARN).toBe(ARN);
+  });
+});
+
+describe('matchesPattern', () => {
+  test('refuses operators it cannot apply, rather than silently matching', () => {
+    expect(() => matchesPattern({ eventName: [{ prefix: 'IN' } as unknown as string] }, { eventName: 'INSERT' })).toThrow(/not supported locally/);
+  });
+});
