@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { startDynamoDb } from '../../infra/local/emulators';
+import { ensureTables, localTableNames } from '../../infra/local/tables';
+import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo-stores';
+import { SesMailer } from '../../shared/adapters/ses-mailer';
+import { pendingDelivery } from '../../shared/domain/delivery';
+import { parseFinding } from '../../shared/domain/finding';
+import { sendDelivery, TransientSendError, type SendDeps } from '../../shared/services/send-briefing';
+
+/**
+ * Send failures the SES emulator cannot produce (it accepts everything), so only the
+ * SES client is mocked here; the ledger is real DynamoDB Local. What matters is what
+ * happens to the row: a throttle hands it back for a retry, a rejection records why.
+ */
+
+const tables = localTableNames();
+let dynamo: Awaited<ReturnType<typeof startDynamoDb>>;
+let db: DynamoDBDocumentClient;
+const sesMock = mockClient(SESClient);
+
+const seed = JSON.parse(readFileSync(join(__dirname, '../../infra/local/seed/findings/nr-out-of-routine-2020.json'), 'utf8'));
+const parsed = parseFinding({ ...seed, status: 'published' });
+if (!parsed.ok) throw new Error('seed finding is invalid');
+const finding = parsed.finding;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDb();
+  await ensureTables(dynamo.client);
+  db = documentClient(dynamo.client);
+  await new DynamoBriefingStore(db, tables.briefings).putIfAbsent({
+    briefingId: `${finding.id}#v1`,
+    findingId: finding.id,
+    version: 1,
+    finding,
+    plannedAt: new Date().toISOString(),
+    recipients: 3,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  sesMock.restore();
+  await dynamo?.stop();
+});
+
+beforeEach(() => sesMock.reset());
+
+function deps(): SendDeps {
+  return {
+    briefings: new DynamoBriefingStore(db, tables.briefings),
+    deliveries: new DynamoDeliveryStore(db, tables.deliveries),
+    mailer: new SesMailer(new SESClient({ region: 'eu-west-2' })),
+    senderAddress: 'briefings@example.org',
+    publicBaseUrl: 'https://briefings.example.org',
+  };
+}
+
+async function pendingRow(local: string) {
+  const row = pendingDelivery(finding.id, 1, { email: `${local}@example.org`, name: 'Test Reader', agency: 'health', role: 'frontline', via: ['test'] }, new Date());
+  await new DynamoDeliveryStore(db, tables.deliveries).insertMissing([row]);
+  return row;
+}
+
+const stored = async (deliveryId: string) =>
+  (await db.send(new GetCommand({ TableName: tables.deliveries, Key: { deliveryId } }))).Item as Record<string, unknown>;
+
+const sesError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: {} });
+
+test('SES throttling (mocked): the row goes back to PENDING and the record fails, so the stream retries it', async () => {
+  const row = await pendingRow('throttled.reader');
+  sesMock.on(SendRawEmailCommand).rejectsOnce(sesError('Throttling', 'Maximum sending rate exceeded.')).resolves({ MessageId: 'ses-after-retry' });
+
+  await expect(sendDelivery(deps(), row)).rejects.toBeInstanceOf(TransientSendError);
+  expect(await stored(row.deliveryId)).toMatchObject({ status: 'PENDING', lastError: expect.stringContaining('Throttling') });
+
+  // The retried record claims it again and this time it goes.
+  await expect(sendDelivery(deps(), row)).resolves.toEqual({ outcome: 'sent', messageId: 'ses-after-retry' });
+  expect(await stored(row.deliveryId)).toMatchObject({ status: 'SENT', messageId: 'ses-after-retry', attempts: 2 });
+  expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(2);
+});
+
+test('SES rejecting one address (mocked): that row is FAILED with the reason and nothing is thrown', async () => {
+  const row = await pendingRow('rejected.reader');
+  sesMock.on(SendRawEmailCommand).rejects(sesError('MessageRejected', 'Email address is not verified.'));
+
+  await expect(sendDelivery(deps(), row)).resolves.toMatchObject({ outcome: 'failed' });
+  expect(await stored(row.deliveryId)).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('MessageRejected') });
+  // A replay of the same record finds the row finished and does not call SES again.
+  await expect(sendDelivery(deps(), row)).resolves.toEqual({ outcome: 'skipped', reason: 'already-claimed' });
+  expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
+});
+
+test('the message SES receives is the tailored briefing, with the one-click unsubscribe headers', async () => {
+  const row = await pendingRow('health.reader');
+  sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
+  await sendDelivery(deps(), row);
+  const raw = Buffer.from(sesMock.commandCalls(SendRawEmailCommand)[0]!.args[0].input.RawMessage!.Data!).toString('utf8');
+  expect(raw).toMatch(/^List-Unsubscribe: ?\r?\n? ?<https:\/\/briefings\.example\.org\/unsubscribe\?d=/m);
+  expect(raw).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+  expect(raw).toContain('To: Test Reader <health.reader@example.org>');
+});
