@@ -13,7 +13,8 @@ Findings
   findings add <file.json|yaml> [--replace]   validate, then add (prints every problem by field)
   findings list                               ids, status, version, pipeline state; held reasons
   findings show <id>                          one finding, its pipeline state and any problems
-  findings publish <id> [--no-wait]           publish, then follow the sending until it is done
+  findings publish <id> [--no-wait] [--timeout 120]
+                                              publish, then follow the sending until it is done
   findings preview <id> --agency A --role R [--out DIR]
                                               write the tailored HTML and text, print their paths
 Lists
@@ -95,7 +96,7 @@ export async function runCli(argv: string[], io: Output = terminalOutput(), env:
         need(1, 'findings show <id>');
         return await showFinding(target, io, args[0]!);
       case 'findings publish': {
-        need(1, 'findings publish <id> [--no-wait]');
+        need(1, 'findings publish <id> [--no-wait] [--timeout 120]');
         const timeoutSeconds = Number(values.timeout);
         if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError('--timeout is a number of seconds, for example 120.');
         return await publishFinding(target, io, args[0]!, { wait: !values['no-wait'], timeoutSeconds });
@@ -103,7 +104,7 @@ export async function runCli(argv: string[], io: Output = terminalOutput(), env:
       case 'findings preview':
         need(1, 'findings preview <id> --agency police --role frontline');
         if (!values.agency || !values.role) throw new UsageError('findings preview needs --agency and --role, for example --agency police --role frontline.');
-        return await previewFinding(target, io, args[0]!, values.agency, values.role, values.out);
+        return await previewFinding(target, io, args[0]!, values.agency, values.role, values.out, env.PUBLIC_BASE_URL);
       case 'lists create':
         need(1, 'lists create <id> --name "Name" [--topics a,b] [--agencies a,b] [--roles a,b]');
         return await createList(target, io, args[0]!, values);

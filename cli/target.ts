@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TABLES, type TableKey } from '../infra/definitions';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../infra/local/emulators';
 import { localTableNames } from '../infra/local/tables';
-import { DynamoBriefingStore, DynamoDeliveryStore, DynamoFindingStore, DynamoListStore, documentClient } from '../shared/adapters/dynamo-stores';
+import { stores } from '../shared/adapters/aws';
 
 /**
  * Where the CLI works: the local default (DynamoDB Local on DYNAMODB_PORT, 8000 by
@@ -37,14 +37,14 @@ export function connect({ target, stack, env }: TargetOptions) {
   } else {
     throw new UsageError(`--target ${where} is not known: use local or aws.`);
   }
-  const db = documentClient(client);
+  const store = stores({ tables }, client);
   return {
     description,
     tables,
-    findings: new DynamoFindingStore(db, tables.findings),
-    lists: new DynamoListStore(db, tables.lists, tables.listMembers),
-    briefings: new DynamoBriefingStore(db, tables.briefings),
-    deliveries: new DynamoDeliveryStore(db, tables.deliveries),
+    findings: store.findings(),
+    lists: store.lists(),
+    briefings: store.briefings(),
+    deliveries: store.deliveries(),
     close: () => client.destroy(),
   };
 }

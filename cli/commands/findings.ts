@@ -13,6 +13,12 @@ const printErrors = (io: Output, heading: string, errors: FieldError[]) => {
   for (const error of errors) io.err(`  - ${error.field}: ${error.message}`);
 };
 
+/** The pipeline's own notes on an item: its message, then one line per problem. */
+function printPipelineNotes(print: (line: string) => void, item: Record<string, unknown>, heading: string) {
+  print(`${heading}${String(item.pipelineMessage ?? '')}`);
+  for (const line of (item.pipelineErrors as string[] | undefined) ?? []) print(`  - ${line}`);
+}
+
 export function readFindingFile(path: string): unknown {
   let text: string;
   try {
@@ -63,8 +69,7 @@ export async function listFindings(target: Target, io: Output): Promise<number> 
   for (const line of table([['ID', 'STATUS', 'VER', 'PIPELINE', 'TITLE'], ...rows], [40, 10, 4, 8, 60])) io.out(line);
   for (const item of items.filter((i) => i.pipelineStatus === 'held')) {
     io.out('');
-    io.out(`${String(item.id)} is held: ${String(item.pipelineMessage ?? '')}`);
-    for (const error of (item.pipelineErrors as string[] | undefined) ?? []) io.out(`  - ${error}`);
+    printPipelineNotes(io.out, item, `${String(item.id)} is held: `);
   }
   return 0;
 }
@@ -76,8 +81,7 @@ export async function showFinding(target: Target, io: Output, id: string): Promi
   io.out(`Title: ${String(item.title ?? '')}`);
   if (item.pipelineStatus) {
     io.out(`Pipeline: ${String(item.pipelineStatus)} (version ${String(item.pipelineVersion)}, ${String(item.pipelineAt)})`);
-    io.out(`  ${String(item.pipelineMessage ?? '')}`);
-    for (const error of (item.pipelineErrors as string[] | undefined) ?? []) io.out(`  - ${error}`);
+    printPipelineNotes(io.out, item, '  ');
   }
   const parsed = parseFinding(item);
   if (!parsed.ok) printErrors(io, 'As it stands it has', parsed.errors);
@@ -128,13 +132,13 @@ export async function publishFinding(target: Target, io: Output, id: string, opt
   const pause = () => new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
   while (Date.now() < deadline) {
     const item = await target.findings.getRaw(id);
-    if (item?.pipelineStatus === 'held' && item.pipelineVersion === String(finding.version)) {
-      io.err(`'${id}' is held and was not sent: ${String(item.pipelineMessage ?? '')}`);
-      for (const error of (item.pipelineErrors as string[] | undefined) ?? []) io.err(`  - ${error}`);
+    const thisVersion = item?.pipelineVersion === String(finding.version);
+    if (item?.pipelineStatus === 'held' && thisVersion) {
+      printPipelineNotes(io.err, item, `'${id}' is held and was not sent: `);
       return 1;
     }
     const briefing = await target.briefings.get(briefingId);
-    if (briefing && item?.pipelineStatus === 'planned') {
+    if (briefing && item?.pipelineStatus === 'planned' && thisVersion) {
       const rows = await target.deliveries.byBriefing(briefingId);
       const count = (status: string) => rows.filter((row) => row.status === status).length;
       const done = count('SENT') + count('FAILED');
@@ -164,6 +168,7 @@ export async function previewFinding(
   agency: string,
   role: string,
   outDir: string,
+  publicBaseUrl = 'https://briefings.example.org',
 ): Promise<number> {
   for (const [value, known, flag] of [[agency, AGENCY_IDS, 'agency'], [role, ROLE_IDS, 'role']] as const) {
     if ((known as readonly string[]).includes(value)) continue;
@@ -175,7 +180,7 @@ export async function previewFinding(
   const rendered = renderBriefing(
     finding,
     { name: 'Preview Reader', agency: agency as (typeof AGENCY_IDS)[number], role: role as (typeof ROLE_IDS)[number] },
-    deliveryLinks('https://briefings.example.org', `${briefingIdOf(finding.id, finding.version)}#preview`),
+    deliveryLinks(publicBaseUrl, `${briefingIdOf(finding.id, finding.version)}#preview`),
   );
   mkdirSync(outDir, { recursive: true });
   const base = join(resolve(outDir), `${id}-${agency}-${role}`);

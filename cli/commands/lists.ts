@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { distributionListSchema, memberSchema, normaliseEmail, type Member } from '../../shared/domain/audience';
 import { fieldPath } from '../../shared/domain/finding';
+import type { Loaded } from '../../shared/domain/ports';
 import { table, type Output } from '../output';
 import { UsageError, type Target } from '../target';
 
@@ -113,6 +114,12 @@ export async function importMembers(target: Target, io: Output, listId: string, 
   return 0;
 }
 
+const printInvalid = (io: Output, what: string, invalid: Loaded<unknown>['invalid']) => {
+  if (!invalid.length) return;
+  io.err(`${invalid.length} ${what} cannot be used until fixed (the pipeline skips them):`);
+  for (const entry of invalid) for (const problem of entry.problems) io.err(`  ${entry.key}: ${problem}`);
+};
+
 export async function showLists(target: Target, io: Output, listId?: string): Promise<number> {
   if (listId) {
     const list = await target.lists.getList(listId);
@@ -121,21 +128,27 @@ export async function showLists(target: Target, io: Output, listId?: string): Pr
       return 1;
     }
     const members = await target.lists.members(listId);
-    io.out(`${list.id}: ${list.name} (${describeFilters(list)}), ${members.length} member(s)`);
-    const rows = members.map((m) => [m.email, m.name, m.agency, m.role]);
+    io.out(`${list.id}: ${list.name} (${describeFilters(list)}), ${members.valid.length} member(s)`);
+    const rows = members.valid.map((m) => [m.email, m.name, m.agency, m.role]);
     if (rows.length) for (const line of table([['EMAIL', 'NAME', 'AGENCY', 'ROLE'], ...rows], [40, 30, 14, 14])) io.out(line);
+    printInvalid(io, 'member(s)', members.invalid);
     return 0;
   }
   const lists = await target.lists.allLists();
-  if (!lists.length) {
+  if (!lists.valid.length && !lists.invalid.length) {
     io.out(`No lists in ${target.description}. Create one with: npm run cli -- lists create <id> --name "…"`);
     return 0;
   }
   const rows = await Promise.all(
-    lists
+    lists.valid
       .sort((a, b) => a.id.localeCompare(b.id))
-      .map(async (list) => [list.id, list.name, String((await target.lists.members(list.id)).length), describeFilters(list)]),
+      .map(async (list) => {
+        const members = await target.lists.members(list.id);
+        const count = `${members.valid.length}${members.invalid.length ? ` (+${members.invalid.length} invalid)` : ''}`;
+        return [list.id, list.name, count, describeFilters(list)];
+      }),
   );
-  for (const line of table([['ID', 'NAME', 'MEMBERS', 'FILTERS'], ...rows], [30, 40, 7, 80])) io.out(line);
+  for (const line of table([['ID', 'NAME', 'MEMBERS', 'FILTERS'], ...rows], [30, 40, 16, 80])) io.out(line);
+  printInvalid(io, 'list(s)', lists.invalid);
   return 0;
 }

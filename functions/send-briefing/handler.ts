@@ -25,9 +25,15 @@ export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
   const briefingCache = new Map<string, Promise<Briefing | undefined>>();
   const recordHandler = async (record: DynamoDBRecord) => {
     const row = deliveryRowSchema.parse(imagesOf(record).newItem);
-    const result = await sendDelivery(deps, row, briefingCache);
-    if (result.outcome === 'failed') logger.warn('Delivery failed; the reason is on its ledger row', { deliveryId: row.deliveryId });
-    else logger.info(`Delivery ${result.outcome}`, { deliveryId: row.deliveryId });
+    try {
+      const result = await sendDelivery(deps, row, briefingCache);
+      if (result.outcome === 'failed') logger.warn('Delivery failed; the reason is on its ledger row', { deliveryId: row.deliveryId });
+      else logger.info(`Delivery ${result.outcome}`, { deliveryId: row.deliveryId });
+    } catch (error) {
+      // The error's name only: SES messages can quote the recipient's address.
+      logger.error('Delivery will be retried', { deliveryId: row.deliveryId, error: (error as Error).name });
+      throw error;
+    }
   };
   return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
 };

@@ -20,6 +20,8 @@ export interface LocalPipelineOptions {
   publicBaseUrl?: string;
   pollIntervalMs?: number;
   retryDelayMs?: number;
+  /** Tests: keep every delivered batch so it can be replayed. */
+  keepHistory?: boolean;
   log?: PollerLog;
 }
 
@@ -75,6 +77,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
         deadLetterFile: options.dataDir && join(options.dataDir, 'dead-letters', `${name}.jsonl`),
         pollIntervalMs: options.pollIntervalMs,
         retryDelayMs: options.retryDelayMs,
+        keepHistory: options.keepHistory,
         log: options.log,
       });
       pollers[name].start();

@@ -42,6 +42,8 @@ export interface PollerOptions {
   deadLetterFile?: string;
   pollIntervalMs?: number;
   retryDelayMs?: number;
+  /** Keep every delivered batch in `delivered` (tests only: it holds item content). */
+  keepHistory?: boolean;
   log?: PollerLog;
 }
 
@@ -77,12 +79,13 @@ export function toLambdaRecord(record: StreamRecord, eventSourceARN: string): Dy
 }
 
 export class StreamPoller {
-  /** Every batch handed to the handler, in order: tests replay them to prove idempotency. */
+  /** Every batch handed to the handler, in order, when `keepHistory` is set: tests replay them. */
   readonly delivered: DynamoDBRecord[][] = [];
   private running = false;
   private loop?: Promise<void>;
   private readonly checkpoints: Record<string, string>;
   private readonly finishedShards = new Set<string>();
+  private readonly forceTrimHorizon = new Set<string>();
   private caughtUp = false;
 
   constructor(private readonly options: PollerOptions) {
@@ -118,31 +121,38 @@ export class StreamPoller {
     const iterators = new Map<string, string>();
     while (this.running) {
       let delivered = 0;
+      let shards: NonNullable<Awaited<ReturnType<typeof this.describe>>> = [];
       try {
-        const { StreamDescription } = await this.options.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-        // Parents before children, so records of one key stay in order across a shard split.
-        for (const shard of StreamDescription?.Shards ?? []) {
-          const shardId = shard.ShardId!;
-          if (this.finishedShards.has(shardId)) continue;
-          if (shard.ParentShardId && !this.finishedShards.has(shard.ParentShardId) && StreamDescription?.Shards?.some((s) => s.ShardId === shard.ParentShardId)) continue;
-          let iterator = iterators.get(shardId) ?? (await this.openIterator(streamArn, shardId));
+        shards = await this.describe(streamArn);
+      } catch (error) {
+        log?.error(`${this.options.name}: cannot describe the stream: ${(error as Error).message}`);
+      }
+      // Parents before children, so records of one key stay in order across a shard split.
+      for (const shard of shards) {
+        const shardId = shard.ShardId!;
+        if (this.finishedShards.has(shardId)) continue;
+        if (shard.ParentShardId && !this.finishedShards.has(shard.ParentShardId) && shards.some((s) => s.ShardId === shard.ParentShardId)) continue;
+        try {
+          const iterator = iterators.get(shardId) ?? (await this.openIterator(streamArn, shardId));
           const page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
           const records = page.Records ?? [];
           delivered += await this.deliver(records, streamArn);
           if (records.length) this.saveCheckpoint(shardId, records[records.length - 1]!.dynamodb!.SequenceNumber!);
-          if (page.NextShardIterator) {
-            iterator = page.NextShardIterator;
-            iterators.set(shardId, iterator);
-          } else {
+          if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
+          else {
             this.finishedShards.add(shardId);
             iterators.delete(shardId);
           }
-        }
-      } catch (error) {
-        if (error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException) {
-          iterators.clear();
-        } else {
-          log?.error(`${this.options.name}: stream polling failed: ${(error as Error).message}`);
+        } catch (error) {
+          iterators.delete(shardId);
+          if (error instanceof TrimmedDataAccessException) {
+            // The checkpoint points at records the stream no longer keeps: start from its oldest.
+            log?.error(`${this.options.name}: shard ${shardId} was trimmed past the checkpoint; reading from its oldest record.`);
+            delete this.checkpoints[shardId];
+            this.forceTrimHorizon.add(shardId);
+          } else if (!(error instanceof ExpiredIteratorException)) {
+            log?.error(`${this.options.name}: reading shard ${shardId} failed: ${(error as Error).message}`);
+          }
         }
       }
       this.caughtUp = delivered === 0;
@@ -150,15 +160,21 @@ export class StreamPoller {
     }
   }
 
+  private async describe(streamArn: string) {
+    const { StreamDescription } = await this.options.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    return StreamDescription?.Shards ?? [];
+  }
+
   private async openIterator(streamArn: string, shardId: string): Promise<string> {
     const after = this.checkpoints[shardId];
+    const start = this.forceTrimHorizon.delete(shardId) ? 'TRIM_HORIZON' : this.options.trigger.startingPosition;
     const { ShardIterator } = await this.options.streams.send(
       new GetShardIteratorCommand({
         StreamArn: streamArn,
         ShardId: shardId,
         ...(after
           ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
-          : { ShardIteratorType: this.options.trigger.startingPosition }),
+          : { ShardIteratorType: start }),
       }),
     );
     if (!ShardIterator) throw new Error(`No iterator for shard ${shardId}`);
@@ -187,7 +203,7 @@ export class StreamPoller {
     const fresh = batch.filter((r) => !tooOld.includes(r));
     if (!fresh.length) return;
 
-    this.delivered.push(fresh);
+    if (this.options.keepHistory) this.delivered.push(fresh);
     let failedFrom = -1;
     try {
       const response = await this.options.handler({ Records: fresh });

@@ -13,7 +13,8 @@ let dynamo: DynamoDBClient | undefined;
 let ses: SESClient | undefined;
 
 export const dynamoClient = () => (dynamo ??= new DynamoDBClient({}));
-export const sesClient = () => (ses ??= new SESClient({}));
+// A hung SES call must fail well inside the function's timeout, so the row is handed back, not stranded.
+export const sesClient = () => (ses ??= new SESClient({ requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000 } }));
 
 export function stores(config: Pick<FunctionConfig, 'tables'>, client: DynamoDBClient = dynamoClient()) {
   const db = documentClient(client);

@@ -15,8 +15,9 @@ import {
 import { TABLES } from '../../infra/definitions';
 import { distributionListSchema, memberSchema, type DistributionList, type Member } from '../domain/audience';
 import { deliveryRowSchema, type DeliveryRow } from '../domain/delivery';
-import type { FieldError } from '../domain/finding';
-import type { Briefing, BriefingStore, DeliveryStore, FindingStore, ListStore } from '../domain/ports';
+import { fieldPath, type FieldError } from '../domain/finding';
+import type { Briefing, BriefingStore, DeliveryStore, FindingStore, ListStore, Loaded, PlanSummary } from '../domain/ports';
+import type { ZodType } from 'zod';
 
 export function documentClient(client: DynamoDBClient = new DynamoDBClient({})): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, {
@@ -37,6 +38,27 @@ async function allPages<T>(fetch: (startKey?: Record<string, unknown>) => Promis
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items;
+}
+
+/** `SET #a = :a, #b = :b` with its names and values, for an UpdateItem. */
+function setClause(values: Record<string, unknown>) {
+  const names = Object.keys(values);
+  return {
+    clause: names.map((n) => `#${n} = :${n}`).join(', '),
+    names: Object.fromEntries(names.map((n) => [`#${n}`, n])),
+    values: Object.fromEntries(names.map((n) => [`:${n}`, values[n]])),
+  };
+}
+
+/** Splits items into those the schema accepts and those it does not, with field-level problems. */
+function sortValid<T>(items: Record<string, unknown>[], schema: ZodType<T>, keyOf: (item: Record<string, unknown>) => string): Loaded<T> {
+  const loaded: Loaded<T> = { valid: [], invalid: [] };
+  for (const item of items) {
+    const parsed = schema.safeParse(item);
+    if (parsed.success) loaded.valid.push(parsed.data);
+    else loaded.invalid.push({ key: keyOf(item), problems: parsed.error.issues.map((i) => `${fieldPath(i.path)}: ${i.message}`) });
+  }
+  return loaded;
 }
 
 const chunk = <T>(items: readonly T[], size: number) =>
@@ -102,11 +124,13 @@ export class DynamoFindingStore implements FindingStore {
     });
   }
 
-  async markPlanned(id: string, version: number, recipients: number, now: Date) {
+  async markPlanned(id: string, version: number, summary: PlanSummary, now: Date) {
     await this.writeBack(id, {
       pipelineStatus: 'planned',
-      pipelineMessage: `Version ${version} is going to ${recipients} recipient(s).`,
-      pipelineErrors: [],
+      pipelineMessage:
+        `Version ${version} goes to ${summary.recipients} recipient(s); ${summary.newDeliveries} new this time.` +
+        (summary.skipped.length ? ` ${summary.skipped.length} list problem(s) left people out: see pipelineErrors.` : ''),
+      pipelineErrors: summary.skipped,
       pipelineVersion: String(version),
       pipelineAt: now.toISOString(),
     });
@@ -114,16 +138,16 @@ export class DynamoFindingStore implements FindingStore {
 
   /** Only pipeline attributes are written, and only if the item still exists. */
   private async writeBack(id: string, values: Record<string, unknown>) {
-    const names = Object.keys(values);
+    const set = setClause(values);
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { id },
           ConditionExpression: 'attribute_exists(id)',
-          UpdateExpression: `SET ${names.map((n) => `#${n} = :${n}`).join(', ')}`,
-          ExpressionAttributeNames: Object.fromEntries(names.map((n) => [`#${n}`, n])),
-          ExpressionAttributeValues: Object.fromEntries(names.map((n) => [`:${n}`, values[n]])),
+          UpdateExpression: `SET ${set.clause}`,
+          ExpressionAttributeNames: set.names,
+          ExpressionAttributeValues: set.values,
         }),
       );
     } catch (error) {
@@ -140,8 +164,8 @@ export class DynamoListStore implements ListStore {
   ) {}
 
   async allLists() {
-    const items = await allPages<unknown>((ExclusiveStartKey) => this.db.send(new ScanCommand({ TableName: this.listsTable, ExclusiveStartKey })));
-    return items.map((item) => distributionListSchema.parse(item));
+    const items = await allPages<Record<string, unknown>>((ExclusiveStartKey) => this.db.send(new ScanCommand({ TableName: this.listsTable, ExclusiveStartKey })));
+    return sortValid(items, distributionListSchema, (item) => String(item.id));
   }
 
   async getList(id: string) {
@@ -164,7 +188,7 @@ export class DynamoListStore implements ListStore {
         }),
       ),
     );
-    return items.map((item) => memberSchema.parse(item));
+    return sortValid(items, memberSchema, (item) => String(item.email));
   }
 
   async putMembers(listId: string, members: Member[], onProgress?: (written: number) => void) {
@@ -200,7 +224,8 @@ export class DynamoBriefingStore implements BriefingStore {
   }
 
   async get(briefingId: string) {
-    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: { briefingId } }));
+    // Strongly consistent: send-briefing may read it a moment after plan-briefing wrote it.
+    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: { briefingId }, ConsistentRead: true }));
     return result.Item as Briefing | undefined;
   }
 }
@@ -211,9 +236,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   /**
-   * BatchWriteItem cannot be conditional, so look first: a replayed plan must never
-   * turn a SENT row back into PENDING. Within one shard records are processed in
-   * order, so nothing else writes these keys between the look and the write.
+   * BatchWriteItem cannot be conditional, so look first (strongly consistent): a replayed
+   * plan must never turn a SENT row back into PENDING. Only send-briefing writes these
+   * keys meanwhile, and only to rows that exist, which this look has already seen.
    */
   async insertMissing(rows: DeliveryRow[]) {
     const existing = new Set<string>();
@@ -222,7 +247,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
       for (let attempt = 0; keys && keys.length; attempt++) {
         if (attempt > 0) await pause(Math.min(2000, 50 * 2 ** attempt));
         const result: BatchGetCommandOutput = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'deliveryId' } } }),
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'deliveryId', ConsistentRead: true } } }),
         );
         for (const item of result.Responses?.[this.table] ?? []) existing.add(String(item.deliveryId));
         keys = result.UnprocessedKeys?.[this.table]?.Keys;
@@ -233,16 +258,16 @@ export class DynamoDeliveryStore implements DeliveryStore {
     return missing.length;
   }
 
-  async claim(deliveryId: string, now: Date) {
+  async claim(deliveryId: string, createdAt: string, now: Date) {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { deliveryId },
-          ConditionExpression: '#status = :pending',
+          ConditionExpression: '#status = :pending AND createdAt = :createdAt',
           UpdateExpression: 'SET #status = :sending, claimedAt = :now ADD attempts :one',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'PENDING', ':sending': 'SENDING', ':now': now.toISOString(), ':one': 1 },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':createdAt': createdAt, ':sending': 'SENDING', ':now': now.toISOString(), ':one': 1 },
         }),
       );
       return true;
@@ -280,15 +305,15 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   private async transition(deliveryId: string, from: string, to: string, values: Record<string, unknown>) {
-    const names = Object.keys(values);
+    const set = setClause({ status: to, ...values });
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { deliveryId },
         ConditionExpression: '#status = :from',
-        UpdateExpression: `SET #status = :to, ${names.map((n) => `#${n} = :${n}`).join(', ')}`,
-        ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(names.map((n) => [`#${n}`, n])) },
-        ExpressionAttributeValues: { ':from': from, ':to': to, ...Object.fromEntries(names.map((n) => [`:${n}`, values[n]])) },
+        UpdateExpression: `SET ${set.clause}`,
+        ExpressionAttributeNames: set.names,
+        ExpressionAttributeValues: { ':from': from, ...set.values },
       }),
     );
   }

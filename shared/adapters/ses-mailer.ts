@@ -1,13 +1,12 @@
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { Mailer } from '../domain/ports';
 
-/** SES errors that no retry can fix: the row is marked FAILED with the reason. */
-const PERMANENT_ERRORS = new Set([
-  'MessageRejected',
-  'MailFromDomainNotVerifiedException',
-  'ConfigurationSetDoesNotExistException',
-  'InvalidParameterValue',
-]);
+/**
+ * SES errors about this one message that no retry can fix: the row is marked FAILED with
+ * the reason. Account or setup problems (an unverified sender, a missing configuration
+ * set, throttling) are not here: once fixed, the same rows should still go.
+ */
+const PERMANENT_ERRORS = new Set(['MessageRejected', 'InvalidParameterValue']);
 
 export class SendError extends Error {
   override readonly name = 'SendError';

@@ -67,7 +67,7 @@ function safeUrl(url: string | undefined): string | undefined {
 }
 
 /** Headers are one line: newlines or control characters in a title must not split them. */
-const singleLine = (s: string) => s.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+export const singleLine = (s: string) => s.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
 
 const agencyLabel = (agency: string) => (AGENCIES as Record<string, string>)[agency] ?? agency;
 const roleLabel = (role: string) => (ROLES as Record<string, string>)[role] ?? role;

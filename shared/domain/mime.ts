@@ -1,5 +1,5 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { RenderedBriefing } from './briefing';
+import { singleLine, type RenderedBriefing } from './briefing';
 
 /**
  * Builds the raw RFC 5322 message for SES SendRawEmail: multipart/alternative
@@ -29,8 +29,6 @@ const RESERVED = new Set([
   'content-transfer-encoding', 'mime-version',
 ]);
 
-const oneLine = (value: string) => value.replace(/[\r\n\u0000-\u001f\u007f]+/g, ' ').trim();
-
 function checkUnsubscribeUrl(url: string): string {
   if (!/^https?:\/\/[^\s<>"\u0000-\u001f\u007f]+$/i.test(url)) {
     throw new BriefingMimeError(
@@ -51,15 +49,15 @@ export function composeBriefingMime(input: BriefingMimeInput): Promise<Buffer> {
           throw new BriefingMimeError(`header name '${key}' is not valid: use letters, digits and '-' only, for example X-Briefing-Id.`);
         }
         if (RESERVED.has(key.toLowerCase())) continue;
-        headers[key] = oneLine(String(value));
+        headers[key] = singleLine(String(value));
       }
       headers['List-Unsubscribe'] = `<${unsubscribeUrl}>`;
       headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
 
       const composer = new MailComposer({
         from: input.from,
-        to: { name: oneLine(input.to.name), address: input.to.email },
-        subject: oneLine(input.rendered.subject),
+        to: { name: singleLine(input.to.name), address: input.to.email },
+        subject: singleLine(input.rendered.subject),
         text: input.rendered.text,
         html: input.rendered.html,
         headers,

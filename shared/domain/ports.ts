@@ -7,6 +7,14 @@ import type { FieldError, Finding } from './finding';
  * shared/adapters; the domain and services never import an AWS client.
  */
 
+export interface PlanSummary {
+  recipients: number;
+  /** Delivery rows written by this plan (0 when it was planned before). */
+  newDeliveries: number;
+  /** Lists or members set aside as invalid, without email addresses: what an admin should fix. */
+  skipped: string[];
+}
+
 export interface FindingStore {
   /** The raw item as stored (unmarshalled), or undefined. */
   getRaw(id: string): Promise<Record<string, unknown> | undefined>;
@@ -15,14 +23,21 @@ export interface FindingStore {
   setStatus(id: string, status: 'draft' | 'published' | 'withdrawn'): Promise<void>;
   /** Records on the item itself why it was not sent, where an admin looking at it will see. */
   markHeld(id: string, version: unknown, errors: FieldError[], now: Date): Promise<void>;
-  markPlanned(id: string, version: number, recipients: number, now: Date): Promise<void>;
+  markPlanned(id: string, version: number, summary: PlanSummary, now: Date): Promise<void>;
+}
+
+/** Items that failed validation are set aside, not fatal: one console typo must not stop every briefing. */
+export interface Loaded<T> {
+  valid: T[];
+  /** `key` is the list id or the member's email; `problems` say what to fix. */
+  invalid: { key: string; problems: string[] }[];
 }
 
 export interface ListStore {
-  allLists(): Promise<DistributionList[]>;
+  allLists(): Promise<Loaded<DistributionList>>;
   getList(id: string): Promise<DistributionList | undefined>;
   putList(list: DistributionList): Promise<void>;
-  members(listId: string): Promise<Member[]>;
+  members(listId: string): Promise<Loaded<Member>>;
   /** Adds or replaces members; returns how many were written. */
   putMembers(listId: string, members: Member[], onProgress?: (written: number) => void): Promise<number>;
 }
@@ -46,8 +61,11 @@ export interface BriefingStore {
 export interface DeliveryStore {
   /** Writes the rows that do not exist yet (batched); returns how many were new. */
   insertMissing(rows: DeliveryRow[]): Promise<number>;
-  /** PENDING → SENDING; false when someone else has it (or it is done). */
-  claim(deliveryId: string, now: Date): Promise<boolean>;
+  /**
+   * PENDING → SENDING; false when someone else has it (or it is done). `createdAt` must
+   * match too, so a stale stream record can never claim a row that was written again.
+   */
+  claim(deliveryId: string, createdAt: string, now: Date): Promise<boolean>;
   /** SENDING → PENDING, so a retried record can claim it again. */
   release(deliveryId: string, reason: string): Promise<void>;
   markSent(deliveryId: string, messageId: string, now: Date): Promise<void>;

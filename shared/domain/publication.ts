@@ -1,10 +1,12 @@
 /**
- * When does a change to a finding start a briefing? Only on a transition, so that
- * editing a published finding never resends it:
+ * When does a change to a finding start a briefing? Only when it could need one, so
+ * that editing a finding that has been sent never resends it:
  * - it becomes published (inserted as published, or its status changed to published);
  * - its version goes up while it is published (a re-issue);
- * - it was held for this version and the admin has since changed its content (a fix).
- * The pipeline's own write-backs (the `pipeline*` attributes) never count as a change.
+ * - its content changed while published and this version has not been planned yet:
+ *   a held finding that the admin fixed, or an edit saved before the pipeline got to it.
+ * The pipeline's own write-backs (the `pipeline*` attributes) never count as a change,
+ * so they cannot retrigger it. Planning is idempotent, so acting twice is harmless.
  */
 
 export type Item = Record<string, unknown>;
@@ -13,7 +15,7 @@ export type Item = Record<string, unknown>;
 export const PIPELINE_ATTRIBUTES = ['pipelineStatus', 'pipelineMessage', 'pipelineErrors', 'pipelineVersion', 'pipelineAt'] as const;
 
 export type TriggerDecision =
-  | { act: true; reason: 'published' | 'reissued' | 'fixed-after-hold' }
+  | { act: true; reason: 'published' | 'reissued' | 'fixed-after-hold' | 'edited-before-planned' }
   | { act: false; reason: 'not-published' | 'no-transition' };
 
 const versionOf = (item: Item | undefined) => {
@@ -41,8 +43,11 @@ export function briefingTrigger(oldItem: Item | undefined, newItem: Item): Trigg
   const oldVersion = versionOf(oldItem);
   const newVersion = versionOf(newItem);
   if (newVersion !== undefined && oldVersion !== undefined && newVersion > oldVersion) return { act: true, reason: 'reissued' };
-  if (oldItem.pipelineStatus === 'held' && contentOf(oldItem) !== contentOf(newItem)) {
-    return { act: true, reason: 'fixed-after-hold' };
+  // A version that went down is a slip, never a reason to send.
+  if (newVersion !== undefined && oldVersion !== undefined && newVersion < oldVersion) return { act: false, reason: 'no-transition' };
+  const plannedThisVersion = newItem.pipelineStatus === 'planned' && newItem.pipelineVersion === String(newVersion);
+  if (!plannedThisVersion && contentOf(oldItem) !== contentOf(newItem)) {
+    return { act: true, reason: oldItem.pipelineStatus === 'held' ? 'fixed-after-hold' : 'edited-before-planned' };
   }
   return { act: false, reason: 'no-transition' };
 }

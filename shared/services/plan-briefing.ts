@@ -1,7 +1,7 @@
 import { resolveAudience } from '../domain/audience';
 import { briefingIdOf, pendingDelivery } from '../domain/delivery';
 import { parseFinding, type FieldError } from '../domain/finding';
-import type { BriefingStore, DeliveryStore, FindingStore, ListStore } from '../domain/ports';
+import type { BriefingStore, DeliveryStore, FindingStore, ListStore, PlanSummary } from '../domain/ports';
 import { briefingTrigger, type Item } from '../domain/publication';
 
 export interface PlanDeps {
@@ -15,7 +15,7 @@ export interface PlanDeps {
 export type PlanOutcome =
   | { outcome: 'ignored'; reason: string }
   | { outcome: 'held'; findingId: string; errors: FieldError[] }
-  | { outcome: 'planned'; briefingId: string; recipients: number; newDeliveries: number };
+  | ({ outcome: 'planned'; briefingId: string } & PlanSummary);
 
 /**
  * One change to a finding. Replaying the same change is harmless: the briefing
@@ -45,13 +45,23 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
   });
 
   const lists = await deps.lists.allLists();
-  const withMembers = await Promise.all(lists.map(async (list) => ({ list, members: await deps.lists.members(list.id) })));
+  const skipped = lists.invalid.map((list) => `list '${list.key}' was skipped: ${list.problems.join(' ')} Fix it with the CLI (lists create).`);
+  const withMembers = await Promise.all(
+    lists.valid.map(async (list) => {
+      const members = await deps.lists.members(list.id);
+      if (members.invalid.length) {
+        skipped.push(`list '${list.id}': ${members.invalid.length} member(s) skipped as invalid. See: npm run cli -- lists show ${list.id}`);
+      }
+      return { list, members: members.valid };
+    }),
+  );
   const recipients = resolveAudience(briefing.finding, withMembers);
 
   const createdAt = now();
   const rows = recipients.map((recipient) => pendingDelivery(finding.id, finding.version, recipient, createdAt));
   const newDeliveries = await deps.deliveries.insertMissing(rows);
   await deps.briefings.setRecipients(briefingId, recipients.length);
-  await deps.findings.markPlanned(finding.id, finding.version, recipients.length, now());
-  return { outcome: 'planned', briefingId, recipients: recipients.length, newDeliveries };
+  const summary = { recipients: recipients.length, newDeliveries, skipped };
+  await deps.findings.markPlanned(finding.id, finding.version, summary, now());
+  return { outcome: 'planned', briefingId, ...summary };
 }

@@ -42,32 +42,37 @@ export async function sendDelivery(
   classify: ErrorClassifier = defaultClassifier,
 ): Promise<SendOutcome> {
   const now = deps.now ?? (() => new Date());
-  if (!(await deps.deliveries.claim(row.deliveryId, now()))) return { outcome: 'skipped', reason: 'already-claimed' };
+  if (!(await deps.deliveries.claim(row.deliveryId, row.createdAt, now()))) return { outcome: 'skipped', reason: 'already-claimed' };
 
   let briefing: Briefing | undefined;
   try {
     if (!briefingCache.has(row.briefingId)) briefingCache.set(row.briefingId, deps.briefings.get(row.briefingId));
     briefing = await briefingCache.get(row.briefingId);
+    if (!briefing) throw new Error(`briefing ${row.briefingId} has no snapshot yet`);
   } catch (error) {
+    // Planning writes the snapshot before any row, so a miss is a read problem: retry.
     briefingCache.delete(row.briefingId);
-    await deps.deliveries.release(row.deliveryId, 'could not read the briefing');
+    await deps.deliveries.release(row.deliveryId, 'could not read the briefing snapshot');
     throw new TransientSendError(`Could not read briefing ${row.briefingId}`, { cause: error });
   }
-  if (!briefing) {
-    const reason = `Briefing ${row.briefingId} has no stored snapshot; it cannot be rendered.`;
+
+  // Rendering is deterministic: if it fails once it always will, so record why rather than retry.
+  let raw: Buffer;
+  try {
+    const links = deliveryLinks(deps.publicBaseUrl, row.deliveryId);
+    const rendered = renderBriefing(briefing.finding, row, links);
+    raw = await composeBriefingMime({
+      from: deps.senderAddress,
+      to: { name: row.name, email: row.email },
+      rendered,
+      unsubscribeUrl: links.unsubscribeUrl,
+      headers: { 'X-Briefing-Id': row.briefingId },
+    });
+  } catch (error) {
+    const reason = `The briefing could not be rendered: ${error instanceof Error ? error.message : String(error)}`;
     await deps.deliveries.markFailed(row.deliveryId, reason, now());
     return { outcome: 'failed', reason };
   }
-
-  const links = deliveryLinks(deps.publicBaseUrl, row.deliveryId);
-  const rendered = renderBriefing(briefing.finding, row, links);
-  const raw = await composeBriefingMime({
-    from: deps.senderAddress,
-    to: { name: row.name, email: row.email },
-    rendered,
-    unsubscribeUrl: links.unsubscribeUrl,
-    headers: { 'X-Briefing-Id': row.briefingId },
-  });
 
   let messageId: string;
   try {

@@ -35,7 +35,7 @@ async function planRecordsSeen(findingId: string, count: number) {
 }
 
 beforeAll(async () => {
-  pipeline = await startLocalPipeline({ pollIntervalMs: 50, retryDelayMs: 50 });
+  pipeline = await startLocalPipeline({ pollIntervalMs: 50, retryDelayMs: 50, keepHistory: true });
   db = documentClient(pipeline.dynamo.client);
   const lists = new DynamoListStore(db, tables.lists, tables.listMembers);
   await lists.putList({ id: 'police-safeguarding', name: 'Police safeguarding', agencies: ['police'] });
@@ -159,4 +159,16 @@ describe('a published finding becomes tailored briefing emails', () => {
     expect((await deliveries()).filter((r) => r.findingId === 'held-example')).toHaveLength(0);
     expect((await deliveries()).filter((r) => r.findingId === 'valid-example')).toHaveLength(2);
   });
+});
+
+test('a list typed badly in the console leaves only its own people out, and the finding says so', async () => {
+  await db.send(new PutCommand({ TableName: tables.lists, Item: { id: 'typo-list', name: 'Typo list', agencies: ['polise'] } }));
+  const before = (await pipeline.ses.emails()).length;
+  await db.send(new PutCommand({ TableName: tables.findings, Item: { ...seedFinding, id: 'despite-bad-list', status: 'published' } }));
+  await waitFor('the briefing to go out despite the bad list', async () => (await pipeline.ses.emails()).length >= before + 2);
+  const findings = new DynamoFindingStore(db, tables.findings);
+  await waitFor('the finding to be marked planned', async () => (await findings.getRaw('despite-bad-list'))?.pipelineStatus === 'planned');
+  const item = await findings.getRaw('despite-bad-list');
+  expect(item?.pipelineMessage).toContain('1 list problem(s) left people out');
+  expect(item?.pipelineErrors).toEqual([expect.stringContaining("list 'typo-list' was skipped: agencies[0]: 'polise' is not a known agency. Did you mean 'police'?")]);
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDb } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
 import {
@@ -62,7 +62,7 @@ describe('DynamoDeliveryStore', () => {
     const store = deliveries();
     expect(await store.insertMissing(rows)).toBe(30);
     const sentId = rows[7]!.deliveryId;
-    expect(await store.claim(sentId, now)).toBe(true);
+    expect(await store.claim(sentId, rows[7]!.createdAt, now)).toBe(true);
     await store.markSent(sentId, 'message-1', now);
 
     expect(await store.insertMissing(rows)).toBe(0);
@@ -83,21 +83,29 @@ describe('DynamoDeliveryStore', () => {
     const [row] = rowsFor('ledger-claim', 1, 1);
     await deliveries().insertMissing([row!]);
     // Two store instances, as two concurrent function invocations would hold.
-    const results = await Promise.all([deliveries().claim(row!.deliveryId, now), deliveries().claim(row!.deliveryId, now)]);
+    const results = await Promise.all([deliveries().claim(row!.deliveryId, row!.createdAt, now), deliveries().claim(row!.deliveryId, row!.createdAt, now)]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await statusOf(row!.deliveryId)).toBe('SENDING');
-    expect(await deliveries().claim(row!.deliveryId, now)).toBe(false);
+    expect(await deliveries().claim(row!.deliveryId, row!.createdAt, now)).toBe(false);
+  });
+
+  test('a stale record cannot claim a row that was written again since (createdAt must match)', async () => {
+    const [row] = rowsFor('ledger-stale', 1, 1);
+    await deliveries().insertMissing([row!]);
+    expect(await deliveries().claim(row!.deliveryId, '2000-01-01T00:00:00.000Z', now)).toBe(false);
+    expect(await statusOf(row!.deliveryId)).toBe('PENDING');
+    expect(await deliveries().claim(row!.deliveryId, row!.createdAt, now)).toBe(true);
   });
 
   test('release hands a claimed row back so it can be claimed again', async () => {
     const [row] = rowsFor('ledger-release', 1, 1);
     const store = deliveries();
     await store.insertMissing([row!]);
-    expect(await store.claim(row!.deliveryId, now)).toBe(true);
+    expect(await store.claim(row!.deliveryId, row!.createdAt, now)).toBe(true);
     await store.release(row!.deliveryId, 'throttled');
     const released = (await db.send(new GetCommand({ TableName: tables.deliveries, Key: { deliveryId: row!.deliveryId } }))).Item;
     expect(released).toMatchObject({ status: 'PENDING', lastError: 'throttled', attempts: 1 });
-    expect(await store.claim(row!.deliveryId, now)).toBe(true);
+    expect(await store.claim(row!.deliveryId, row!.createdAt, now)).toBe(true);
     expect(await statusOf(row!.deliveryId)).toBe('SENDING');
   });
 
@@ -113,7 +121,7 @@ describe('DynamoDeliveryStore', () => {
     const [row] = rowsFor('ledger-done', 1, 1);
     const store = deliveries();
     await store.insertMissing([row!]);
-    await store.claim(row!.deliveryId, now);
+    await store.claim(row!.deliveryId, row!.createdAt, now);
     await store.markSent(row!.deliveryId, 'message-3', now);
     await expect(store.markSent(row!.deliveryId, 'message-4', now)).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
     await expect(store.markFailed(row!.deliveryId, 'bounce', now)).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
@@ -158,9 +166,25 @@ describe('DynamoListStore', () => {
     expect(firstPage.Items!.length).toBeLessThan(120);
 
     const stored = await lists.members('big-list');
-    expect(stored).toHaveLength(120);
-    expect(stored.map((m) => m.email).sort()).toEqual(members.map((m) => m.email).sort());
-    expect(await lists.members('another-list')).toEqual([]);
+    expect(stored.valid).toHaveLength(120);
+    expect(stored.invalid).toEqual([]);
+    expect(stored.valid.map((m) => m.email).sort()).toEqual(members.map((m) => m.email).sort());
+    expect(await lists.members('another-list')).toEqual({ valid: [], invalid: [] });
+  });
+
+  test('a member or list typed badly in the console is set aside with its problem, not fatal', async () => {
+    const lists = new DynamoListStore(db, tables.lists, tables.listMembers);
+    await lists.putList({ id: 'typo-list', name: 'Typo list' });
+    await db.send(new PutCommand({ TableName: tables.lists, Item: { id: 'bad-filter-list', name: 'Bad', topics: ['neglct'] } }));
+    await lists.putMembers('typo-list', [{ email: 'good.member@example.org', name: 'Good Member', agency: 'csc', role: 'frontline' }]);
+    await db.send(new PutCommand({ TableName: tables.listMembers, Item: { listId: 'typo-list', email: 'typo.member@example.org', name: 'Typo', agency: 'helth', role: 'frontline' } }));
+
+    const members = await lists.members('typo-list');
+    expect(members.valid.map((m) => m.email)).toEqual(['good.member@example.org']);
+    expect(members.invalid).toEqual([{ key: 'typo.member@example.org', problems: ["agency: 'helth' is not a known agency. Did you mean 'health'?"] }]);
+    const all = await lists.allLists();
+    expect(all.valid.map((l) => l.id)).toContain('typo-list');
+    expect(all.invalid).toEqual([{ key: 'bad-filter-list', problems: ["topics[0]: 'neglct' is not a known topic. Did you mean 'neglect'?"] }]);
   });
 
   test('a list round-trips with its filters', async () => {
@@ -209,7 +233,7 @@ describe('DynamoFindingStore', () => {
     const findings = new DynamoFindingStore(db, tables.findings);
     await findings.putRaw({ ...adminItem, id: 'planned-finding' });
     await findings.markHeld('planned-finding', 3, [{ field: 'title', message: 'title is missing.' }], now);
-    await findings.markPlanned('planned-finding', 3, 12, now);
+    await findings.markPlanned('planned-finding', 3, { recipients: 12, newDeliveries: 12, skipped: [] }, now);
     expect(await findings.getRaw('planned-finding')).toMatchObject({
       title: 'The front door',
       pipelineStatus: 'planned',

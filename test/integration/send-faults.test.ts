@@ -102,3 +102,15 @@ test('the message SES receives is the tailored briefing, with the one-click unsu
   expect(raw).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
   expect(raw).toContain('To: Test Reader <health.reader@example.org>');
 });
+
+test('a snapshot that cannot be rendered marks the row FAILED with the reason, never leaves it SENDING', async () => {
+  const broken = { ...finding, id: 'unrenderable', actions: undefined } as unknown as typeof finding;
+  await new DynamoBriefingStore(db, tables.briefings).putIfAbsent({
+    briefingId: 'unrenderable#v1', findingId: 'unrenderable', version: 1, finding: broken, plannedAt: new Date().toISOString(), recipients: 1,
+  });
+  const row = pendingDelivery('unrenderable', 1, { email: 'render.reader@example.org', name: 'Render Reader', agency: 'health', role: 'frontline', via: ['test'] }, new Date());
+  await new DynamoDeliveryStore(db, tables.deliveries).insertMissing([row]);
+  await expect(sendDelivery(deps(), row)).resolves.toMatchObject({ outcome: 'failed' });
+  expect(await stored(row.deliveryId)).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('could not be rendered') });
+  expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+});

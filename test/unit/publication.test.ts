@@ -16,6 +16,8 @@ const published: Item = {
   source: { type: 'jtai', name: 'JTAI of a MASH', published: '2022-02' },
 };
 const draft: Item = { ...published, status: 'draft' };
+/** What the item looks like once the pipeline has planned version 1. */
+const planned: Item = { ...published, pipelineStatus: 'planned', pipelineVersion: '1', pipelineAt: '2024-01-01T10:00:00.000Z' };
 const held: Item = {
   ...published,
   pipelineStatus: 'held',
@@ -42,8 +44,21 @@ describe('briefingTrigger', () => {
     expect(briefingTrigger({ ...published, status: 'withdrawn' }, published)).toEqual({ act: true, reason: 'published' });
   });
 
-  test('published → published, same version, content edited: no act', () => {
-    expect(briefingTrigger(published, { ...published, title: 'The front door (typo fixed)' })).toEqual({ act: false, reason: 'no-transition' });
+  test('published and planned, same version, content edited: no act', () => {
+    expect(briefingTrigger(planned, { ...planned, title: 'The front door (typo fixed)' })).toEqual({ act: false, reason: 'no-transition' });
+  });
+
+  test('published, edited before the pipeline planned it: act (planning is idempotent)', () => {
+    expect(briefingTrigger(published, { ...published, title: 'The front door (typo fixed)' })).toEqual({ act: true, reason: 'edited-before-planned' });
+  });
+
+  test('planned for an earlier version only: an edit acts, since this version was never planned', () => {
+    const stale: Item = { ...planned, version: 2, pipelineVersion: '1' };
+    expect(briefingTrigger(stale, { ...stale, title: 'Edited' })).toEqual({ act: true, reason: 'edited-before-planned' });
+  });
+
+  test('a fix saved before the held write-back still acts', () => {
+    expect(briefingTrigger(published, { ...published, topics: new Set(['neglect']) })).toEqual({ act: true, reason: 'edited-before-planned' });
   });
 
   test('version goes up while published: reissued', () => {
@@ -78,7 +93,7 @@ describe('briefingTrigger', () => {
   });
 
   test("a version retyped from number 1 to the string '1' is not a re-issue", () => {
-    expect(briefingTrigger(published, { ...published, version: '1' })).toEqual({ act: false, reason: 'no-transition' });
+    expect(briefingTrigger(planned, { ...planned, version: '1' })).toEqual({ act: false, reason: 'no-transition' });
   });
 
   test('string sets compare equal whatever their order', () => {
