@@ -31,7 +31,7 @@ async function main() {
     console: portFromEnv('CONSOLE_PORT', 8001),
     ses: portFromEnv('SES_PORT', 8005),
   };
-  const dataDir = join(repoRoot(), '.local');
+  const dataDir = process.env.LOCAL_DATA_DIR ?? join(repoRoot(), '.local');
   process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
 
   console.log('Starting DynamoDB Local, the SES inbox and the stream pollers…');
@@ -44,7 +44,7 @@ async function main() {
     console.log('\nStopping…');
     await adminConsole?.stop().catch(() => undefined);
     await pipeline?.stop().catch(() => undefined);
-    console.log('Stopped. Data is kept in .local/ for next time.');
+    console.log(`Stopped. Data is kept in ${dataDir} for next time.`);
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));

@@ -1,0 +1,115 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { freePort, repoRoot, waitFor } from '../../infra/local/emulators';
+
+/**
+ * `npm start` as a person runs it: it starts, prints its URLs, keeps data across a
+ * restart, and Ctrl-C (SIGINT) stops every part, DynamoDB Local's java included, so
+ * no port is left held. Ports and the data folder are redirected so this can run
+ * beside a real `npm start`.
+ */
+
+const START = join(repoRoot(), 'infra/local/start.ts');
+
+interface Started {
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+const started: Started[] = [];
+
+// If an assertion fails midway, still stop what was started (SIGINT, so it stops its java too).
+afterAll(async () => {
+  for (const run of started) {
+    if (run.child.exitCode === null) {
+      run.child.kill('SIGINT');
+      await run.exited;
+    }
+  }
+});
+
+function start(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, ['--import', 'tsx', START], {
+    cwd: repoRoot(),
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const run = { child, output: () => output, exited };
+  started.push(run);
+  return run;
+}
+
+const portIsFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+test('starts, keeps data across a restart, and Ctrl-C frees every port', async () => {
+  const ports = { DYNAMODB_PORT: await freePort(), CONSOLE_PORT: await freePort(), SES_PORT: await freePort() };
+  const env = {
+    DYNAMODB_PORT: String(ports.DYNAMODB_PORT),
+    CONSOLE_PORT: String(ports.CONSOLE_PORT),
+    SES_PORT: String(ports.SES_PORT),
+    LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'local-default-')),
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+  };
+
+  const first = start(env);
+  await waitFor('npm start to say it is ready', async () => first.output().includes('Ready.'), 60_000);
+  expect(first.output()).toContain(`http://localhost:${ports.CONSOLE_PORT}`);
+  expect(first.output()).toContain(`http://localhost:${ports.SES_PORT}`);
+  expect(first.output()).toMatch(/Seeded 7 draft finding\(s\) and 5 list\(s\)/);
+  expect((await fetch(`http://127.0.0.1:${ports.CONSOLE_PORT}/`)).ok).toBe(true);
+  expect((await fetch(`http://127.0.0.1:${ports.SES_PORT}/`)).ok).toBe(true);
+
+  // An outside client with its own region and keys sees the same tables (-sharedDb).
+  const outside = new DynamoDBClient({ endpoint: `http://127.0.0.1:${ports.DYNAMODB_PORT}`, region: 'us-east-1', credentials: { accessKeyId: 'someone', secretAccessKey: 'else' } });
+  await outside.send(
+    new UpdateItemCommand({
+      TableName: 'findings',
+      Key: { id: { S: 'nr-out-of-routine-2020' } },
+      UpdateExpression: 'SET #s = :p',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':p': { S: 'published' } },
+    }),
+  );
+  await waitFor('briefings in the inbox', async () => {
+    const store = (await (await fetch(`http://127.0.0.1:${ports.SES_PORT}/store`)).json()) as { emails: unknown[] };
+    return store.emails.length > 0;
+  }, 30_000);
+  outside.destroy();
+
+  first.child.kill('SIGINT');
+  expect(await first.exited).toBe(0);
+  expect(first.output()).toContain('Stopped.');
+  for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
+
+  const second = start(env);
+  await waitFor('the restart to say it is ready', async () => second.output().includes('Ready.'), 60_000);
+  expect(second.output()).toContain('Seed data already present');
+  const again = new DynamoDBClient({ endpoint: `http://127.0.0.1:${ports.DYNAMODB_PORT}`, region: 'eu-west-2', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+  const item = await again.send(new GetItemCommand({ TableName: 'findings', Key: { id: { S: 'nr-out-of-routine-2020' } } }));
+  expect(item.Item?.status?.S).toBe('published');
+  expect(item.Item?.pipelineStatus?.S).toBe('planned');
+  again.destroy();
+  second.child.kill('SIGINT');
+  expect(await second.exited).toBe(0);
+  for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
+}, 180_000);
+
+test('without Java, npm start says so and how to install it', async () => {
+  const run = start({ PATH: '/nonexistent' });
+  expect(await run.exited).toBe(1);
+  expect(run.output()).toContain('Java is not installed');
+  expect(run.output()).toContain('apt-get install -y openjdk-17-jre-headless');
+});
