@@ -1,6 +1,6 @@
 import type { Recipient } from './audience';
 import type { Finding } from './finding';
-import { AGENCIES, ALL_AGENCIES, ROLES, SOURCE_TYPES } from './taxonomy';
+import { AGENCIES, ALL_AGENCIES, ROLE_PROMPTS, ROLES, SOURCE_TYPES } from './taxonomy';
 
 /**
  * Renders a finding as a tailored 7-minute learning briefing: an accessible
@@ -88,6 +88,8 @@ interface Section {
   items?: readonly string[];
   groups?: readonly { heading: string; items: readonly string[] }[];
   note?: string;
+  /** A line before the section's content (the reader's role prompt). */
+  intro?: string;
 }
 
 function sectionsFor(finding: Finding, reader: BriefingReader): Section[] {
@@ -108,11 +110,13 @@ function sectionsFor(finding: Finding, reader: BriefingReader): Section[] {
   const everyone = ownList(finding.actions, ALL_AGENCIES);
   if (own.length > 0) groups.push({ heading: agencyLabel(reader.agency), items: own });
   if (everyone.length > 0) groups.push({ heading: 'Everyone', items: everyone });
+  const intro = ROLE_PROMPTS[reader.role];
   sections.push(
     groups.length > 0
-      ? { heading: 'What should I do', groups }
+      ? { heading: 'What should I do', intro, groups }
       : {
           heading: 'What should I do',
+          intro,
           note:
             `This briefing has no agency-specific actions for ${agencyLabel(reader.agency)}. ` +
             'Use the reflection questions above with your team and agree what you will do differently.',
@@ -162,6 +166,7 @@ const htmlList = (items: readonly string[]) =>
 
 function htmlSection(section: Section, index: number): string {
   let out = `<h2 style="${S.h2}">${index}. ${escapeHtml(section.heading)}</h2>`;
+  if (section.intro) out += `<p style="${S.p}">${escapeHtml(section.intro)}</p>`;
   if (section.paragraphs !== undefined) out += htmlParagraphs(section.paragraphs);
   if (section.items) out += htmlList(section.items);
   if (section.groups) {
@@ -241,6 +246,7 @@ const textParagraphs = (text: string) =>
 
 function textSection(section: Section, index: number): string {
   const parts = [underline(`${index}. ${section.heading.toUpperCase()}`, '-')];
+  if (section.intro) parts.push(section.intro);
   if (section.paragraphs !== undefined) parts.push(textParagraphs(section.paragraphs));
   if (section.items) parts.push(textList(section.items));
   if (section.groups) for (const group of section.groups) parts.push(`${group.heading}:\n${textList(group.items)}`);

@@ -51,6 +51,17 @@ export const TOPICS = {
   leadership_capacity: 'Leadership, capacity and governance',
 } as const;
 
+/** What each role is asked to do with any briefing; opens the "What should I do" section. */
+export const ROLE_PROMPTS: Record<keyof typeof ROLES, string> = {
+  frontline: 'As a frontline practitioner, think of a child or family you are working with now, and what this learning changes in your next contact.',
+  manager: 'As a manager, use this briefing in supervision and at your next team meeting, and check that your team’s actions below are done.',
+  dsl: 'As a designated safeguarding lead, share this with staff in your setting and check your own procedures against the learning.',
+  mash: 'Working at the front door, apply this in triage, in information sharing and in strategy discussions.',
+  strategic_lead: 'As a strategic lead, check your agency’s policies, capacity and assurance against these findings, and report back to the partnership.',
+  cp_chair_iro: 'As a chair or IRO, test the plans and conferences you chair against these findings, and challenge where they fall short.',
+  trainer: 'As a trainer, build this learning into the courses and briefings you deliver.',
+};
+
 /** Topics grouped for pages and listings that show them; every topic is in exactly one group. */
 export const TOPIC_GROUPS: Record<string, readonly TopicId[]> = {
   'Harm and risk': ['neglect', 'domestic_abuse', 'exploitation', 'csa_family', 'nai_infants', 'safe_sleep', 'online_safety'],

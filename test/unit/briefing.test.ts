@@ -2,7 +2,7 @@ import { simpleParser } from 'mailparser';
 import { deliveryLinks, escapeHtml, renderBriefing, type BriefingLinks } from '../../shared/domain/briefing';
 import { parseFinding, type Finding } from '../../shared/domain/finding';
 import { composeBriefingMime } from '../../shared/domain/mime';
-import { AGENCY_IDS, ROLE_IDS } from '../../shared/domain/taxonomy';
+import { AGENCY_IDS, ROLE_IDS, ROLE_PROMPTS } from '../../shared/domain/taxonomy';
 
 /** Paraphrased from the published national review; no personal data, example.org addresses only. */
 const sample = {
@@ -52,8 +52,8 @@ function validFinding(overrides: Record<string, unknown> = {}): Finding {
 }
 
 const links: BriefingLinks = deliveryLinks('https://briefings.example.org/', 'cpie-2022#3f2a9c');
-const police = { name: 'Alex Taylor', agency: 'police', role: 'frontline' } as const;
-const health = { name: 'Jo Patel', agency: 'health', role: 'dsl' } as const;
+const police = { name: 'Alex Example', agency: 'police', role: 'frontline' } as const;
+const health = { name: 'Jo Sample', agency: 'health', role: 'dsl' } as const;
 
 const h2s = (html: string) => [...html.matchAll(/<h2[^>]*>(.*?)<\/h2>/g)].map((m) => m[1]);
 
@@ -112,7 +112,7 @@ describe('renderBriefing: structure', () => {
   });
 
   it('greets the reader and says who it is tailored for', () => {
-    expect(html).toContain('Dear Alex Taylor,');
+    expect(html).toContain('Dear Alex Example,');
     expect(html).toContain('tailored for Police, Frontline practitioner');
   });
 });
@@ -312,13 +312,22 @@ describe('renderBriefing: text alternative', () => {
     expect(text).toContain(`Manage your preferences: ${links.manageUrl}`);
     expect(text).toContain('https://www.example.org/reviews/child-protection-in-england');
     expect(text).toContain('- Working together to safeguard children: https://www.example.org/working-together');
-    expect(text).toContain('Dear Alex Taylor,');
+    expect(text).toContain('Dear Alex Example,');
     expect(text).not.toMatch(/<\/?[a-z][^>]*>/i);
     expect(text).not.toContain('&amp;');
   });
 });
 
 describe('renderBriefing: robust and fast', () => {
+  it('opens "What should I do" with a prompt for the reader\'s role, and only theirs', () => {
+    const asFrontline = renderBriefing(validFinding(), police, links);
+    const asDsl = renderBriefing(validFinding(), health, links);
+    expect(asFrontline.text).toContain(ROLE_PROMPTS.frontline);
+    expect(asFrontline.text).not.toContain(ROLE_PROMPTS.dsl);
+    expect(asDsl.html).toContain(escapeHtml(ROLE_PROMPTS.dsl));
+    expect(asDsl.html).not.toContain(escapeHtml(ROLE_PROMPTS.frontline));
+  });
+
   it('renders for every agency and role without throwing', () => {
     const finding = validFinding();
     for (const agency of AGENCY_IDS) {
@@ -374,7 +383,7 @@ describe('composeBriefingMime', () => {
   const build = (headers?: Record<string, string>) =>
     composeBriefingMime({
       from: 'Safeguarding briefings <briefings@example.org>',
-      to: { name: 'Alex Taylor', email: 'alex.taylor@example.org' },
+      to: { name: 'Alex Example', email: 'alex.taylor@example.org' },
       rendered,
       unsubscribeUrl: links.unsubscribeUrl,
       headers,
