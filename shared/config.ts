@@ -30,7 +30,7 @@ export function loadFunctionConfig(name: FunctionName, env: NodeJS.ProcessEnv = 
   const email = z
     .object({
       [COMMON_ENV.senderAddress]: z.string().min(3, { error: `${COMMON_ENV.senderAddress} is not set: the verified SES sender, for example briefings@example.org.` }),
-      [COMMON_ENV.publicBaseUrl]: z.url({ error: `${COMMON_ENV.publicBaseUrl} must be the public https:// base URL of the pages, for example https://briefings.example.org.` }),
+      [COMMON_ENV.publicBaseUrl]: z.url({ protocol: /^https?$/, error: `${COMMON_ENV.publicBaseUrl} must be the public https:// base URL of the pages, for example https://briefings.example.org.` }),
     })
     .safeParse(env);
   if (sendsEmail && !email.success) problems.push(...email.error.issues.map((issue) => issue.message));

@@ -124,6 +124,8 @@ export async function publishFinding(target: Target, io: Output, id: string, opt
     io.out(`'${id}' version ${finding.version} was published already, to ${already.recipients} recipient(s). To re-issue it, bump its version.`);
     return 0;
   }
+  // Only a note the pipeline writes after this publish counts: an older held or planned note is stale.
+  const noteBefore = (await target.findings.getRaw(id))?.pipelineAt;
   await target.findings.setStatus(id, 'published');
   io.out(`Published '${id}' version ${finding.version}.`);
   if (!options.wait) return 0;
@@ -132,13 +134,13 @@ export async function publishFinding(target: Target, io: Output, id: string, opt
   const pause = () => new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
   while (Date.now() < deadline) {
     const item = await target.findings.getRaw(id);
-    const thisVersion = item?.pipelineVersion === String(finding.version);
-    if (item?.pipelineStatus === 'held' && thisVersion) {
+    const freshNote = item?.pipelineAt !== noteBefore && item?.pipelineVersion === finding.version;
+    if (item?.pipelineStatus === 'held' && freshNote) {
       printPipelineNotes(io.err, item, `'${id}' is held and was not sent: `);
       return 1;
     }
     const briefing = await target.briefings.get(briefingId);
-    if (briefing && item?.pipelineStatus === 'planned' && thisVersion) {
+    if (briefing && item?.pipelineStatus === 'planned' && freshNote) {
       const rows = await target.deliveries.byBriefing(briefingId);
       const count = (status: string) => rows.filter((row) => row.status === status).length;
       const done = count('SENT') + count('FAILED');

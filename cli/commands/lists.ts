@@ -27,7 +27,8 @@ export async function createList(
     for (const issue of parsed.error.issues) io.err(`  - ${fieldPath(issue.path)}: ${issue.message}`);
     return 1;
   }
-  const existed = await target.lists.getList(id);
+  const found = await target.lists.getList(id);
+  const existed = found.valid.length + found.invalid.length > 0;
   await target.lists.putList(parsed.data);
   io.out(`${existed ? 'Updated' : 'Created'} list '${id}' (${describeFilters(parsed.data)}).`);
   if (!existed) io.out(`Add members with: npm run cli -- lists import ${id} members.csv`);
@@ -87,8 +88,8 @@ export function readMembersCsv(text: string): { members: Member[]; bad: BadRow[]
 }
 
 export async function importMembers(target: Target, io: Output, listId: string, csvPath: string): Promise<number> {
-  const list = await target.lists.getList(listId);
-  if (!list) {
+  const found = await target.lists.getList(listId);
+  if (!found.valid.length && !found.invalid.length) {
     io.err(`There is no list '${listId}'. Create it first: npm run cli -- lists create ${listId} --name "…"`);
     return 1;
   }
@@ -122,13 +123,18 @@ const printInvalid = (io: Output, what: string, invalid: Loaded<unknown>['invali
 
 export async function showLists(target: Target, io: Output, listId?: string): Promise<number> {
   if (listId) {
-    const list = await target.lists.getList(listId);
-    if (!list) {
+    const found = await target.lists.getList(listId);
+    const list = found.valid[0];
+    if (!list && !found.invalid.length) {
       io.err(`There is no list '${listId}'. See the lists with: npm run cli -- lists show`);
       return 1;
     }
     const members = await target.lists.members(listId);
-    io.out(`${list.id}: ${list.name} (${describeFilters(list)}), ${members.valid.length} member(s)`);
+    if (list) io.out(`${list.id}: ${list.name} (${describeFilters(list)}), ${members.valid.length} member(s)`);
+    else {
+      printInvalid(io, 'list', found.invalid);
+      io.err(`Fix it by creating it again: npm run cli -- lists create ${listId} --name "…" [--topics …] [--agencies …] [--roles …]`);
+    }
     const rows = members.valid.map((m) => [m.email, m.name, m.agency, m.role]);
     if (rows.length) for (const line of table([['EMAIL', 'NAME', 'AGENCY', 'ROLE'], ...rows], [40, 30, 14, 14])) io.out(line);
     printInvalid(io, 'member(s)', members.invalid);

@@ -121,10 +121,12 @@ export class StreamPoller {
     const iterators = new Map<string, string>();
     while (this.running) {
       let delivered = 0;
+      let clean = true;
       let shards: NonNullable<Awaited<ReturnType<typeof this.describe>>> = [];
       try {
         shards = await this.describe(streamArn);
       } catch (error) {
+        clean = false;
         log?.error(`${this.options.name}: cannot describe the stream: ${(error as Error).message}`);
       }
       // Parents before children, so records of one key stay in order across a shard split.
@@ -144,6 +146,7 @@ export class StreamPoller {
             iterators.delete(shardId);
           }
         } catch (error) {
+          clean = false;
           iterators.delete(shardId);
           if (error instanceof TrimmedDataAccessException) {
             // The checkpoint points at records the stream no longer keeps: start from its oldest.
@@ -155,7 +158,8 @@ export class StreamPoller {
           }
         }
       }
-      this.caughtUp = delivered === 0;
+      // Caught up only after a pass that read every shard without error and found nothing new.
+      this.caughtUp = clean && delivered === 0;
       if (delivered === 0) await new Promise((resolve) => setTimeout(resolve, this.options.pollIntervalMs ?? 200));
     }
   }

@@ -114,44 +114,60 @@ export class DynamoFindingStore implements FindingStore {
     );
   }
 
-  async markHeld(id: string, version: unknown, errors: FieldError[], now: Date) {
-    await this.writeBack(id, {
-      pipelineStatus: 'held',
-      pipelineMessage: `Not sent: ${errors.length} problem(s) to fix. Fix them and save; the briefing is then sent.`,
-      pipelineErrors: errors.map((e) => `${e.field}: ${e.message}`),
-      pipelineVersion: typeof version === 'number' || typeof version === 'string' ? String(version) : 'unknown',
-      pipelineAt: now.toISOString(),
-    });
+  /** Never hides that a version at least this high was sent: a planned note outranks a held one. */
+  async markHeld(id: string, version: number | undefined, errors: FieldError[], now: Date) {
+    await this.writeBack(
+      id,
+      {
+        pipelineStatus: 'held',
+        pipelineMessage: `Not sent: ${errors.length} problem(s) to fix. Fix them and save; the briefing is then sent.`,
+        pipelineErrors: errors.map((e) => `${e.field}: ${e.message}`),
+        pipelineAt: now.toISOString(),
+        ...(version !== undefined ? { pipelineVersion: version } : {}),
+      },
+      version !== undefined
+        ? { condition: 'attribute_not_exists(pipelineStatus) OR pipelineStatus <> :planned OR pipelineVersion < :v', values: { ':planned': 'planned', ':v': version } }
+        : { condition: 'attribute_not_exists(pipelineStatus) OR pipelineStatus <> :planned', values: { ':planned': 'planned' }, remove: ['pipelineVersion'] },
+    );
   }
 
   async markPlanned(id: string, version: number, summary: PlanSummary, now: Date) {
-    await this.writeBack(id, {
-      pipelineStatus: 'planned',
-      pipelineMessage:
-        `Version ${version} goes to ${summary.recipients} recipient(s); ${summary.newDeliveries} new this time.` +
-        (summary.skipped.length ? ` ${summary.skipped.length} list problem(s) left people out: see pipelineErrors.` : ''),
-      pipelineErrors: summary.skipped,
-      pipelineVersion: String(version),
-      pipelineAt: now.toISOString(),
-    });
+    await this.writeBack(
+      id,
+      {
+        pipelineStatus: 'planned',
+        pipelineMessage:
+          `Version ${version} goes to ${summary.recipients} recipient(s); ${summary.newDeliveries} new this time.` +
+          (summary.skipped.length ? ` ${summary.skipped.length} list problem(s) left people out: see pipelineErrors.` : ''),
+        pipelineErrors: summary.skipped,
+        pipelineVersion: version,
+        pipelineAt: now.toISOString(),
+      },
+      // A late replay of an older version must not replace the note of a newer one.
+      { condition: 'attribute_not_exists(pipelineStatus) OR pipelineStatus <> :planned OR pipelineVersion <= :v', values: { ':planned': 'planned', ':v': version } },
+    );
   }
 
-  /** Only pipeline attributes are written, and only if the item still exists. */
-  private async writeBack(id: string, values: Record<string, unknown>) {
+  /**
+   * Only pipeline attributes are written, and only if the item still exists and `guard`
+   * holds; otherwise nothing is written (the item was deleted, or a newer note stands).
+   */
+  private async writeBack(id: string, values: Record<string, unknown>, guard: { condition: string; values: Record<string, unknown>; remove?: string[] }) {
     const set = setClause(values);
+    const remove = guard.remove?.length ? ` REMOVE ${guard.remove.join(', ')}` : '';
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { id },
-          ConditionExpression: 'attribute_exists(id)',
-          UpdateExpression: `SET ${set.clause}`,
+          ConditionExpression: `attribute_exists(id) AND (${guard.condition})`,
+          UpdateExpression: `SET ${set.clause}${remove}`,
           ExpressionAttributeNames: set.names,
-          ExpressionAttributeValues: set.values,
+          ExpressionAttributeValues: { ...set.values, ...guard.values },
         }),
       );
     } catch (error) {
-      if (!isConditionFailure(error)) throw error; // deleted meanwhile: nothing to annotate
+      if (!isConditionFailure(error)) throw error;
     }
   }
 }
@@ -170,7 +186,7 @@ export class DynamoListStore implements ListStore {
 
   async getList(id: string) {
     const result = await this.db.send(new GetCommand({ TableName: this.listsTable, Key: { id } }));
-    return result.Item ? distributionListSchema.parse(result.Item) : undefined;
+    return sortValid(result.Item ? [result.Item] : [], distributionListSchema, (item) => String(item.id));
   }
 
   async putList(list: DistributionList) {

@@ -22,7 +22,7 @@ export interface FindingStore {
   listRaw(): Promise<Record<string, unknown>[]>;
   setStatus(id: string, status: 'draft' | 'published' | 'withdrawn'): Promise<void>;
   /** Records on the item itself why it was not sent, where an admin looking at it will see. */
-  markHeld(id: string, version: unknown, errors: FieldError[], now: Date): Promise<void>;
+  markHeld(id: string, version: number | undefined, errors: FieldError[], now: Date): Promise<void>;
   markPlanned(id: string, version: number, summary: PlanSummary, now: Date): Promise<void>;
 }
 
@@ -35,7 +35,8 @@ export interface Loaded<T> {
 
 export interface ListStore {
   allLists(): Promise<Loaded<DistributionList>>;
-  getList(id: string): Promise<DistributionList | undefined>;
+  /** One list, or nothing: a list typed badly comes back in `invalid` with its problems. */
+  getList(id: string): Promise<Loaded<DistributionList>>;
   putList(list: DistributionList): Promise<void>;
   members(listId: string): Promise<Loaded<Member>>;
   /** Adds or replaces members; returns how many were written. */

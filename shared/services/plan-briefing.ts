@@ -2,7 +2,7 @@ import { resolveAudience } from '../domain/audience';
 import { briefingIdOf, pendingDelivery } from '../domain/delivery';
 import { parseFinding, type FieldError } from '../domain/finding';
 import type { BriefingStore, DeliveryStore, FindingStore, ListStore, PlanSummary } from '../domain/ports';
-import { briefingTrigger, type Item } from '../domain/publication';
+import { briefingTrigger, versionOf, type Item } from '../domain/publication';
 
 export interface PlanDeps {
   findings: FindingStore;
@@ -26,10 +26,17 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
   const decision = briefingTrigger(oldItem, newItem);
   if (!decision.act) return { outcome: 'ignored', reason: decision.reason };
 
+  const version = versionOf(newItem);
+  const findingId = typeof newItem.id === 'string' ? newItem.id : '(no id)';
+  // An edit to a version that went out is never sent again, even if the item's own
+  // "planned" note has not caught up with it yet: the briefings table has the last word.
+  if (decision.reason === 'edited' && version !== undefined && (await deps.briefings.get(briefingIdOf(findingId, version)))) {
+    return { outcome: 'ignored', reason: 'already-planned' };
+  }
+
   const parsed = parseFinding(newItem);
   if (!parsed.ok) {
-    const findingId = typeof newItem.id === 'string' ? newItem.id : '(no id)';
-    await deps.findings.markHeld(findingId, newItem.version, parsed.errors, now());
+    await deps.findings.markHeld(findingId, version, parsed.errors, now());
     return { outcome: 'held', findingId, errors: parsed.errors };
   }
 

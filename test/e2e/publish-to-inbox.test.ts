@@ -94,7 +94,7 @@ describe('a published finding becomes tailored briefing emails', () => {
     expect(rows.map((r) => r.status)).toEqual(['SENT', 'SENT']);
     expect(rows.every((r) => typeof r.messageId === 'string')).toBe(true);
     const finding = await new DynamoFindingStore(db, tables.findings).getRaw(id);
-    expect(finding).toMatchObject({ pipelineStatus: 'planned', pipelineVersion: '1' });
+    expect(finding).toMatchObject({ pipelineStatus: 'planned', pipelineVersion: 1 });
   });
 
   test('editing a published finding, or saving it unchanged, sends nothing', async () => {
@@ -171,4 +171,20 @@ test('a list typed badly in the console leaves only its own people out, and the 
   const item = await findings.getRaw('despite-bad-list');
   expect(item?.pipelineMessage).toContain('1 list problem(s) left people out');
   expect(item?.pipelineErrors).toEqual([expect.stringContaining("list 'typo-list' was skipped: agencies[0]: 'polise' is not a known agency. Did you mean 'police'?")]);
+});
+
+test('an invalid edit saved right after publishing neither holds the sent briefing nor sends again', async () => {
+  const before = (await pipeline.ses.emails()).length;
+  const item = { ...seedFinding, id: 'edited-at-once', status: 'published' };
+  await db.send(new PutCommand({ TableName: tables.findings, Item: item }));
+  // Before the pipeline has planned it, the admin saves a slip: an empty title.
+  await db.send(new PutCommand({ TableName: tables.findings, Item: { ...item, title: ' ' } }));
+  await waitFor('the briefing to go out', async () => (await pipeline.ses.emails()).length >= before + 2);
+  await waitFor('both changes to be judged', async () =>
+    pipeline.pollers['plan-briefing'].delivered.flat().filter((r) => r.dynamodb?.Keys?.id?.S === 'edited-at-once').length >= 3 &&
+    pipeline.pollers['plan-briefing'].isCaughtUp && pipeline.pollers['send-briefing'].isCaughtUp,
+  );
+  const finding = await new DynamoFindingStore(db, tables.findings).getRaw('edited-at-once');
+  expect(finding).toMatchObject({ pipelineStatus: 'planned', pipelineVersion: 1 });
+  expect((await pipeline.ses.emails()).length).toBe(before + 2);
 });

@@ -130,6 +130,19 @@ describe('lists', () => {
     expect(result.err).toContain("agencies[0]: 'polic' is not a known agency. Did you mean 'police'?");
   });
 
+  test('a list typed badly in the console is shown with its problem, and lists create fixes it', async () => {
+    const db = documentClient(pipeline.dynamo.client);
+    await db.send(new PutCommand({ TableName: localTableNames().lists, Item: { id: 'console-typo', name: 'Typo', agencies: ['polise'] } }));
+    const shown = await cli('lists', 'show', 'console-typo');
+    expect(shown.err).toContain("console-typo: agencies[0]: 'polise' is not a known agency. Did you mean 'police'?");
+    expect(shown.err).toContain('lists create console-typo');
+    const all = await cli('lists', 'show');
+    expect(all.err).toContain('1 list(s) cannot be used until fixed');
+    const fixed = await cli('lists', 'create', 'console-typo', '--name', 'Typo fixed', '--agencies', 'police');
+    expect(fixed.out).toContain("Updated list 'console-typo'");
+    expect((await cli('lists', 'show', 'console-typo')).out).toContain('console-typo: Typo fixed (any topic; agencies police; any role)');
+  });
+
   test('import into a missing list says how to create it', async () => {
     const result = await cli('lists', 'import', 'no-such-list', join(fixtures, 'members.csv'));
     expect(result.code).toBe(1);

@@ -190,8 +190,8 @@ describe('DynamoListStore', () => {
   test('a list round-trips with its filters', async () => {
     const lists = new DynamoListStore(db, tables.lists, tables.listMembers);
     await lists.putList({ id: 'school-dsls', name: 'School DSLs', agencies: ['education'], roles: ['dsl'] });
-    expect(await lists.getList('school-dsls')).toEqual({ id: 'school-dsls', name: 'School DSLs', agencies: ['education'], roles: ['dsl'] });
-    expect(await lists.getList('no-such-list')).toBeUndefined();
+    expect(await lists.getList('school-dsls')).toEqual({ valid: [{ id: 'school-dsls', name: 'School DSLs', agencies: ['education'], roles: ['dsl'] }], invalid: [] });
+    expect(await lists.getList('no-such-list')).toEqual({ valid: [], invalid: [] });
   });
 });
 
@@ -217,10 +217,29 @@ describe('DynamoFindingStore', () => {
       pipelineStatus: 'held',
       pipelineMessage: expect.stringContaining('1 problem(s)'),
       pipelineErrors: ["topics[0]: 'neglct' is not a known topic. Did you mean 'neglect'?"],
-      pipelineVersion: '3',
+      pipelineVersion: 3,
       pipelineAt: now.toISOString(),
     });
     expect(stored?.topics).toBeInstanceOf(Set);
+  });
+
+  test('a held note never replaces a planned note for the same or a later version', async () => {
+    const findings = new DynamoFindingStore(db, tables.findings);
+    await findings.putRaw({ ...adminItem, id: 'sent-then-edited' });
+    await findings.markPlanned('sent-then-edited', 3, { recipients: 5, newDeliveries: 5, skipped: [] }, now);
+    await findings.markHeld('sent-then-edited', 3, [{ field: 'title', message: 'title is missing.' }], now);
+    await findings.markHeld('sent-then-edited', undefined, [{ field: 'version', message: 'version is missing.' }], now);
+    expect(await findings.getRaw('sent-then-edited')).toMatchObject({ pipelineStatus: 'planned', pipelineVersion: 3 });
+    await findings.markHeld('sent-then-edited', 4, [{ field: 'title', message: 'title is missing.' }], now);
+    expect(await findings.getRaw('sent-then-edited')).toMatchObject({ pipelineStatus: 'held', pipelineVersion: 4 });
+  });
+
+  test('a late planned note for an older version does not replace a newer one', async () => {
+    const findings = new DynamoFindingStore(db, tables.findings);
+    await findings.putRaw({ ...adminItem, id: 'reissued-finding' });
+    await findings.markPlanned('reissued-finding', 4, { recipients: 5, newDeliveries: 5, skipped: [] }, now);
+    await findings.markPlanned('reissued-finding', 3, { recipients: 5, newDeliveries: 0, skipped: [] }, now);
+    expect(await findings.getRaw('reissued-finding')).toMatchObject({ pipelineStatus: 'planned', pipelineVersion: 4 });
   });
 
   test('markHeld on an item that does not exist does nothing: no error, no item created', async () => {

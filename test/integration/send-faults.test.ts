@@ -114,3 +114,11 @@ test('a snapshot that cannot be rendered marks the row FAILED with the reason, n
   expect(await stored(row.deliveryId)).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('could not be rendered') });
   expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(0);
 });
+
+test('a row whose snapshot cannot be read yet goes back to PENDING and is retried, not failed', async () => {
+  const row = pendingDelivery('not-planned-yet', 1, { email: 'early.reader@example.org', name: 'Early Reader', agency: 'health', role: 'frontline', via: ['test'] }, new Date());
+  await new DynamoDeliveryStore(db, tables.deliveries).insertMissing([row]);
+  await expect(sendDelivery(deps(), row)).rejects.toBeInstanceOf(TransientSendError);
+  expect(await stored(row.deliveryId)).toMatchObject({ status: 'PENDING', lastError: expect.stringContaining('snapshot') });
+  expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+});

@@ -17,13 +17,13 @@ const published: Item = {
 };
 const draft: Item = { ...published, status: 'draft' };
 /** What the item looks like once the pipeline has planned version 1. */
-const planned: Item = { ...published, pipelineStatus: 'planned', pipelineVersion: '1', pipelineAt: '2024-01-01T10:00:00.000Z' };
+const planned: Item = { ...published, pipelineStatus: 'planned', pipelineVersion: 1, pipelineAt: '2024-01-01T10:00:00.000Z' };
 const held: Item = {
   ...published,
   pipelineStatus: 'held',
   pipelineMessage: 'Not sent: 1 problem(s) to fix.',
   pipelineErrors: ["topics[0]: 'neglct' is not a known topic. Did you mean 'neglect'?"],
-  pipelineVersion: '1',
+  pipelineVersion: 1,
   pipelineAt: '2024-01-01T10:00:00.000Z',
 };
 
@@ -49,16 +49,16 @@ describe('briefingTrigger', () => {
   });
 
   test('published, edited before the pipeline planned it: act (planning is idempotent)', () => {
-    expect(briefingTrigger(published, { ...published, title: 'The front door (typo fixed)' })).toEqual({ act: true, reason: 'edited-before-planned' });
+    expect(briefingTrigger(published, { ...published, title: 'The front door (typo fixed)' })).toEqual({ act: true, reason: 'edited' });
   });
 
   test('planned for an earlier version only: an edit acts, since this version was never planned', () => {
-    const stale: Item = { ...planned, version: 2, pipelineVersion: '1' };
-    expect(briefingTrigger(stale, { ...stale, title: 'Edited' })).toEqual({ act: true, reason: 'edited-before-planned' });
+    const stale: Item = { ...planned, version: 2, pipelineVersion: 1 };
+    expect(briefingTrigger(stale, { ...stale, title: 'Edited' })).toEqual({ act: true, reason: 'edited' });
   });
 
   test('a fix saved before the held write-back still acts', () => {
-    expect(briefingTrigger(published, { ...published, topics: new Set(['neglect']) })).toEqual({ act: true, reason: 'edited-before-planned' });
+    expect(briefingTrigger(published, { ...published, topics: new Set(['neglect']) })).toEqual({ act: true, reason: 'edited' });
   });
 
   test('version goes up while published: reissued', () => {
@@ -73,8 +73,8 @@ describe('briefingTrigger', () => {
     expect(briefingTrigger(published, draft)).toEqual({ act: false, reason: 'not-published' });
   });
 
-  test('held, then the admin changes content: fixed-after-hold', () => {
-    expect(briefingTrigger(held, { ...held, topics: new Set(['neglect']) })).toEqual({ act: true, reason: 'fixed-after-hold' });
+  test('held, then the admin changes content: act', () => {
+    expect(briefingTrigger(held, { ...held, topics: new Set(['neglect']) })).toEqual({ act: true, reason: 'edited' });
   });
 
   test('held, and only pipeline attributes change: no act (no loop on the pipeline’s own write-back)', () => {
@@ -112,7 +112,21 @@ describe('briefingTrigger', () => {
     expect(briefingTrigger(withSource, reordered)).toEqual({ act: false, reason: 'no-transition' });
   });
 
+  test('after the version was lowered below one already sent, an edit does not act', () => {
+    const lowered: Item = { ...planned, version: 2, pipelineVersion: 3 };
+    expect(briefingTrigger(lowered, { ...lowered, title: 'Typo fixed' })).toEqual({ act: false, reason: 'no-transition' });
+  });
+
+  test('an edit that makes the version unreadable on a sent finding does not act', () => {
+    expect(briefingTrigger(planned, { ...planned, version: 'two' })).toEqual({ act: false, reason: 'no-transition' });
+  });
+
+  test('numbers too large for JSON (BigInt from a stream image) compare without throwing', () => {
+    const big: Item = { ...published, extra: BigInt('90071992547409930') };
+    expect(briefingTrigger(big, { ...big, extra: BigInt('90071992547409931') })).toEqual({ act: true, reason: 'edited' });
+  });
+
   test('a changed string set counts as a content change', () => {
-    expect(briefingTrigger(held, { ...held, agencies: new Set(['csc', 'police', 'health']) })).toEqual({ act: true, reason: 'fixed-after-hold' });
+    expect(briefingTrigger(held, { ...held, agencies: new Set(['csc', 'police', 'health']) })).toEqual({ act: true, reason: 'edited' });
   });
 });
