@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AGENCIES, ROLES, SOURCE_TYPES, TOPIC_GROUPS, TOPICS } from '../shared/domain/taxonomy';
-import { addFinding, listFindings, previewFinding, publishFinding, showFinding } from './commands/findings';
+import { addFinding, listFindings, previewFinding, publishFinding, retryFinding, showFinding } from './commands/findings';
 import { createList, importMembers, showLists } from './commands/lists';
 import { terminalOutput, type Output } from './output';
 import { UsageError, connect } from './target';
@@ -15,6 +15,8 @@ Findings
   findings show <id>                          one finding, its pipeline state and any problems
   findings publish <id> [--no-wait] [--timeout 120]
                                               publish, then follow the sending until it is done
+  findings retry <id> [--failed] [--version N] [--stuck-minutes 5]
+                                              re-queue deliveries stuck in PENDING (and FAILED ones)
   findings preview <id> --agency A --role R [--out DIR]
                                               write the tailored HTML and text, print their paths
 Lists
@@ -54,6 +56,9 @@ export async function runCli(argv: string[], io: Output = terminalOutput(), env:
         replace: { type: 'boolean', default: false },
         'no-wait': { type: 'boolean', default: false },
         timeout: { type: 'string', default: '120' },
+        failed: { type: 'boolean', default: false },
+        version: { type: 'string' },
+        'stuck-minutes': { type: 'string', default: '5' },
         agency: { type: 'string' },
         role: { type: 'string' },
         out: { type: 'string', default: 'out/preview' },
@@ -100,6 +105,14 @@ export async function runCli(argv: string[], io: Output = terminalOutput(), env:
         const timeoutSeconds = Number(values.timeout);
         if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError('--timeout is a number of seconds, for example 120.');
         return await publishFinding(target, io, args[0]!, { wait: !values['no-wait'], timeoutSeconds });
+      }
+      case 'findings retry': {
+        need(1, 'findings retry <id> [--failed] [--version N] [--stuck-minutes 5]');
+        const stuckMinutes = Number(values['stuck-minutes']);
+        const version = values.version === undefined ? undefined : Number(values.version);
+        if (!Number.isFinite(stuckMinutes) || stuckMinutes < 0) throw new UsageError('--stuck-minutes is a number of minutes, for example 5.');
+        if (version !== undefined && !(Number.isInteger(version) && version >= 1)) throw new UsageError('--version is a whole number from 1.');
+        return await retryFinding(target, io, args[0]!, { includeFailed: values.failed, stuckMinutes, version });
       }
       case 'findings preview':
         need(1, 'findings preview <id> --agency police --role frontline');

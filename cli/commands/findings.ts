@@ -3,6 +3,8 @@ import { extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { deliveryLinks, renderBriefing } from '../../shared/domain/briefing';
 import { briefingIdOf } from '../../shared/domain/delivery';
+import { versionOf } from '../../shared/domain/publication';
+import { requeueDeliveries } from '../../shared/services/requeue';
 import { parseFinding, type FieldError, type Finding } from '../../shared/domain/finding';
 import { AGENCY_IDS, ROLE_IDS, closestId } from '../../shared/domain/taxonomy';
 import { table, type Output } from '../output';
@@ -191,5 +193,34 @@ export async function previewFinding(
   io.out(`Subject: ${rendered.subject}`);
   io.out(`HTML: ${base}.html`);
   io.out(`Text: ${base}.txt`);
+  return 0;
+}
+
+/** Puts this version's stuck PENDING rows (and, with --failed, its FAILED rows) back in the send queue. */
+export async function retryFinding(
+  target: Target,
+  io: Output,
+  id: string,
+  options: { includeFailed: boolean; stuckMinutes: number; version?: number },
+): Promise<number> {
+  const item = await target.findings.getRaw(id);
+  if (!item) return notFound(io, id);
+  const version = options.version ?? versionOf(item);
+  if (version === undefined) throw new UsageError(`'${id}' has no readable version: pass --version N.`);
+  const briefingId = briefingIdOf(id, version);
+  const rows = await target.deliveries.byBriefing(briefingId);
+  if (!rows.length) {
+    io.err(`Version ${version} of '${id}' has no deliveries: it was never planned. Publish it with: npm run cli -- findings publish ${id}`);
+    return 1;
+  }
+  const result = await requeueDeliveries(target.deliveries, rows, {
+    includeFailed: options.includeFailed,
+    stuckAfterMs: options.stuckMinutes * 60_000,
+    onProgress: (done, total) => io.progress(`Re-queueing: ${done}/${total}`),
+  });
+  io.progress('');
+  const failed = rows.filter((row) => row.status === 'FAILED').length;
+  io.out(`Re-queued ${result.requeued} of ${result.candidates} delivery row(s) for '${id}' version ${version}; the pipeline sends them now.`);
+  if (!options.includeFailed && failed) io.out(`${failed} FAILED row(s) were left alone; add --failed to retry them too.`);
   return 0;
 }

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -318,6 +319,33 @@ export class DynamoDeliveryStore implements DeliveryStore {
       ),
     );
     return items.map((item) => deliveryRowSchema.parse(item));
+  }
+
+  async requeue(row: DeliveryRow, now: Date) {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { deliveryId: row.deliveryId },
+          ConditionExpression: '#status = :status AND createdAt = :createdAt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': row.status, ':createdAt': row.createdAt },
+        }),
+      );
+      const { messageId: _messageId, reason: _reason, ...rest } = row;
+      // A new createdAt: the old stream record can never claim the new row.
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...rest, status: 'PENDING', createdAt: now.toISOString(), requeuedFrom: row.status },
+          ConditionExpression: 'attribute_not_exists(deliveryId)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   private async transition(deliveryId: string, from: string, to: string, values: Record<string, unknown>) {

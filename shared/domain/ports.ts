@@ -72,6 +72,12 @@ export interface DeliveryStore {
   markSent(deliveryId: string, messageId: string, now: Date): Promise<void>;
   markFailed(deliveryId: string, reason: string, now: Date): Promise<void>;
   byBriefing(briefingId: string): Promise<DeliveryRow[]>;
+  /**
+   * Puts a stuck PENDING or a FAILED row back in the send queue: the row is deleted and
+   * written again as a new PENDING row, so its stream INSERT reaches the sender. False
+   * when the row has moved on meanwhile (someone claimed or sent it).
+   */
+  requeue(row: DeliveryRow, now: Date): Promise<boolean>;
 }
 
 export interface Mailer {

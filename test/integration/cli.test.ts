@@ -1,19 +1,23 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { runCli } from '../../cli/main';
 import type { Output } from '../../cli/output';
 import { freePort, waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
-import { documentClient } from '../../shared/adapters/dynamo-stores';
+import { DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo-stores';
+import { pendingDelivery } from '../../shared/domain/delivery';
 
 /** The admin CLI against the running local pipeline, reading exactly what an admin would see. */
 
 const fixtures = join(__dirname, '../fixtures');
 let pipeline: LocalPipeline;
 let env: NodeJS.ProcessEnv;
+
+const emailsTo = async (address: string) =>
+  (await pipeline.ses.emails()).filter((email) => email.destination.to.some((to) => to.includes(address)));
 
 async function cli(...argv: string[]) {
   const out: string[] = [];
@@ -89,6 +93,36 @@ describe('findings', () => {
     expect((await pipeline.ses.emails()).length).toBe(before + 2);
     const again = await cli('findings', 'publish', 'audit-test-escalation');
     expect(again.out).toContain('was published already, to 2 recipient(s)');
+  });
+
+  test('retry re-queues a row stuck in PENDING and, with --failed, a FAILED one; each is then sent once', async () => {
+    const db = documentClient(pipeline.dynamo.client);
+    const table = localTableNames().deliveries;
+    const old = new Date(Date.now() - 60 * 60_000);
+    const stuck = pendingDelivery('audit-test-escalation', 1, { email: 'stuck.reader@example.org', name: 'Stuck Reader', agency: 'police', role: 'frontline', via: ['test'] }, old);
+    const failed = pendingDelivery('audit-test-escalation', 1, { email: 'failed.reader@example.org', name: 'Failed Reader', agency: 'health', role: 'frontline', via: ['test'] }, old);
+    // Rows as a run-out stream record leaves them: written without an INSERT that the sender would see as PENDING.
+    await db.send(new PutCommand({ TableName: table, Item: { ...stuck, status: 'FAILED' } }));
+    await db.send(new UpdateCommand({ TableName: table, Key: { deliveryId: stuck.deliveryId }, UpdateExpression: 'SET #s = :p', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':p': 'PENDING' } }));
+    await db.send(new PutCommand({ TableName: table, Item: { ...failed, status: 'FAILED', reason: 'SES MessageRejected: address not verified' } }));
+    const before = (await pipeline.ses.emails()).length;
+
+    const first = await cli('findings', 'retry', 'audit-test-escalation');
+    expect(first.code).toBe(0);
+    expect(first.out).toContain("Re-queued 1 of 1 delivery row(s) for 'audit-test-escalation' version 1");
+    expect(first.out).toContain('1 FAILED row(s) were left alone; add --failed');
+    await waitFor('the stuck row to be sent', async () => (await emailsTo('stuck.reader@example.org')).length === 1);
+
+    const second = await cli('findings', 'retry', 'audit-test-escalation', '--failed');
+    expect(second.out).toContain('Re-queued 1 of 1');
+    await waitFor('the failed row to be sent', async () => (await emailsTo('failed.reader@example.org')).length === 1);
+    await waitFor('both rows SENT', async () => {
+      const rows = await new DynamoDeliveryStore(db, table).byBriefing('audit-test-escalation#v1');
+      return [stuck, failed].every((r) => rows.find((row) => row.deliveryId === r.deliveryId)?.status === 'SENT');
+    });
+    expect((await pipeline.ses.emails()).length).toBe(before + 2);
+    // Nothing is left to retry: SENT rows are never touched.
+    expect((await cli('findings', 'retry', 'audit-test-escalation', '--failed')).out).toContain('Re-queued 0 of 0');
   });
 
   test('list and show print a held finding with its reasons', async () => {
