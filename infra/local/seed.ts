@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoListStore } from '../../shared/adapters/dynamo-stores';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoListStore, putIfAbsent } from '../../shared/adapters/dynamo-stores';
 import { distributionListSchema, memberSchema } from '../../shared/domain/audience';
 import { localTableNames } from './tables';
 
@@ -25,16 +24,6 @@ export function seedFindings(): Record<string, unknown>[] {
 export function seedLists() {
   const raw = JSON.parse(readFileSync(join(SEED_DIR, 'lists.json'), 'utf8')) as { members: unknown[] }[];
   return raw.map(({ members, ...list }) => ({ list: distributionListSchema.parse(list), members: members.map((m) => memberSchema.parse(m)) }));
-}
-
-async function putIfAbsent(db: DynamoDBDocumentClient, table: string, item: Record<string, unknown>, key: string) {
-  try {
-    await db.send(new PutCommand({ TableName: table, Item: item, ConditionExpression: `attribute_not_exists(${key})` }));
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
 }
 
 export async function seedLocal(db: DynamoDBDocumentClient): Promise<{ findings: number; lists: number; members: number }> {

@@ -10,7 +10,6 @@ import {
   ScanCommand,
   UpdateCommand,
   type BatchGetCommandOutput,
-  type BatchWriteCommandInput,
   type BatchWriteCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '../../infra/definitions';
@@ -67,21 +66,38 @@ const chunk = <T>(items: readonly T[], size: number) =>
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Sends what is left until DynamoDB leaves nothing unprocessed, backing off between tries. */
+async function untilProcessed<T>(pending: T[], send: (pending: T[]) => Promise<T[] | undefined>, what: string) {
+  for (let attempt = 0; pending.length; attempt++) {
+    if (attempt > 10) throw new Error(`DynamoDB left ${pending.length} ${what} unprocessed after ${attempt} tries.`);
+    if (attempt > 0) await pause(Math.min(2000, 50 * 2 ** attempt));
+    pending = (await send(pending)) ?? [];
+  }
+}
+
 /** BatchWriteItem, 25 at a time, retrying unprocessed items with backoff until all are written. */
 async function batchWrite(db: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[], onProgress?: (written: number) => void) {
   let written = 0;
   for (const group of chunk(items, 25)) {
-    let requests: BatchWriteCommandInput['RequestItems'] = { [table]: group.map((Item) => ({ PutRequest: { Item } })) };
-    for (let attempt = 0; requests && Object.keys(requests).length; attempt++) {
-      if (attempt > 0) await pause(Math.min(2000, 50 * 2 ** attempt));
-      if (attempt > 10) throw new Error(`DynamoDB left ${requests[table]?.length ?? 0} writes to ${table} unprocessed after ${attempt} tries.`);
-      const result: BatchWriteCommandOutput = await db.send(new BatchWriteCommand({ RequestItems: requests }));
-      requests = result.UnprocessedItems;
-    }
+    await untilProcessed(group.map((Item) => ({ PutRequest: { Item } })), async (requests) => {
+      const result: BatchWriteCommandOutput = await db.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+      return result.UnprocessedItems?.[table] as typeof requests | undefined;
+    }, `writes to ${table}`);
     written += group.length;
     onProgress?.(written);
   }
   return written;
+}
+
+/** PutItem unless an item with this key exists; false when one did. */
+export async function putIfAbsent(db: DynamoDBDocumentClient, table: string, item: Record<string, unknown>, key: string): Promise<boolean> {
+  try {
+    await db.send(new PutCommand({ TableName: table, Item: item, ConditionExpression: `attribute_not_exists(${key})` }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
 
 export class DynamoFindingStore implements FindingStore {
@@ -217,16 +233,9 @@ export class DynamoBriefingStore implements BriefingStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async putIfAbsent(briefing: Briefing) {
-    try {
-      await this.db.send(
-        new PutCommand({ TableName: this.table, Item: briefing, ConditionExpression: 'attribute_not_exists(briefingId)' }),
-      );
-      return briefing;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // Planned before (a replayed record, or re-published at the same version): keep the first snapshot.
-      return (await this.get(briefing.briefingId)) ?? briefing;
-    }
+    if (await putIfAbsent(this.db, this.table, { ...briefing }, 'briefingId')) return briefing;
+    // Planned before (a replayed record, or re-published at the same version): keep the first snapshot.
+    return (await this.get(briefing.briefingId)) ?? briefing;
   }
 
   async setRecipients(briefingId: string, recipients: number) {
@@ -260,15 +269,13 @@ export class DynamoDeliveryStore implements DeliveryStore {
   async insertMissing(rows: DeliveryRow[]) {
     const existing = new Set<string>();
     for (const group of chunk(rows, 100)) {
-      let keys: Record<string, unknown>[] | undefined = group.map((row) => ({ deliveryId: row.deliveryId }));
-      for (let attempt = 0; keys && keys.length; attempt++) {
-        if (attempt > 0) await pause(Math.min(2000, 50 * 2 ** attempt));
+      await untilProcessed<Record<string, unknown>>(group.map((row) => ({ deliveryId: row.deliveryId })), async (keys) => {
         const result: BatchGetCommandOutput = await this.db.send(
           new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'deliveryId', ConsistentRead: true } } }),
         );
         for (const item of result.Responses?.[this.table] ?? []) existing.add(String(item.deliveryId));
-        keys = result.UnprocessedKeys?.[this.table]?.Keys;
-      }
+        return result.UnprocessedKeys?.[this.table]?.Keys;
+      }, `reads of ${this.table}`);
     }
     const missing = rows.filter((row) => !existing.has(row.deliveryId));
     await batchWrite(this.db, this.table, missing);
@@ -334,14 +341,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
       );
       const { messageId: _messageId, reason: _reason, ...rest } = row;
       // A new createdAt: the old stream record can never claim the new row.
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...rest, status: 'PENDING', createdAt: now.toISOString(), requeuedFrom: row.status },
-          ConditionExpression: 'attribute_not_exists(deliveryId)',
-        }),
-      );
-      return true;
+      return await putIfAbsent(this.db, this.table, { ...rest, status: 'PENDING', createdAt: now.toISOString(), requeuedFrom: row.status }, 'deliveryId');
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
