@@ -18,6 +18,8 @@ export interface TableDefinition {
   partitionKey: KeyDefinition;
   sortKey?: KeyDefinition;
   stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
+  /** Attribute holding an epoch-seconds expiry; DynamoDB deletes the item some time after it. */
+  timeToLiveAttribute?: string;
   globalIndexes?: { name: string; partitionKey: KeyDefinition; sortKey?: KeyDefinition }[];
 }
 
@@ -66,6 +68,42 @@ export const TABLES = {
       },
     ],
   },
+  /**
+   * Topic subscribers. Each subscriber (keyed by the same non-reversible recipient key
+   * as the ledger) has a `profile` entry, and, while confirmed, one `topic#<id>` entry
+   * per chosen topic (`topic#*` for all topics). Only those entries carry `topicKey`
+   * (`<topic>#<frequency>`), so `by-topic` is a sparse index: the confirmed subscribers
+   * of a topic at a frequency are one Query, never a Scan.
+   */
+  subscribers: {
+    name: 'subscribers',
+    envVar: 'SUBSCRIBERS_TABLE',
+    partitionKey: { name: 'subscriberId', type: 'S' },
+    sortKey: { name: 'entry', type: 'S' },
+    globalIndexes: [
+      {
+        name: 'by-topic',
+        partitionKey: { name: 'topicKey', type: 'S' },
+        sortKey: { name: 'subscriberId', type: 'S' },
+      },
+    ],
+  },
+  /**
+   * Addresses that must never be sent to again (hard bounce, complaint, unsubscribe),
+   * keyed by recipient key so it survives erasure without keeping the address.
+   */
+  suppressions: {
+    name: 'suppressions',
+    envVar: 'SUPPRESSIONS_TABLE',
+    partitionKey: { name: 'recipientKey', type: 'S' },
+  },
+  /** Fixed-window request counters for the public pages (per address, per client); they expire. */
+  rateLimits: {
+    name: 'rate-limits',
+    envVar: 'RATE_LIMITS_TABLE',
+    partitionKey: { name: 'limitKey', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableKey = keyof typeof TABLES;
@@ -74,6 +112,7 @@ export type TableKey = keyof typeof TABLES;
 export type FilterPattern = { [key: string]: FilterPattern | readonly (string | number)[] };
 
 export interface StreamTrigger {
+  kind: 'stream';
   table: TableKey;
   /** A record is delivered when it matches any one of these patterns. */
   filters: readonly FilterPattern[];
@@ -86,6 +125,31 @@ export interface StreamTrigger {
   startingPosition: 'TRIM_HORIZON' | 'LATEST';
 }
 
+/** Public pages: an API Gateway HTTP API in AWS, node:http on port 3000 locally; same handler. */
+export interface HttpTrigger {
+  kind: 'http';
+  routes: readonly { method: 'GET' | 'POST'; path: string }[];
+  /** Stage-wide throttle: steady requests per second and burst. */
+  throttle: { ratePerSecond: number; burst: number };
+}
+
+/** A weekly run: EventBridge Scheduler in AWS, a timer locally (plus a CLI command to run it now). */
+export interface WeeklyScheduleTrigger {
+  kind: 'schedule';
+  weekday: 'MON' | 'TUE' | 'WED' | 'THU' | 'FRI' | 'SAT' | 'SUN';
+  hour: number;
+  minute: number;
+  timeZone: string;
+}
+
+/** SES configuration-set events (bounce, complaint, delivery), through an SNS topic. */
+export interface SesEventsTrigger {
+  kind: 'ses-events';
+  events: readonly ('BOUNCE' | 'COMPLAINT' | 'DELIVERY' | 'REJECT')[];
+}
+
+export type Trigger = StreamTrigger | HttpTrigger | WeeklyScheduleTrigger | SesEventsTrigger;
+
 export type Access = 'read' | 'write' | 'readWrite';
 
 export interface FunctionDefinition {
@@ -97,7 +161,9 @@ export interface FunctionDefinition {
   /** Table access: the stack grants exactly this and sets the table's env var with it. */
   tables: Partial<Record<TableKey, Access>>;
   sendsEmail?: boolean;
-  trigger: StreamTrigger;
+  /** Signs links (confirm, manage, unsubscribe) with the token key: it gets read access to the secret. */
+  signsLinks?: boolean;
+  trigger: Trigger;
 }
 
 export const FUNCTIONS = {
@@ -106,8 +172,12 @@ export const FUNCTIONS = {
     description: 'Findings stream: validates a newly published (or re-issued) finding and writes one PENDING delivery per recipient.',
     memoryMb: 512,
     timeoutSeconds: 120,
-    tables: { findings: 'write', lists: 'read', listMembers: 'read', briefings: 'readWrite', deliveries: 'readWrite' },
+    tables: {
+      findings: 'write', lists: 'read', listMembers: 'read', subscribers: 'read', suppressions: 'read',
+      briefings: 'readWrite', deliveries: 'readWrite',
+    },
     trigger: {
+      kind: 'stream',
       table: 'findings',
       // Only published items can start a briefing; the handler then checks that this
       // record is a transition (became published, or version went up), not an edit.
@@ -128,7 +198,9 @@ export const FUNCTIONS = {
     timeoutSeconds: 60,
     tables: { briefings: 'read', deliveries: 'readWrite' },
     sendsEmail: true,
+    signsLinks: true,
     trigger: {
+      kind: 'stream',
       table: 'deliveries',
       filters: [{ eventName: ['INSERT'], dynamodb: { NewImage: { status: { S: ['PENDING'] } } } }],
       batchSize: 25,
@@ -140,6 +212,47 @@ export const FUNCTIONS = {
       startingPosition: 'TRIM_HORIZON',
     },
   },
+  subscriptions: {
+    entry: 'functions/subscriptions/handler.ts',
+    description: 'Public pages: subscribe, confirm (double opt-in), manage preferences, one-click unsubscribe.',
+    memoryMb: 512,
+    timeoutSeconds: 15,
+    tables: { subscribers: 'readWrite', suppressions: 'readWrite', rateLimits: 'readWrite' },
+    sendsEmail: true,
+    signsLinks: true,
+    trigger: {
+      kind: 'http',
+      routes: [
+        { method: 'GET', path: '/' },
+        { method: 'GET', path: '/subscribe' },
+        { method: 'POST', path: '/subscribe' },
+        { method: 'GET', path: '/confirm' },
+        { method: 'GET', path: '/preferences' },
+        { method: 'POST', path: '/preferences' },
+        { method: 'GET', path: '/unsubscribe' },
+        { method: 'POST', path: '/unsubscribe' },
+      ],
+      throttle: { ratePerSecond: 20, burst: 40 },
+    },
+  },
+  digest: {
+    entry: 'functions/digest/handler.ts',
+    description: "Weekly digest: one email per weekly subscriber listing the week's published findings on their topics.",
+    memoryMb: 512,
+    timeoutSeconds: 900,
+    tables: { findings: 'read', briefings: 'read', subscribers: 'read', suppressions: 'read', deliveries: 'readWrite' },
+    sendsEmail: true,
+    signsLinks: true,
+    trigger: { kind: 'schedule', weekday: 'MON', hour: 8, minute: 0, timeZone: 'Europe/London' },
+  },
+  'ses-events': {
+    entry: 'functions/ses-events/handler.ts',
+    description: 'SES events: a hard bounce or complaint suppresses the address; every event is recorded on its delivery row.',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    tables: { deliveries: 'readWrite', subscribers: 'readWrite', suppressions: 'readWrite' },
+    trigger: { kind: 'ses-events', events: ['BOUNCE', 'COMPLAINT', 'DELIVERY', 'REJECT'] },
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -149,4 +262,16 @@ export const COMMON_ENV = {
   senderAddress: 'SENDER_ADDRESS',
   publicBaseUrl: 'PUBLIC_BASE_URL',
   configurationSet: 'SES_CONFIGURATION_SET',
+  /** AWS: the Secrets Manager secret holding the link-signing key. */
+  tokenKeySecretArn: 'TOKEN_KEY_SECRET_ARN',
+  /** Local: a file holding the link-signing key (generated once into .local/). */
+  tokenKeyFile: 'TOKEN_KEY_FILE',
 } as const;
+
+/** Functions started by a stream, with their trigger narrowed. */
+export type StreamFunctionName = { [K in FunctionName]: (typeof FUNCTIONS)[K]['trigger']['kind'] extends 'stream' ? K : never }[FunctionName];
+export const streamFunctions = () =>
+  (Object.keys(FUNCTIONS) as FunctionName[]).flatMap((name) => {
+    const trigger: Trigger = FUNCTIONS[name].trigger;
+    return trigger.kind === 'stream' ? [{ name: name as StreamFunctionName, trigger }] : [];
+  });

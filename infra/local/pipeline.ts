@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionName } from '../definitions';
+import { COMMON_ENV, FUNCTIONS, TABLES, streamFunctions, type FunctionName, type StreamFunctionName } from '../definitions';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, repoRoot, startDynamoDb, startSes } from './emulators';
 import { StreamPoller, type PollerLog, type StreamHandler } from './stream-poller';
 import { ensureTables, localTableEnv } from './tables';
@@ -63,9 +63,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
     await ensureTables(dynamo.client);
     pointEnvironmentAt(dynamo.url, ses.url, options);
     const streams = new DynamoDBStreamsClient({ endpoint: dynamo.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    const pollers = {} as Record<FunctionName, StreamPoller>;
-    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
-      const trigger = FUNCTIONS[name].trigger;
+    const pollers = {} as Record<StreamFunctionName, StreamPoller>;
+    for (const { name, trigger } of streamFunctions()) {
       pollers[name] = new StreamPoller({
         name,
         dynamo: dynamo.client,
