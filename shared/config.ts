@@ -34,6 +34,10 @@ export function loadFunctionConfig(name: FunctionName, env: NodeJS.ProcessEnv = 
     })
     .safeParse(env);
   if (sendsEmail && !email.success) problems.push(...email.error.issues.map((issue) => issue.message));
+  const signsLinks = 'signsLinks' in definition && definition.signsLinks;
+  if (signsLinks && !env[COMMON_ENV.tokenKeySecretArn] && !env[COMMON_ENV.tokenKeyFile]) {
+    problems.push(`${COMMON_ENV.tokenKeySecretArn} (AWS) or ${COMMON_ENV.tokenKeyFile} (local) must be set: the key that signs links in emails.`);
+  }
   if (problems.length) throw new ConfigError(`${name} cannot start:\n- ${problems.join('\n- ')}`);
 
   const tables = new Proxy(tableNames as Record<TableKey, string>, {

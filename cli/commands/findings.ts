@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { deliveryLinks, renderBriefing } from '../../shared/domain/briefing';
+import { renderBriefing } from '../../shared/domain/briefing';
 import { briefingIdOf } from '../../shared/domain/delivery';
 import { versionOf } from '../../shared/domain/publication';
 import { requeueDeliveries } from '../../shared/services/requeue';
@@ -184,7 +184,8 @@ export async function previewFinding(
   const rendered = renderBriefing(
     finding,
     { name: 'Preview Reader', agency: agency as (typeof AGENCY_IDS)[number], role: role as (typeof ROLE_IDS)[number] },
-    deliveryLinks(publicBaseUrl, `${briefingIdOf(finding.id, finding.version)}#preview`),
+    // A preview's links are placeholders: real ones are signed per recipient when the email is sent.
+    { unsubscribeUrl: `${publicBaseUrl.replace(/\/+$/, '')}/unsubscribe?t=preview`, manageUrl: `${publicBaseUrl.replace(/\/+$/, '')}/preferences?t=preview` },
   );
   mkdirSync(outDir, { recursive: true });
   const base = join(resolve(outDir), `${id}-${agency}-${role}`);

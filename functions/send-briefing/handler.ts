@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { createLogger, sesClient, stores } from '../../shared/adapters/aws';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
+import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { imagesOf } from '../../shared/adapters/stream-record';
 import { loadFunctionConfig } from '../../shared/config';
 import { deliveryRowSchema } from '../../shared/domain/delivery';
@@ -11,7 +12,8 @@ import { sendDelivery } from '../../shared/services/send-briefing';
 const config = loadFunctionConfig('send-briefing');
 const logger = createLogger('send-briefing');
 const store = stores(config);
-const deps = {
+const signer = cachedTokenSigner();
+const base = {
   briefings: store.briefings(),
   deliveries: store.deliveries(),
   mailer: new SesMailer(sesClient(), config.configurationSet),
@@ -23,6 +25,7 @@ const processor = new BatchProcessor(EventType.DynamoDBStreams);
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
   // One snapshot read per briefing per invocation, however many of its rows are in the batch.
   const briefingCache = new Map<string, Promise<Briefing | undefined>>();
+  const deps = { ...base, signer: await signer() };
   const recordHandler = async (record: DynamoDBRecord) => {
     const row = deliveryRowSchema.parse(imagesOf(record).newItem);
     try {

@@ -1,2 +1,46 @@
-// Placeholder while the subscriptions function is built; replaced in this change.
-export const handler = async (_event: unknown) => ({ statusCode: 501 });
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createLogger, sesClient, stores } from '../../shared/adapters/aws';
+import { SesMailer } from '../../shared/adapters/ses-mailer';
+import { cachedTokenSigner } from '../../shared/adapters/token-key';
+import { loadFunctionConfig } from '../../shared/config';
+import { serverErrorPage } from '../../shared/domain/pages';
+import { PAGE_HEADERS, routePage } from '../../shared/services/subscription-pages';
+
+const config = loadFunctionConfig('subscriptions');
+const logger = createLogger('subscriptions');
+const store = stores(config);
+const signer = cachedTokenSigner();
+const base = {
+  subscribers: store.subscribers(),
+  suppressions: store.suppressions(),
+  rateLimiter: store.rateLimiter(),
+  mailer: new SesMailer(sesClient(), config.configurationSet),
+  senderAddress: config.senderAddress,
+  publicBaseUrl: config.publicBaseUrl,
+};
+
+function bodyOf(event: APIGatewayProxyEventV2): URLSearchParams {
+  if (!event.body) return new URLSearchParams();
+  return new URLSearchParams(event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body);
+}
+
+/** API Gateway HTTP API (payload 2.0) → the page routes → HTML. A failure shows a plain error page, never a stack trace. */
+export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const request = {
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    query: new URLSearchParams(event.rawQueryString ?? ''),
+    body: bodyOf(event),
+    sourceIp: event.requestContext.http.sourceIp,
+  };
+  try {
+    const response = await routePage({ ...base, signer: await signer() }, request);
+    logger.info('Page served', { route: `${request.method} ${request.path}`, status: response.statusCode });
+    return response;
+  } catch (error) {
+    // The error's name only: messages can quote an address.
+    logger.error('Page failed', { route: `${request.method} ${request.path}`, error: (error as Error).name });
+    const page = serverErrorPage();
+    return { statusCode: page.status, headers: { ...PAGE_HEADERS }, body: page.html };
+  }
+};

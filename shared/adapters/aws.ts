@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoBriefingStore, DynamoDeliveryStore, DynamoFindingStore, DynamoListStore, documentClient } from './dynamo-stores';
+import { DynamoRateLimiter, DynamoSubscriberStore, DynamoSuppressionStore } from './dynamo-subscribers';
 import type { FunctionConfig } from '../config';
 
 /**
@@ -23,6 +24,9 @@ export function stores(config: Pick<FunctionConfig, 'tables'>, client: DynamoDBC
     lists: () => new DynamoListStore(db, config.tables.lists, config.tables.listMembers),
     briefings: () => new DynamoBriefingStore(db, config.tables.briefings),
     deliveries: () => new DynamoDeliveryStore(db, config.tables.deliveries),
+    subscribers: () => new DynamoSubscriberStore(db, config.tables.subscribers),
+    suppressions: () => new DynamoSuppressionStore(db, config.tables.suppressions),
+    rateLimiter: () => new DynamoRateLimiter(db, config.tables.rateLimits),
   };
 }
 

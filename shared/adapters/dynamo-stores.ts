@@ -25,11 +25,11 @@ export function documentClient(client: DynamoDBClient = new DynamoDBClient({})):
   });
 }
 
-const isConditionFailure = (error: unknown) =>
+export const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 
 /** Walks every page of a Query or Scan. */
-async function allPages<T>(fetch: (startKey?: Record<string, unknown>) => Promise<{ Items?: unknown[]; LastEvaluatedKey?: Record<string, unknown> }>) {
+export async function allPages<T>(fetch: (startKey?: Record<string, unknown>) => Promise<{ Items?: unknown[]; LastEvaluatedKey?: Record<string, unknown> }>) {
   const items: T[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -41,7 +41,7 @@ async function allPages<T>(fetch: (startKey?: Record<string, unknown>) => Promis
 }
 
 /** `SET #a = :a, #b = :b` with its names and values, for an UpdateItem. */
-function setClause(values: Record<string, unknown>) {
+export function setClause(values: Record<string, unknown>) {
   const names = Object.keys(values);
   return {
     clause: names.map((n) => `#${n} = :${n}`).join(', '),
@@ -51,7 +51,7 @@ function setClause(values: Record<string, unknown>) {
 }
 
 /** Splits items into those the schema accepts and those it does not, with field-level problems. */
-function sortValid<T>(items: Record<string, unknown>[], schema: ZodType<T>, keyOf: (item: Record<string, unknown>) => string): Loaded<T> {
+export function sortValid<T>(items: Record<string, unknown>[], schema: ZodType<T>, keyOf: (item: Record<string, unknown>) => string): Loaded<T> {
   const loaded: Loaded<T> = { valid: [], invalid: [] };
   for (const item of items) {
     const parsed = schema.safeParse(item);
@@ -61,13 +61,13 @@ function sortValid<T>(items: Record<string, unknown>[], schema: ZodType<T>, keyO
   return loaded;
 }
 
-const chunk = <T>(items: readonly T[], size: number) =>
+export const chunk = <T>(items: readonly T[], size: number) =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends what is left until DynamoDB leaves nothing unprocessed, backing off between tries. */
-async function untilProcessed<T>(pending: T[], send: (pending: T[]) => Promise<T[] | undefined>, what: string) {
+export async function untilProcessed<T>(pending: T[], send: (pending: T[]) => Promise<T[] | undefined>, what: string) {
   for (let attempt = 0; pending.length; attempt++) {
     if (attempt > 10) throw new Error(`DynamoDB left ${pending.length} ${what} unprocessed after ${attempt} tries.`);
     if (attempt > 0) await pause(Math.min(2000, 50 * 2 ** attempt));
@@ -76,7 +76,7 @@ async function untilProcessed<T>(pending: T[], send: (pending: T[]) => Promise<T
 }
 
 /** BatchWriteItem, 25 at a time, retrying unprocessed items with backoff until all are written. */
-async function batchWrite(db: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[], onProgress?: (written: number) => void) {
+export async function batchWrite(db: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[], onProgress?: (written: number) => void) {
   let written = 0;
   for (const group of chunk(items, 25)) {
     await untilProcessed(group.map((Item) => ({ PutRequest: { Item } })), async (requests) => {

@@ -30,19 +30,6 @@ export function escapeHtml(s: string): string {
   return String(s).replace(HTML_SPECIAL, (c) => HTML_ESCAPES[c] ?? c);
 }
 
-/**
- * Links carry only the opaque delivery id, never the address, so a forwarded
- * email or a server log does not reveal who it was sent to.
- */
-export function deliveryLinks(publicBaseUrl: string, deliveryId: string): BriefingLinks {
-  const base = publicBaseUrl.replace(/\/+$/, '');
-  const d = encodeURIComponent(deliveryId);
-  return {
-    unsubscribeUrl: `${base}/unsubscribe?d=${d}`,
-    manageUrl: `${base}/preferences?d=${d}`,
-  };
-}
-
 // ---- small helpers -------------------------------------------------------------------------
 
 const MONTHS = [
@@ -59,7 +46,7 @@ export function formatPublished(published: string): string {
 }
 
 /** Only plain web links reach an href: the schema requires http(s), this keeps it so. */
-function safeUrl(url: string | undefined): string | undefined {
+export function safeUrl(url: string | undefined): string | undefined {
   if (typeof url !== 'string') return undefined;
   const trimmed = url.trim();
   // Quotes and angle brackets are escaped where the URL is used; whitespace and controls are refused.
@@ -69,11 +56,11 @@ function safeUrl(url: string | undefined): string | undefined {
 /** Headers are one line: newlines or control characters in a title must not split them. */
 export const singleLine = (s: string) => s.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
 
-const agencyLabel = (agency: string) => (AGENCIES as Record<string, string>)[agency] ?? agency;
-const roleLabel = (role: string) => (ROLES as Record<string, string>)[role] ?? role;
-const sourceLabel = (type: string) => (SOURCE_TYPES as Record<string, string>)[type] ?? 'Source';
+export const agencyLabel = (agency: string) => (AGENCIES as Record<string, string>)[agency] ?? agency;
+export const roleLabel = (role: string) => (ROLES as Record<string, string>)[role] ?? role;
+export const sourceLabel = (type: string) => (SOURCE_TYPES as Record<string, string>)[type] ?? 'Source';
 
-const ownList = (actions: Finding['actions'], key: string): readonly string[] => {
+export const ownList = (actions: Finding['actions'], key: string): readonly string[] => {
   if (!Object.prototype.hasOwnProperty.call(actions, key)) return [];
   const list = actions[key];
   return Array.isArray(list) ? list : [];
@@ -131,7 +118,7 @@ const TEXT = '#1b1b1b';
 const LINK = '#1d4f91';
 const FONT = "font-family:Arial,Helvetica,sans-serif";
 const WRAP = 'overflow-wrap:anywhere;word-wrap:break-word;word-break:break-word';
-const S = {
+export const EMAIL_STYLES = {
   body: `margin:0;padding:0;background-color:#ffffff;color:${TEXT};${FONT};font-size:16px;line-height:1.5;-webkit-text-size-adjust:100%;text-size-adjust:100%`,
   outer: 'width:100%;background-color:#ffffff',
   container: `width:100%;max-width:600px;margin:0 auto;padding:16px;box-sizing:border-box;color:${TEXT};background-color:#ffffff;${FONT};font-size:16px;line-height:1.5;${WRAP}`,
@@ -147,8 +134,9 @@ const S = {
   footer: `margin:32px 0 0;padding:16px 0 0;border-top:1px solid #8a8a8a;font-size:16px;line-height:1.5;color:${TEXT};${WRAP}`,
   ack: `display:inline-block;margin:0 0 12px;padding:10px 16px;border:2px solid ${LINK};border-radius:4px;color:${LINK};font-weight:bold;text-decoration:underline;${WRAP}`,
 } as const;
+const S = EMAIL_STYLES;
 
-const link = (url: string, label: string, style: string = S.a) =>
+export const link = (url: string, label: string, style: string = S.a) =>
   `<a href="${escapeHtml(url)}" style="${style}">${escapeHtml(label)}</a>`;
 
 /** Prose fields may hold blank-line-separated paragraphs; keep them as the author typed them. */
@@ -161,7 +149,7 @@ function htmlParagraphs(text: string): string {
     .join('');
 }
 
-const htmlList = (items: readonly string[]) =>
+export const htmlList = (items: readonly string[]) =>
   `<ul style="${S.ul}">${items.map((item) => `<li style="${S.li}">${escapeHtml(item)}</li>`).join('')}</ul>`;
 
 function htmlSection(section: Section, index: number): string {
@@ -208,6 +196,23 @@ function renderHtml(finding: Finding, reader: BriefingReader, links: BriefingLin
     (manageLinks ? `<p style="${S.p}">${manageLinks}</p>` : '') +
     `</div>`;
 
+  return emailDocument(
+    subject,
+    `<h1 style="${S.h1}">${escapeHtml(finding.title)}</h1>` +
+      `<p style="${S.source}">${sourceLine}</p>` +
+      `<p style="${S.p}">Dear ${escapeHtml(greetingName(reader))},</p>` +
+      `<p style="${S.p}">This 7-minute learning briefing is tailored for ${escapeHtml(agencyLabel(reader.agency))}, ${escapeHtml(roleLabel(reader.role))}. ` +
+      'Read it aloud at a team meeting or in supervision; it takes about seven minutes.</p>' +
+      sections.map((section, i) => htmlSection(section, i + 1)).join('') +
+      footer,
+  );
+}
+
+/** Subscribers give no name; list members do. */
+export const greetingName = (reader: Pick<BriefingReader, 'name'>) => singleLine(reader.name ?? '') || 'colleague';
+
+/** The single-column, light, accessible shell every email shares: briefings, digests, notices. */
+export function emailDocument(subject: string, content: string): string {
   return (
     '<!DOCTYPE html>' +
     '<html lang="en-GB" dir="ltr">' +
@@ -222,21 +227,15 @@ function renderHtml(finding: Finding, reader: BriefingReader, links: BriefingLin
     `<body style="${S.body}">` +
     `<div role="article" aria-roledescription="email" aria-label="${escapeHtml(subject)}" lang="en-GB" style="${S.outer}">` +
     `<div style="${S.container}">` +
-    `<h1 style="${S.h1}">${escapeHtml(finding.title)}</h1>` +
-    `<p style="${S.source}">${sourceLine}</p>` +
-    `<p style="${S.p}">Dear ${escapeHtml(reader.name)},</p>` +
-    `<p style="${S.p}">This 7-minute learning briefing is tailored for ${escapeHtml(agencyLabel(reader.agency))}, ${escapeHtml(roleLabel(reader.role))}. ` +
-    'Read it aloud at a team meeting or in supervision; it takes about seven minutes.</p>' +
-    sections.map((section, i) => htmlSection(section, i + 1)).join('') +
-    footer +
+    content +
     '</div></div></body></html>'
   );
 }
 
 // ---- plain text -------------------------------------------------------------------------------
 
-const underline = (heading: string, char: string) => `${heading}\n${char.repeat(Math.min(heading.length, 72))}`;
-const textList = (items: readonly string[]) => items.map((item) => `- ${singleLine(item)}`).join('\n');
+export const underline = (heading: string, char: string) => `${heading}\n${char.repeat(Math.min(heading.length, 72))}`;
+export const textList = (items: readonly string[]) => items.map((item) => `- ${singleLine(item)}`).join('\n');
 const textParagraphs = (text: string) =>
   text
     .split(/\n\s*\n/)
@@ -261,7 +260,7 @@ function renderText(finding: Finding, reader: BriefingReader, links: BriefingLin
     underline(singleLine(finding.title), '='),
     `${sourceLabel(source.type)}: ${singleLine(source.name)}, published ${formatPublished(source.published)}` +
       (sourceUrl ? `\nRead the original source: ${sourceUrl}` : ''),
-    `Dear ${singleLine(reader.name)},`,
+    `Dear ${greetingName(reader)},`,
     `This 7-minute learning briefing is tailored for ${agencyLabel(reader.agency)}, ${roleLabel(reader.role)}. ` +
       'Read it aloud at a team meeting or in supervision; it takes about seven minutes.',
     ...sections.map((section, i) => textSection(section, i + 1)),

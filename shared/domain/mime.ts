@@ -11,7 +11,8 @@ export interface BriefingMimeInput {
   from: string;
   to: { name: string; email: string };
   rendered: RenderedBriefing;
-  unsubscribeUrl: string;
+  /** Bulk mail (briefings, digests) has one; a confirmation email a person just asked for does not. */
+  unsubscribeUrl?: string;
   headers?: Record<string, string>;
 }
 
@@ -33,7 +34,7 @@ function checkUnsubscribeUrl(url: string): string {
   if (!/^https?:\/\/[^\s<>"\u0000-\u001f\u007f]+$/i.test(url)) {
     throw new BriefingMimeError(
       'unsubscribeUrl must be a full http(s) web address with no spaces or angle brackets, ' +
-        'for example https://briefings.example.org/unsubscribe?d=abc. Build it with deliveryLinks().',
+        'for example https://briefings.example.org/unsubscribe?t=…. Build it with recipientLinks().',
     );
   }
   return url;
@@ -42,7 +43,7 @@ function checkUnsubscribeUrl(url: string): string {
 export function composeBriefingMime(input: BriefingMimeInput): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     try {
-      const unsubscribeUrl = checkUnsubscribeUrl(input.unsubscribeUrl);
+      const unsubscribeUrl = input.unsubscribeUrl === undefined ? undefined : checkUnsubscribeUrl(input.unsubscribeUrl);
       const headers: Record<string, string> = {};
       for (const [key, value] of Object.entries(input.headers ?? {})) {
         if (!HEADER_NAME.test(key)) {
@@ -51,12 +52,14 @@ export function composeBriefingMime(input: BriefingMimeInput): Promise<Buffer> {
         if (RESERVED.has(key.toLowerCase())) continue;
         headers[key] = singleLine(String(value));
       }
-      headers['List-Unsubscribe'] = `<${unsubscribeUrl}>`;
-      headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+      if (unsubscribeUrl) {
+        headers['List-Unsubscribe'] = `<${unsubscribeUrl}>`;
+        headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+      }
 
       const composer = new MailComposer({
         from: input.from,
-        to: { name: singleLine(input.to.name), address: input.to.email },
+        to: singleLine(input.to.name) ? { name: singleLine(input.to.name), address: input.to.email } : input.to.email,
         subject: singleLine(input.rendered.subject),
         text: input.rendered.text,
         html: input.rendered.html,

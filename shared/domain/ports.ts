@@ -1,6 +1,8 @@
 import type { DistributionList, Member } from './audience';
 import type { DeliveryRow } from './delivery';
 import type { FieldError, Finding } from './finding';
+import type { Frequency, Subscriber } from './subscriber';
+import type { TopicId } from './taxonomy';
 
 /**
  * The small interfaces the services depend on. DynamoDB and SES implement them in
@@ -13,6 +15,8 @@ export interface PlanSummary {
   newDeliveries: number;
   /** Lists or members set aside as invalid, without email addresses: what an admin should fix. */
   skipped: string[];
+  /** People left out because they unsubscribed, bounced or complained. */
+  suppressed?: number;
 }
 
 export interface FindingStore {
@@ -83,4 +87,42 @@ export interface DeliveryStore {
 export interface Mailer {
   /** Sends a complete MIME message; returns the provider's message id. */
   sendRaw(raw: Buffer): Promise<string>;
+}
+
+export interface SubscriberStore {
+  get(subscriberId: string): Promise<Subscriber | undefined>;
+  /** Writes the profile and, only while it is confirmed, one index entry per chosen topic, in one transaction. */
+  put(subscriber: Subscriber): Promise<void>;
+  /** Confirmed subscribers at this frequency who chose any of these topics (or all topics): Queries, never a Scan. */
+  confirmedFor(topics: readonly TopicId[], frequency: Frequency): Promise<Subscriber[]>;
+  /** Every profile, for admins (a Scan: the CLI's list and export only). */
+  all(): Promise<Loaded<Subscriber>>;
+  /** Deletes the profile and its topic entries. */
+  remove(subscriberId: string): Promise<void>;
+}
+
+export const SUPPRESSION_REASONS = ['unsubscribed', 'hard-bounce', 'complaint', 'admin'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/** Keyed by recipient key, so it outlives erasure of the address. */
+export interface Suppression {
+  recipientKey: string;
+  reason: SuppressionReason;
+  at: string;
+  /** What happened, without the address: "complaint (abuse) on message …", "one-click unsubscribe". */
+  detail?: string;
+}
+
+export interface SuppressionStore {
+  /** Which of these recipient keys are suppressed. */
+  suppressed(recipientKeys: readonly string[]): Promise<Set<string>>;
+  get(recipientKey: string): Promise<Suppression | undefined>;
+  put(suppression: Suppression): Promise<void>;
+  lift(recipientKey: string): Promise<void>;
+}
+
+/** Fixed-window counters shared by every instance of the function. */
+export interface RateLimiter {
+  /** Counts one request against `key`; false when `limit` requests were already counted in this window. */
+  allow(key: string, limit: number, windowSeconds: number, now: Date): Promise<boolean>;
 }

@@ -1,12 +1,15 @@
-import { renderBriefing, deliveryLinks } from '../domain/briefing';
+import { renderBriefing } from '../domain/briefing';
 import type { DeliveryRow } from '../domain/delivery';
 import { composeBriefingMime } from '../domain/mime';
 import type { Briefing, BriefingStore, DeliveryStore, Mailer } from '../domain/ports';
+import { DELIVERY_ID_HEADER } from '../domain/ses-event';
+import { recipientLinks, type TokenSigner } from '../domain/tokens';
 
 export interface SendDeps {
   briefings: BriefingStore;
   deliveries: DeliveryStore;
   mailer: Mailer;
+  signer: TokenSigner;
   senderAddress: string;
   publicBaseUrl: string;
   now?: () => Date;
@@ -59,14 +62,15 @@ export async function sendDelivery(
   // Rendering is deterministic: if it fails once it always will, so record why rather than retry.
   let raw: Buffer;
   try {
-    const links = deliveryLinks(deps.publicBaseUrl, row.deliveryId);
+    const links = recipientLinks(deps.publicBaseUrl, deps.signer, row.recipientKey, now());
     const rendered = renderBriefing(briefing.finding, row, links);
     raw = await composeBriefingMime({
       from: deps.senderAddress,
       to: { name: row.name, email: row.email },
       rendered,
       unsubscribeUrl: links.unsubscribeUrl,
-      headers: { 'X-Briefing-Id': row.briefingId },
+      // SES hands the headers back with bounce and complaint events: that is how they find this row.
+      headers: { 'X-Briefing-Id': row.briefingId, [DELIVERY_ID_HEADER]: row.deliveryId },
     });
   } catch (error) {
     const reason = `The briefing could not be rendered: ${error instanceof Error ? error.message : String(error)}`;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { deliveryLinks, renderBriefing } from '../../shared/domain/briefing';
+import { renderBriefing } from '../../shared/domain/briefing';
 import { parseFinding, type Finding } from '../../shared/domain/finding';
 import { launchChromium } from '../support/browser';
 
@@ -44,7 +44,7 @@ const contrast = (a: number[], b: number[]) => {
 };
 
 test('at 320 px nothing scrolls sideways, headings are in order, and text contrast passes WCAG AA', async () => {
-  const { html } = renderBriefing(seedFinding(), { name: 'Phone Reader', agency: 'police', role: 'frontline' }, deliveryLinks('https://briefings.example.org', 'd#1'));
+  const { html } = renderBriefing(seedFinding(), { name: 'Phone Reader', agency: 'police', role: 'frontline' }, { unsubscribeUrl: 'https://briefings.example.org/unsubscribe?t=x', manageUrl: 'https://briefings.example.org/preferences?t=x' });
   const page = await browser.newPage({ viewport: { width: 320, height: 640 } });
   await page.setContent(html);
 

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { TokenSigner } from '../../shared/domain/tokens';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
@@ -53,6 +55,7 @@ function deps(): SendDeps {
     briefings: new DynamoBriefingStore(db, tables.briefings),
     deliveries: new DynamoDeliveryStore(db, tables.deliveries),
     mailer: new SesMailer(new SESClient({ region: 'eu-west-2' })),
+    signer: new TokenSigner(randomBytes(32)),
     senderAddress: 'briefings@example.org',
     publicBaseUrl: 'https://briefings.example.org',
   };

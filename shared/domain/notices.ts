@@ -1,0 +1,72 @@
+import { EMAIL_STYLES as S, emailDocument, escapeHtml, link, type RenderedBriefing } from './briefing';
+import { ALL_TOPICS, FREQUENCY_LABELS, type Preferences } from './subscriber';
+import { AGENCIES, ROLES, TOPICS } from './taxonomy';
+
+/**
+ * Short transactional emails about a subscription (confirm it; you are already
+ * subscribed). Same shell and styles as the briefings, so they look like one service.
+ */
+
+export function describeChoice(choice: Pick<Preferences, 'agency' | 'role' | 'topics' | 'frequency'>): string[] {
+  const topics = choice.topics === ALL_TOPICS ? 'All topics, including new ones' : choice.topics.map((id) => TOPICS[id]).join('; ');
+  return [
+    `Agency: ${AGENCIES[choice.agency]}`,
+    `Role: ${ROLES[choice.role]}`,
+    `Topics: ${topics}`,
+    `How often: ${FREQUENCY_LABELS[choice.frequency]}`,
+  ];
+}
+
+interface Notice {
+  subject: string;
+  heading: string;
+  paragraphs: string[];
+  list?: string[];
+  action: { label: string; url: string };
+  after: string[];
+}
+
+function renderNotice(notice: Notice): RenderedBriefing {
+  const html = emailDocument(
+    notice.subject,
+    `<h1 style="${S.h1}">${escapeHtml(notice.heading)}</h1>` +
+      notice.paragraphs.map((p) => `<p style="${S.p}">${escapeHtml(p)}</p>`).join('') +
+      (notice.list ? `<ul style="${S.ul}">${notice.list.map((item) => `<li style="${S.li}">${escapeHtml(item)}</li>`).join('')}</ul>` : '') +
+      `<p style="${S.p}">${link(notice.action.url, notice.action.label, S.ack)}</p>` +
+      notice.after.map((p) => `<p style="${S.p}">${escapeHtml(p)}</p>`).join(''),
+  );
+  const text = [
+    notice.heading,
+    ...notice.paragraphs,
+    ...(notice.list ? [notice.list.map((item) => `- ${item}`).join('\n')] : []),
+    `${notice.action.label}: ${notice.action.url}`,
+    ...notice.after,
+  ].join('\n\n');
+  return { subject: notice.subject, html, text: `${text}\n` };
+}
+
+export function confirmationEmail(choice: Preferences, confirmUrl: string): RenderedBriefing {
+  return renderNotice({
+    subject: 'Confirm your subscription to safeguarding learning briefings',
+    heading: 'Confirm your subscription',
+    paragraphs: ['Someone, hopefully you, asked for safeguarding learning briefings to be sent to this address, with these choices:'],
+    list: describeChoice(choice),
+    action: { label: 'Confirm my subscription', url: confirmUrl },
+    after: [
+      'The link works for 48 hours.',
+      'If you did not ask for this, ignore this email: you will not be subscribed and we will not write again.',
+    ],
+  });
+}
+
+export function alreadySubscribedEmail(manageUrl: string): RenderedBriefing {
+  return renderNotice({
+    subject: 'You already receive safeguarding learning briefings',
+    heading: 'You are already subscribed',
+    paragraphs: [
+      'Someone, hopefully you, asked to subscribe this address to safeguarding learning briefings. It is already subscribed, so nothing has changed.',
+    ],
+    action: { label: 'Manage your preferences', url: manageUrl },
+    after: ['If you did not ask for this, you can ignore this email.'],
+  });
+}

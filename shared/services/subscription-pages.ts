@@ -1,0 +1,110 @@
+import * as pages from '../domain/pages';
+import { formFields } from '../domain/subscriber';
+import {
+  confirmSubscription,
+  preferencesFor,
+  requestSubscription,
+  savePreferences,
+  unsubscribe,
+  type SubscriptionDeps,
+} from './subscriptions';
+
+/**
+ * The routes of the public pages, independent of how a request arrives (API Gateway in
+ * AWS, node:http locally): a request in, a page out. Plain HTML forms, no JavaScript.
+ */
+
+export interface PageRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  /** A parsed application/x-www-form-urlencoded body (empty for GET). */
+  body: URLSearchParams;
+  sourceIp: string;
+}
+
+export interface PageResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** No scripts, no third parties, no framing; tokens in URLs never leave in a Referer; nothing cached. */
+export const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+} as const;
+
+const respond = (page: pages.PageResult, extra: Record<string, string> = {}): PageResponse => ({
+  statusCode: page.status,
+  headers: { ...PAGE_HEADERS, ...extra },
+  body: page.html,
+});
+
+const asValues = (form: Record<string, string | string[]>): pages.FormValues => ({
+  email: typeof form.email === 'string' ? form.email : undefined,
+  agency: typeof form.agency === 'string' ? form.agency : undefined,
+  role: typeof form.role === 'string' ? form.role : undefined,
+  frequency: typeof form.frequency === 'string' ? form.frequency : undefined,
+  topics: Array.isArray(form.topics) ? form.topics : undefined,
+});
+
+const tokenOf = (request: PageRequest) => request.query.get('t') ?? request.body.get('t') ?? undefined;
+
+export async function routePage(deps: SubscriptionDeps, request: PageRequest): Promise<PageResponse> {
+  const route = `${request.method.toUpperCase()} ${request.path.replace(/\/+$/, '') || '/'}`;
+  switch (route) {
+    case 'GET /':
+      return { statusCode: 303, headers: { ...PAGE_HEADERS, location: 'subscribe' }, body: '' };
+    case 'GET /subscribe':
+      return respond(pages.subscribePage());
+    case 'POST /subscribe': {
+      const form = formFields(request.body);
+      const result = await requestSubscription(deps, form, request.sourceIp);
+      if (result.outcome === 'invalid') return respond(pages.subscribePage({ values: asValues(form), errors: result.errors }));
+      if (result.outcome === 'throttled') return respond(pages.tooManyRequestsPage(), { 'retry-after': '3600' });
+      return respond(pages.checkYourEmailPage());
+    }
+    case 'GET /confirm': {
+      const result = await confirmSubscription(deps, tokenOf(request));
+      if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: result.purpose }));
+      return respond(pages.confirmedPage({ manageUrl: result.manageUrl, summary: result.summary }));
+    }
+    case 'GET /preferences': {
+      const token = tokenOf(request);
+      const result = await preferencesFor(deps, token);
+      if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: result.purpose }));
+      return respond(pages.preferencesPage({ token: token ?? '', summary: result.summary }));
+    }
+    case 'POST /preferences': {
+      const token = tokenOf(request);
+      const form = formFields(request.body);
+      const result = await savePreferences(deps, token, form);
+      if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: result.purpose }));
+      if (result.outcome === 'invalid') {
+        return respond(pages.preferencesPage({ token: token ?? '', summary: result.summary, values: asValues(form), errors: result.errors }));
+      }
+      return respond(pages.preferencesPage({ token: token ?? '', summary: result.summary, saved: true }));
+    }
+    case 'GET /unsubscribe': {
+      // Mail scanners follow GET links: this only shows the button. Check the link first, so a bad one says so now.
+      const token = tokenOf(request);
+      let check = deps.signer.verify(token, 'unsubscribe', (deps.now ?? (() => new Date()))());
+      if (!check.ok && check.reason === 'wrong-purpose') check = deps.signer.verify(token, 'manage', (deps.now ?? (() => new Date()))());
+      if (!check.ok) return respond(pages.linkProblemPage(check.reason, { purpose: 'unsubscribe' }));
+      return respond(pages.unsubscribeConfirmPage({ token: token ?? '' }));
+    }
+    case 'POST /unsubscribe': {
+      // RFC 8058: the mailbox provider POSTs "List-Unsubscribe=One-Click" to the header's URL.
+      const how = request.body.get('List-Unsubscribe') === 'One-Click' ? 'one-click' : 'page';
+      const result = await unsubscribe(deps, tokenOf(request), how);
+      if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: result.purpose }));
+      return respond(pages.unsubscribedPage());
+    }
+    default:
+      return respond(pages.notFoundPage());
+  }
+}
