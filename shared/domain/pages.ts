@@ -189,7 +189,7 @@ function emailField(value: string | undefined, error: string | undefined): strin
     '<p class="hint" id="email-hint">We will send a link to this address to confirm it is yours.</p>',
     errorMessage('email', error),
     `<input class="input" type="email" id="email" name="email" autocomplete="email" spellcheck="false"` +
-      `${value ? ` value="${value}"` : ''}` +
+      `${value ? ` value="${escapeHtml(value)}"` : ''}` +
       `${describedBy(['email-hint', error !== undefined && 'email-error'])}${error === undefined ? '' : ' aria-invalid="true"'}>`,
   ]);
 }
