@@ -1,17 +1,25 @@
 import * as path from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { BriefingFunction } from './constructs/briefing-function';
+import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import {
   COMMON_ENV,
   FUNCTIONS,
@@ -19,9 +27,14 @@ import {
   type Access,
   type FunctionDefinition,
   type FunctionName,
+  type HttpTrigger,
   type KeyDefinition,
+  type SesEventsTrigger,
+  type StreamTrigger,
   type TableDefinition,
   type TableKey,
+  type Trigger,
+  type WeeklyScheduleTrigger,
 } from './definitions';
 
 /** Function entries in definitions.ts are relative to the repository root. */
@@ -51,14 +64,64 @@ const attribute = (key: KeyDefinition): dynamodb.Attribute => ({
   type: key.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER,
 });
 
+/**
+ * What the pages API logs per request, as JSON. Deliberately no client IP, user agent, path
+ * or query string: the links carry signed tokens and the callers are members of the public.
+ */
+export const PAGES_ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTimeEpoch',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  error: '$context.error.message',
+} as const;
+
+/**
+ * How long EventBridge Scheduler keeps trying to hand a weekly run to Lambda (throttling,
+ * service errors) before it goes to the dead-letter queue. A digest that is hours late is
+ * still useful; after that the operator runs it by hand.
+ */
+export const SCHEDULE_RETRY = { attempts: 10, maxEventAge: Duration.hours(4) } as const;
+
+interface PagesApi {
+  readonly api: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  readonly throttle: HttpTrigger['throttle'];
+}
+
 export class BriefingsStack extends Stack {
   readonly tables = {} as Record<TableKey, dynamodb.Table>;
   readonly functions = {} as Record<FunctionName, BriefingFunction>;
-  readonly deadLetterQueues = {} as Record<FunctionName, sqs.Queue>;
-  readonly deadLetterAlarms = {} as Record<FunctionName, cloudwatch.Alarm>;
+  /** Every function that can fail out of sight has one (stream, schedule, SES events); HTTP functions answer their caller. */
+  readonly deadLetterQueues: Partial<Record<FunctionName, DeadLetterQueue>> = {};
+  readonly deadLetterAlarms: Partial<Record<FunctionName, cloudwatch.Alarm>> = {};
+  readonly schedules: Partial<Record<FunctionName, scheduler.Schedule>> = {};
+  readonly sesEventTopics: Partial<Record<FunctionName, sns.Topic>> = {};
   readonly emailIdentity: ses.EmailIdentity;
   readonly configurationSet: ses.ConfigurationSet;
   readonly alarmTopic?: sns.Topic;
+  private readonly publicBaseUrl: string;
+  private pages?: PagesApi;
+  private tokenKey?: secretsmanager.Secret;
+
+  /** The one HTTP API in front of every http-triggered function (undefined if there is none). */
+  get pagesApi(): apigwv2.HttpApi | undefined {
+    return this.pages?.api;
+  }
+  /** The `$default` stage of the pages API: throttled, access-logged. */
+  get pagesStage(): apigwv2.HttpStage | undefined {
+    return this.pages?.stage;
+  }
+  /** The HMAC key that signs links in emails (undefined if no function signs links). */
+  get tokenKeySecret(): secretsmanager.Secret | undefined {
+    return this.tokenKey;
+  }
 
   constructor(scope: Construct, id: string, props: BriefingsStackProps) {
     super(scope, id, props);
@@ -69,6 +132,7 @@ export class BriefingsStack extends Stack {
     if (!/^https:\/\/[^\s/]+/.test(publicBaseUrl)) {
       throw new StackConfigError(`publicBaseUrl '${publicBaseUrl}' must be an https:// URL: the base of the links in every briefing, for example https://briefings.example.org.`);
     }
+    this.publicBaseUrl = publicBaseUrl;
 
     // ---- Tables: exactly as definitions.ts describes them.
     for (const [key, def] of entries<TableKey, TableDefinition>(TABLES)) {
@@ -81,6 +145,7 @@ export class BriefingsStack extends Stack {
         // AWS managed key: encrypted at rest, key usage in CloudTrail, no key policy to look after.
         encryption: dynamodb.TableEncryption.AWS_MANAGED,
         stream: def.stream && dynamodb.StreamViewType[def.stream],
+        timeToLiveAttribute: def.timeToLiveAttribute,
         // The findings and the delivery ledger are the record of what was learnt and who was told.
         removalPolicy: RemovalPolicy.RETAIN,
         deletionProtection: true,
@@ -137,7 +202,8 @@ export class BriefingsStack extends Stack {
         if (access) this.grantTable(fn, tableKey, access);
       }
       if (def.sendsEmail) this.grantSendEmail(fn, senderAddress, publicBaseUrl, configurationSetArn);
-      this.connectTrigger(name, fn, def);
+      if (def.signsLinks) this.grantTokenKey(fn);
+      this.connectTrigger(name, fn, def.trigger);
       this.acknowledgeFunctionFindings(fn);
       this.functions[name] = fn;
       new CfnOutput(this, `${pascal(name)}FunctionName`, { value: fn.functionName });
@@ -178,32 +244,64 @@ export class BriefingsStack extends Stack {
     fn.addEnvironment(COMMON_ENV.configurationSet, this.configurationSet.configurationSetName);
   }
 
+  /** Read access to the link-signing key and the env var naming it, always together (as for tables). */
+  private grantTokenKey(fn: BriefingFunction): void {
+    this.tokenKey ??= this.createTokenKey();
+    this.tokenKey.grantRead(fn);
+    fn.addEnvironment(COMMON_ENV.tokenKeySecretArn, this.tokenKey.secretArn);
+  }
+
+  /** ONE key for every function that signs links: a link signed by one is checked by another. */
+  private createTokenKey(): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, 'token-key', {
+      description: `HMAC key that signs the confirm, manage and unsubscribe links in emails (${COMMON_ENV.tokenKeySecretArn}).`,
+      // 64 letters and digits (~380 bits); handlers use the UTF-8 bytes of the string as the key.
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      // Deleting it would break every link in every email already delivered.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'This is the HMAC key of the unsubscribe and manage-preferences links in emails already delivered. Rotating it automatically would invalidate those links, and RFC 8058 one-click unsubscribe links must keep working for as long as the email can be read. Rotation is a manual, planned operation.',
+    });
+    return secret;
+  }
+
+  /** Each kind of trigger has its own small method; the definition's `kind` picks it. */
+  private connectTrigger(name: FunctionName, fn: BriefingFunction, trigger: Trigger): void {
+    switch (trigger.kind) {
+      case 'stream':
+        return this.connectStream(name, fn, trigger);
+      case 'http':
+        return this.connectHttp(name, fn, trigger);
+      case 'schedule':
+        return this.connectSchedule(name, fn, trigger);
+      case 'ses-events':
+        return this.connectSesEvents(name, fn, trigger);
+      default: {
+        const unknown: never = trigger;
+        throw new StackConfigError(`${name} has a trigger of unknown kind: ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
   /** Stream → function with the definition's filters and batch settings; failures go to a watched queue. */
-  private connectTrigger(name: FunctionName, fn: BriefingFunction, def: FunctionDefinition): void {
-    const trigger = def.trigger;
+  private connectStream(name: FunctionName, fn: BriefingFunction, trigger: StreamTrigger): void {
     const source = this.tables[trigger.table];
     const tableDef: TableDefinition = TABLES[trigger.table];
     if (!tableDef.stream) {
       throw new StackConfigError(`${name} is triggered by the ${tableDef.name} table, which has no stream: add 'stream' to TABLES.${trigger.table} in infra/definitions.ts.`);
     }
 
-    const dlq = new sqs.Queue(this, `${name}-dlq`, {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // The maximum: time to look at a failed record and replay it from the table.
-      retentionPeriod: Duration.days(14),
+    const dlq = this.deadLetterQueue(name, {
+      deadLetterFor: `the ${name} stream mapping`,
+      alarmDescription: `Stream records that ${name} could not process after ${trigger.retryAttempts} retries are in its dead-letter queue. Inspect the queue, fix the cause, replay the records.`,
     });
-    Validations.of(dlq).acknowledge(
-      {
-        id: 'AwsSolutions-SQS3',
-        reason: `This queue is itself the dead-letter destination of the ${name} stream mapping. It receives only failure metadata (shard, sequence numbers) for an operator to inspect and replay; nothing consumes it, so it has no queue of its own to redrive to.`,
-      },
-      {
-        id: 'Serverless-SQSRedrivePolicy',
-        reason: `Terminal dead-letter destination of the ${name} stream mapping: nothing receives from it, so there is no receive count to redrive on. Its ApproximateNumberOfMessagesVisible alarm is the signal.`,
-      },
-    );
-    this.deadLetterQueues[name] = dlq;
+    Validations.of(dlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: `This queue is itself the dead-letter destination of the ${name} stream mapping. It receives only failure metadata (shard, sequence numbers) for an operator to inspect and replay; nothing consumes it, so it has no queue of its own to redrive to.`,
+    });
 
     fn.addEventSource(
       new DynamoEventSource(source, {
@@ -220,18 +318,160 @@ export class BriefingsStack extends Stack {
         onFailure: new SqsDlq(dlq),
       }),
     );
-
-    const alarm = new cloudwatch.Alarm(this, `${name}-dlq-alarm`, {
-      alarmDescription: `Stream records that ${name} could not process after ${trigger.retryAttempts} retries are in its dead-letter queue. Inspect the queue, fix the cause, replay the records.`,
-      metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'The function is invoked only by a DynamoDB stream event source mapping, a synchronous invocation. Failed records go to the mapping\'s OnFailure SQS destination (with an alarm). A function DeadLetterConfig applies only to asynchronous invocations, which this function never receives.',
     });
-    if (this.alarmTopic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
-    this.deadLetterAlarms[name] = alarm;
-    new CfnOutput(this, `${pascal(name)}DeadLetterQueueUrl`, { value: dlq.queueUrl });
+  }
+
+  /** Public pages: routes on the one HTTP API, Lambda proxy integration (payload 2.0). */
+  private connectHttp(name: FunctionName, fn: BriefingFunction, trigger: HttpTrigger): void {
+    const { api } = this.pagesFor(name, trigger);
+    const integration = new HttpLambdaIntegration(`${name}-integration`, fn, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });
+    for (const route of trigger.routes) {
+      for (const created of api.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration })) {
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${route.method} ${route.path} is a public page by design: people reach it from a link in an email, or sign up without an account. What it may do is authorised by the signed, expiring token in the link (HMAC with the Secrets Manager token key), checked by ${name}; the stage is throttled and ${name} rate-limits per address and per client.`,
+        });
+      }
+    }
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: `API Gateway invokes ${name} synchronously (Lambda proxy integration): an error goes straight back to the browser as a 5xx and is in the function's log and the access log. A function DeadLetterConfig applies only to asynchronous invocations, which this function never receives.`,
+    });
+  }
+
+  /** The one pages API and its `$default` stage, created with the first http trigger. */
+  private pagesFor(name: FunctionName, trigger: HttpTrigger): PagesApi {
+    if (this.pages) {
+      const { ratePerSecond, burst } = this.pages.throttle;
+      if (ratePerSecond !== trigger.throttle.ratePerSecond || burst !== trigger.throttle.burst) {
+        throw new StackConfigError(`${name} has a different throttle from the other http functions: they share one API stage, so give every http trigger the same throttle in infra/definitions.ts.`);
+      }
+      return this.pages;
+    }
+    const api = new apigwv2.HttpApi(this, 'pages-api', {
+      description: 'Public subscription pages: subscribe, confirm, manage preferences, unsubscribe. Reached from links in emails, authorised by signed tokens in the URL.',
+      createDefaultStage: false,
+    });
+    const accessLogs = new logs.LogGroup(this, 'pages-access-logs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const stage = api.addStage('default-stage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: trigger.throttle.ratePerSecond, burstLimit: trigger.throttle.burst },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(PAGES_ACCESS_LOG_FIELDS)),
+      },
+    });
+    new CfnOutput(this, 'PagesUrl', {
+      value: stage.url,
+      description: `The public pages API. publicBaseUrl (${COMMON_ENV.publicBaseUrl}, now ${this.publicBaseUrl}) must point at this API: this URL itself, or a custom domain mapped to it.`,
+    });
+    this.pages = { api, stage, throttle: trigger.throttle };
+    return this.pages;
+  }
+
+  /** Weekly run: an EventBridge Scheduler cron in the definition's time zone; failures to a watched queue. */
+  private connectSchedule(name: FunctionName, fn: BriefingFunction, trigger: WeeklyScheduleTrigger): void {
+    const dlq = this.deadLetterQueue(name, {
+      deadLetterFor: `the ${name} schedule and of ${name}'s asynchronous invocations`,
+      alarmDescription: `A weekly ${name} run failed: either EventBridge Scheduler could not invoke the function for ${SCHEDULE_RETRY.maxEventAge.toHours()} hours, or the function failed on every attempt Lambda made. Inspect the queue and the function's log, fix the cause, and run it by hand.`,
+    });
+    this.keepAsyncFailures(fn, dlq);
+
+    // Our own role (rather than the target's shared one) so its one finding can be acknowledged here.
+    const role = new iam.Role(this, `${name}-schedule-role`, {
+      description: `Lets EventBridge Scheduler invoke ${name} and dead-letter what it cannot deliver`,
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': this.account,
+            'aws:SourceArn': this.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
+          },
+        },
+      }),
+    });
+    this.schedules[name] = new scheduler.Schedule(this, `${name}-schedule`, {
+      description: `${name}: every ${trigger.weekday} at ${String(trigger.hour).padStart(2, '0')}:${String(trigger.minute).padStart(2, '0')} ${trigger.timeZone}`,
+      schedule: weeklyCron(name, trigger),
+      target: new schedulerTargets.LambdaInvoke(fn, {
+        role,
+        deadLetterQueue: dlq,
+        retryAttempts: SCHEDULE_RETRY.attempts,
+        maxEventAge: SCHEDULE_RETRY.maxEventAge,
+      }),
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+      reason: `LambdaInvoke grants lambda:InvokeFunction on the ${name} function and on "<function ARN>:*", its versions and aliases. The wildcard stays inside this one function; the only other permission is sqs:SendMessage on its dead-letter queue.`,
+    });
+  }
+
+  /**
+   * SES events: the configuration set publishes them to an SNS topic (encrypted with a key SES
+   * may use), the function is subscribed; undeliverable and failed events go to a watched queue.
+   */
+  private connectSesEvents(name: FunctionName, fn: BriefingFunction, trigger: SesEventsTrigger): void {
+    const key = new kms.Key(this, `${name}-key`, {
+      description: `Encrypts the ${name} topic (SES events: bounces, complaints, deliveries).`,
+      enableKeyRotation: true,
+      // Encrypts messages in flight only: nothing at rest depends on it once the topic is gone.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(30),
+    });
+    // An encrypted topic accepts a publisher only if the publisher may use the key.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSesToPublishToTheEncryptedTopic',
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'], // in a key policy, "*" is this key
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    const topic = new sns.Topic(this, `${name}-topic`, {
+      displayName: 'Safeguarding briefings SES events',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    // Also adds the topic policy that lets SES (this account, this configuration set) publish.
+    this.configurationSet.addEventDestination(`${name}-destination`, {
+      destination: ses.EventDestination.snsTopic(topic),
+      events: trigger.events.map((event) => ses.EmailSendingEvent[event]),
+    });
+
+    const dlq = this.deadLetterQueue(name, {
+      deadLetterFor: `the ${name} subscription and of ${name}'s asynchronous invocations`,
+      alarmDescription: `SES events that ${name} did not process are in its dead-letter queue: SNS could not deliver them, or the function failed on every attempt Lambda made. A lost bounce or complaint means an address that should be suppressed is not. Inspect the queue, fix the cause, replay the events.`,
+    });
+    this.keepAsyncFailures(fn, dlq);
+    topic.addSubscription(new snsSubscriptions.LambdaSubscription(fn, { deadLetterQueue: dlq }));
+    this.sesEventTopics[name] = topic;
+  }
+
+  /** The function's dead-letter queue (`<name>-dlq`) with its alarm and an output naming it. */
+  private deadLetterQueue(name: FunctionName, options: { deadLetterFor: string; alarmDescription: string }): DeadLetterQueue {
+    const queue = new DeadLetterQueue(this, `${name}-dlq`, { ...options, alarmTopic: this.alarmTopic });
+    this.deadLetterQueues[name] = queue;
+    this.deadLetterAlarms[name] = queue.alarm;
+    new CfnOutput(this, `${pascal(name)}DeadLetterQueueUrl`, { value: queue.queueUrl });
+    return queue;
+  }
+
+  /**
+   * Scheduler and SNS invoke the function asynchronously. An event that still fails after
+   * Lambda's own retries goes to the same queue as the events that could not be delivered
+   * at all (function DeadLetterConfig), so one queue and one alarm cover both.
+   */
+  private keepAsyncFailures(fn: BriefingFunction, queue: sqs.IQueue): void {
+    (fn.node.defaultChild as lambda.CfnFunction).deadLetterConfig = { targetArn: queue.queueArn };
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
   }
 
   /**
@@ -242,14 +482,23 @@ export class BriefingsStack extends Stack {
     Validations.of(fn.executionRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Resource "*" is used only for actions that have no resource-level permissions: xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and dynamodb:ListStreams (added by the DynamoDB stream event source). Every table, stream, queue and SES permission is scoped to its ARN; test/infra/stack.test.ts asserts both.',
-    });
-    Validations.of(fn).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'The function is invoked only by a DynamoDB stream event source mapping, a synchronous invocation. Failed records go to the mapping\'s OnFailure SQS destination (with an alarm). A function DeadLetterConfig applies only to asynchronous invocations, which this function never receives.',
+        'Resource "*" is used only for actions that have no resource-level permissions: xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and dynamodb:ListStreams (added by the DynamoDB stream event source). Every table, stream, queue, secret and SES permission is scoped to its ARN; test/infra/stack.test.ts asserts both.',
     });
   }
+}
+
+/** MON 08:00 Europe/London → cron(0 8 ? * MON *) in Europe/London. */
+function weeklyCron(name: FunctionName, trigger: WeeklyScheduleTrigger): scheduler.ScheduleExpression {
+  const { hour, minute, weekday, timeZone } = trigger;
+  if (!Number.isInteger(hour) || hour < 0 || hour > 23 || !Number.isInteger(minute) || minute < 0 || minute > 59) {
+    throw new StackConfigError(`${name} is scheduled at ${hour}:${minute}: hour must be 0-23 and minute 0-59.`);
+  }
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone });
+  } catch {
+    throw new StackConfigError(`${name} is scheduled in time zone '${timeZone}', which is not an IANA time zone (for example Europe/London).`);
+  }
+  return scheduler.ScheduleExpression.cron({ minute: String(minute), hour: String(hour), weekDay: weekday, timeZone: TimeZone.of(timeZone) });
 }
 
 /** `list-members` / `listMembers` → `ListMembers`, for readable output names. */
