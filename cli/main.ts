@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { AGENCIES, ROLES, SOURCE_TYPES, TOPIC_GROUPS, TOPICS } from '../shared/domain/taxonomy';
 import { addFinding, listFindings, previewFinding, publishFinding, retryFinding, showFinding } from './commands/findings';
+import { runDigestNow } from './commands/digest';
 import { createList, importMembers, showLists } from './commands/lists';
+import { eraseSubscriber, exportSubscriber, listSubscribers, showSubscriber, suppressSubscriber } from './commands/subscribers';
 import { terminalOutput, type Output } from './output';
 import { UsageError, connect } from './target';
 
@@ -23,6 +25,15 @@ Lists
   lists create <id> --name "Name" [--topics a,b] [--agencies a,b] [--roles a,b]
   lists import <id> <members.csv>             CSV header: email,name,agency,role
   lists show [id]                             all lists, or one list's members
+Subscribers (people who subscribed themselves to topics)
+  subscribers list [--status pending|confirmed|unsubscribed]
+  subscribers show <email>                    subscription, lists and suppression for one address
+  subscribers suppress <email> [--reason "…"] never send to this address again (any list or topic)
+  subscribers export <email> [--out file.json]
+                                              everything held about one person (subject access)
+  subscribers erase <email>                   remove their personal data; anonymous counts stay
+Digest
+  digest run --now                            send this week's digest to weekly subscribers (local)
 Reference
   taxonomy                                    topic, agency, role and source ids
 
@@ -61,11 +72,14 @@ export async function runCli(argv: string[], io: Output = terminalOutput(), env:
         'stuck-minutes': { type: 'string', default: '5' },
         agency: { type: 'string' },
         role: { type: 'string' },
-        out: { type: 'string', default: 'out/preview' },
+        out: { type: 'string' },
         name: { type: 'string' },
         topics: { type: 'string' },
         agencies: { type: 'string' },
         roles: { type: 'string' },
+        status: { type: 'string' },
+        reason: { type: 'string' },
+        now: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -117,7 +131,7 @@ export async function runCli(argv: string[], io: Output = terminalOutput(), env:
       case 'findings preview':
         need(1, 'findings preview <id> --agency police --role frontline');
         if (!values.agency || !values.role) throw new UsageError('findings preview needs --agency and --role, for example --agency police --role frontline.');
-        return await previewFinding(target, io, args[0]!, values.agency, values.role, values.out, env.PUBLIC_BASE_URL);
+        return await previewFinding(target, io, args[0]!, values.agency, values.role, values.out ?? 'out/preview', env.PUBLIC_BASE_URL);
       case 'lists create':
         need(1, 'lists create <id> --name "Name" [--topics a,b] [--agencies a,b] [--roles a,b]');
         return await createList(target, io, args[0]!, values);
@@ -126,6 +140,26 @@ export async function runCli(argv: string[], io: Output = terminalOutput(), env:
         return await importMembers(target, io, args[0]!, args[1]!);
       case 'lists show':
         return await showLists(target, io, args[0]);
+      case 'subscribers list':
+        if (values.status && !['pending', 'confirmed', 'unsubscribed'].includes(values.status)) {
+          throw new UsageError(`--status '${values.status}' is not a status: use pending, confirmed or unsubscribed.`);
+        }
+        return await listSubscribers(target, io, values.status);
+      case 'subscribers show':
+        need(1, 'subscribers show <email>');
+        return await showSubscriber(target, io, args[0]!);
+      case 'subscribers suppress':
+        need(1, 'subscribers suppress <email> [--reason "…"]');
+        return await suppressSubscriber(target, io, args[0]!, values.reason);
+      case 'subscribers export':
+        need(1, 'subscribers export <email> [--out file.json]');
+        return await exportSubscriber(target, io, args[0]!, values.out);
+      case 'subscribers erase':
+        need(1, 'subscribers erase <email>');
+        return await eraseSubscriber(target, io, args[0]!);
+      case 'digest run':
+        if (!values.now) throw new UsageError('digest run sends emails: add --now to confirm, for example npm run cli -- digest run --now.');
+        return await runDigestNow(target, io, env);
       default:
         throw new UsageError(`Unknown command '${key}'. See: npm run cli -- --help`);
     }

@@ -45,6 +45,9 @@ export function connect({ target, stack, env }: TargetOptions) {
     lists: store.lists(),
     briefings: store.briefings(),
     deliveries: store.deliveries(),
+    subscribers: store.subscribers(),
+    suppressions: store.suppressions(),
+    isLocal: where === 'local',
     close: () => client.destroy(),
   };
 }

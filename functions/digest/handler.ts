@@ -1,2 +1,29 @@
-// Placeholder while the digest function is built; replaced in this change.
-export const handler = async (_event: unknown) => ({ statusCode: 501 });
+import { createLogger, sesClient, stores } from '../../shared/adapters/aws';
+import { SesMailer } from '../../shared/adapters/ses-mailer';
+import { cachedTokenSigner } from '../../shared/adapters/token-key';
+import { loadFunctionConfig } from '../../shared/config';
+import { FUNCTIONS } from '../../infra/definitions';
+import { runDigest } from '../../shared/services/digest';
+
+const config = loadFunctionConfig('digest');
+const logger = createLogger('digest');
+const store = stores(config);
+const signer = cachedTokenSigner();
+const base = {
+  findings: store.findings(),
+  briefings: store.briefings(),
+  subscribers: store.subscribers(),
+  suppressions: store.suppressions(),
+  deliveries: store.deliveries(),
+  mailer: new SesMailer(sesClient(), config.configurationSet),
+  senderAddress: config.senderAddress,
+  publicBaseUrl: config.publicBaseUrl,
+  timeZone: FUNCTIONS.digest.trigger.timeZone,
+};
+
+/** Invoked by EventBridge Scheduler (the event carries nothing we need); locally by a timer or the CLI. */
+export const handler = async () => {
+  const summary = await runDigest({ ...base, signer: await signer() });
+  logger.info('Weekly digest run', { ...summary });
+  return summary;
+};

@@ -9,7 +9,14 @@ import { planBriefing } from '../../shared/services/plan-briefing';
 const config = loadFunctionConfig('plan-briefing');
 const logger = createLogger('plan-briefing');
 const store = stores(config);
-const deps = { findings: store.findings(), lists: store.lists(), briefings: store.briefings(), deliveries: store.deliveries() };
+const deps = {
+  findings: store.findings(),
+  lists: store.lists(),
+  briefings: store.briefings(),
+  deliveries: store.deliveries(),
+  subscribers: store.subscribers(),
+  suppressions: store.suppressions(),
+};
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 const findingIdOf = (record: DynamoDBRecord) => String(record.dynamodb?.Keys?.id?.S ?? '');
@@ -23,8 +30,8 @@ async function planRecord(record: DynamoDBRecord) {
     if (result.outcome === 'held') {
       logger.warn('Finding held: it failed validation', { findingId, problems: result.errors.length });
     } else if (result.outcome === 'planned') {
-      const { briefingId, recipients, newDeliveries, skipped } = result;
-      logger.info('Briefing planned', { briefingId, recipients, newDeliveries, listProblems: skipped.length });
+      const { briefingId, recipients, newDeliveries, skipped, suppressed } = result;
+      logger.info('Briefing planned', { briefingId, recipients, newDeliveries, suppressed, listProblems: skipped.length });
     } else {
       logger.debug('Change ignored', { findingId, reason: result.reason });
     }

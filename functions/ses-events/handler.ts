@@ -1,2 +1,31 @@
-// Placeholder while the ses-events function is built; replaced in this change.
-export const handler = async (_event: unknown) => ({ statusCode: 501 });
+import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
+import { createLogger, stores } from '../../shared/adapters/aws';
+import { loadFunctionConfig } from '../../shared/config';
+import { parseSnsMessage } from '../../shared/domain/ses-event';
+import { handleMailEvent } from '../../shared/services/ses-events';
+
+const config = loadFunctionConfig('ses-events');
+const logger = createLogger('ses-events');
+const store = stores(config);
+const deps = { deliveries: store.deliveries(), subscribers: store.subscribers(), suppressions: store.suppressions() };
+
+async function recordHandler(record: SNSEventRecord) {
+  const parsed = parseSnsMessage(record.Sns.Message);
+  if (!parsed.ok) {
+    // A shape we do not handle is logged and dropped: retrying cannot make it readable.
+    if (parsed.ignored) logger.debug('SES event ignored', { problem: parsed.problem });
+    else logger.warn('SES event unreadable', { snsMessageId: record.Sns.MessageId, problem: parsed.problem });
+    return;
+  }
+  const result = await handleMailEvent(deps, parsed.event);
+  logger.info('SES event recorded', { messageId: parsed.event.messageId, deliveryId: parsed.event.deliveryId, ...result });
+}
+
+/**
+ * SNS delivers one record per invocation, asynchronously (Powertools batch has no SNS
+ * mode, and needs none): a thrown error is retried, then kept in the subscription's
+ * dead-letter queue. Recording an event twice is harmless.
+ */
+export const handler = async (event: SNSEvent) => {
+  for (const record of event.Records) await recordHandler(record);
+};

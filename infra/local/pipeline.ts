@@ -1,7 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { COMMON_ENV, FUNCTIONS, TABLES, streamFunctions, type FunctionName, type StreamFunctionName } from '../definitions';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, repoRoot, startDynamoDb, startSes } from './emulators';
+import { ensureLocalTokenKey } from '../../shared/adapters/token-key';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, freePort, repoRoot, startDynamoDb, startSes, type Running } from './emulators';
+import { startHttpServer, type HttpHandler } from './http-server';
+import { WeeklyTimer } from './weekly-timer';
 import { StreamPoller, type PollerLog, type StreamHandler } from './stream-poller';
 import { ensureTables, localTableEnv } from './tables';
 
@@ -14,6 +19,8 @@ import { ensureTables, localTableEnv } from './tables';
 export interface LocalPipelineOptions {
   dynamoPort?: number;
   sesPort?: number;
+  /** The pages (subscribe, preferences, unsubscribe); a free port when absent. */
+  httpPort?: number;
   /** Keep DynamoDB data and stream checkpoints here; in memory when absent. */
   dataDir?: string;
   senderAddress?: string;
@@ -22,13 +29,19 @@ export interface LocalPipelineOptions {
   retryDelayMs?: number;
   /** Tests: keep every delivered batch so it can be replayed. */
   keepHistory?: boolean;
+  /** Run the weekly digest on its schedule (npm start does; tests run it themselves). */
+  scheduleDigest?: boolean;
   log?: PollerLog;
 }
 
 export type LocalPipeline = Awaited<ReturnType<typeof startLocalPipeline>>;
 
 /** Sets the variables the handlers and the AWS SDK read, so the same code runs against the emulators. */
-export function pointEnvironmentAt(dynamoUrl: string, sesUrl: string, options: Pick<LocalPipelineOptions, 'senderAddress' | 'publicBaseUrl'>) {
+export function pointEnvironmentAt(
+  dynamoUrl: string,
+  sesUrl: string,
+  options: Pick<LocalPipelineOptions, 'senderAddress' | 'publicBaseUrl'> & { tokenKeyFile: string },
+) {
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -38,13 +51,17 @@ export function pointEnvironmentAt(dynamoUrl: string, sesUrl: string, options: P
     AWS_ENDPOINT_URL_SES: sesUrl,
     [COMMON_ENV.senderAddress]: options.senderAddress ?? 'briefings@example.org',
     [COMMON_ENV.publicBaseUrl]: options.publicBaseUrl ?? 'http://localhost:3000',
+    [COMMON_ENV.tokenKeyFile]: options.tokenKeyFile,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     ...localTableEnv(),
   });
 }
 
-export async function loadHandler(name: FunctionName): Promise<StreamHandler> {
-  const module = (await import(join(repoRoot(), FUNCTIONS[name].entry))) as { handler: (event: unknown, context: unknown) => Promise<never> };
+/** The function's own handler module, called as Lambda would call it. */
+export async function loadHandler<Event = Parameters<StreamHandler>[0], Result = Awaited<ReturnType<StreamHandler>>>(
+  name: FunctionName,
+): Promise<(event: Event) => Promise<Result>> {
+  const module = (await import(join(repoRoot(), FUNCTIONS[name].entry))) as { handler: (event: Event, context: unknown) => Promise<Result> };
   const context = { functionName: name, awsRequestId: 'local', getRemainingTimeInMillis: () => FUNCTIONS[name].timeoutSeconds * 1000 };
   return (event) => module.handler(event, context);
 }
@@ -59,9 +76,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
     await ses.stop();
     await dynamo.stop();
   };
+  let pages: Running | undefined;
   try {
     await ensureTables(dynamo.client);
-    pointEnvironmentAt(dynamo.url, ses.url, options);
+    // The pages' address is in every email, so it is fixed before any handler loads its config.
+    const httpPort = options.httpPort ?? (await freePort());
+    const tokenKeyFile = ensureLocalTokenKey(join(options.dataDir ?? mkdtempSync(join(tmpdir(), 'briefings-')), 'token-key'));
+    pointEnvironmentAt(dynamo.url, ses.url, { ...options, publicBaseUrl: options.publicBaseUrl ?? `http://localhost:${httpPort}`, tokenKeyFile });
     const streams = new DynamoDBStreamsClient({ endpoint: dynamo.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     const pollers = {} as Record<StreamFunctionName, StreamPoller>;
     for (const { name, trigger } of streamFunctions()) {
@@ -81,17 +102,26 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
       });
       pollers[name].start();
     }
+    pages = await startHttpServer(await loadHandler<Parameters<HttpHandler>[0], Awaited<ReturnType<HttpHandler>>>('subscriptions'), httpPort);
+    const runDigest = await loadHandler<unknown, unknown>('digest');
+    const digestTimer = new WeeklyTimer(FUNCTIONS.digest.trigger, () => runDigest({}), options.log);
+    if (options.scheduleDigest) digestTimer.start();
     return {
       dynamo,
       ses,
+      pages,
       pollers,
+      digestTimer,
       async stop() {
+        digestTimer.stop();
+        await pages?.stop();
         await Promise.all(Object.values(pollers).map((poller) => poller.stop()));
         streams.destroy();
         await stopEmulators();
       },
     };
   } catch (error) {
+    await pages?.stop();
     await stopEmulators();
     throw error;
   }

@@ -30,6 +30,7 @@ async function main() {
     dynamo: portFromEnv('DYNAMODB_PORT', 8000),
     console: portFromEnv('CONSOLE_PORT', 8001),
     ses: portFromEnv('SES_PORT', 8005),
+    http: portFromEnv('HTTP_PORT', 3000),
   };
   const dataDir = process.env.LOCAL_DATA_DIR ?? join(repoRoot(), '.local');
   process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
@@ -54,7 +55,9 @@ async function main() {
     pipeline = await startLocalPipeline({
       dynamoPort: ports.dynamo,
       sesPort: ports.ses,
+      httpPort: ports.http,
       dataDir,
+      scheduleDigest: true,
       log: { info: (m) => console.log(m), error: (m) => console.error(m) },
     });
     adminConsole = await startConsole({ port: ports.console, dynamoEndpoint: pipeline.dynamo.url });
@@ -68,7 +71,7 @@ async function main() {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`Could not start: ${message}`);
     if (/EADDRINUSE|in use|did not start/.test(message)) {
-      console.error('Another process may hold the port. Stop it, or choose other ports: DYNAMODB_PORT, CONSOLE_PORT, SES_PORT.');
+      console.error('Another process may hold the port. Stop it, or choose other ports: DYNAMODB_PORT, CONSOLE_PORT, SES_PORT, HTTP_PORT.');
     }
     await stop(1);
     return;
@@ -78,10 +81,14 @@ async function main() {
 Ready.
   Console (edit findings):   http://localhost:${ports.console}
   Inbox (emails sent):       http://localhost:${ports.ses}
+  Subscribe page:            http://localhost:${ports.http}/subscribe
   DynamoDB endpoint:         http://localhost:${ports.dynamo}
 
 Try it: open the console, table "findings", pick a finding, set "status" to "published"
 and save. Tailored briefings appear in the inbox within seconds.
+Subscribe yourself on the subscribe page and confirm from the inbox: the next finding on
+your topics comes to you too. Weekly digest: next run ${pipeline.digestTimer.next.toLocaleString('en-GB', { timeZone: 'Europe/London', dateStyle: 'full', timeStyle: 'short' })} UK time
+(or now: npm run cli -- digest run --now).
 Ctrl-C stops everything.`);
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -14,7 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '../../infra/definitions';
 import { distributionListSchema, memberSchema, type DistributionList, type Member } from '../domain/audience';
-import { deliveryRowSchema, type DeliveryRow } from '../domain/delivery';
+import { deliveryRowSchema, mailEventRank, type DeliveryRow, type MailOutcome } from '../domain/delivery';
 import { fieldPath, type FieldError } from '../domain/finding';
 import type { Briefing, BriefingStore, DeliveryStore, FindingStore, ListStore, Loaded, PlanSummary } from '../domain/ports';
 import type { ZodType } from 'zod';
@@ -155,6 +156,7 @@ export class DynamoFindingStore implements FindingStore {
         pipelineStatus: 'planned',
         pipelineMessage:
           `Version ${version} goes to ${summary.recipients} recipient(s); ${summary.newDeliveries} new this time.` +
+          (summary.suppressed ? ` ${summary.suppressed} left out (unsubscribed, bounced or complained).` : '') +
           (summary.skipped.length ? ` ${summary.skipped.length} list problem(s) left people out: see pipelineErrors.` : ''),
         pipelineErrors: summary.skipped,
         pipelineVersion: version,
@@ -224,6 +226,23 @@ export class DynamoListStore implements ListStore {
     return sortValid(items, memberSchema, (item) => String(item.email));
   }
 
+  async membershipsOf(email: string) {
+    return allPages<Member & { listId: string }>((ExclusiveStartKey) =>
+      this.db.send(
+        new ScanCommand({
+          TableName: this.membersTable,
+          FilterExpression: 'email = :email',
+          ExpressionAttributeValues: { ':email': email },
+          ExclusiveStartKey,
+        }),
+      ),
+    );
+  }
+
+  async removeMember(listId: string, email: string) {
+    await this.db.send(new DeleteCommand({ TableName: this.membersTable, Key: { listId, email } }));
+  }
+
   async putMembers(listId: string, members: Member[], onProgress?: (written: number) => void) {
     return batchWrite(this.db, this.membersTable, members.map((m) => ({ ...m, listId })), onProgress);
   }
@@ -253,6 +272,19 @@ export class DynamoBriefingStore implements BriefingStore {
     // Strongly consistent: send-briefing may read it a moment after plan-briefing wrote it.
     const result = await this.db.send(new GetCommand({ TableName: this.table, Key: { briefingId }, ConsistentRead: true }));
     return result.Item as Briefing | undefined;
+  }
+
+  async plannedSince(since: Date) {
+    return allPages<Briefing>((ExclusiveStartKey) =>
+      this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'plannedAt >= :since',
+          ExpressionAttributeValues: { ':since': since.toISOString() },
+          ExclusiveStartKey,
+        }),
+      ),
+    );
   }
 }
 
@@ -346,6 +378,79 @@ export class DynamoDeliveryStore implements DeliveryStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  async claimNew(row: DeliveryRow, now: Date) {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...row, status: 'SENDING', claimedAt: now.toISOString() },
+          ConditionExpression: 'attribute_not_exists(deliveryId) OR #status = :failed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':failed': 'FAILED' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async recordMailEvent(deliveryId: string, event: MailOutcome, at: string) {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { deliveryId },
+          ConditionExpression: 'attribute_exists(deliveryId) AND (attribute_not_exists(mailEventRank) OR mailEventRank <= :rank)',
+          UpdateExpression: 'SET mailEvent = :event, mailEventAt = :at, mailEventRank = :rank',
+          ExpressionAttributeValues: { ':event': event, ':at': at, ':rank': mailEventRank(event) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async byRecipient(recipientKey: string) {
+    const items = await allPages<unknown>((ExclusiveStartKey) =>
+      this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'recipientKey = :k',
+          ExpressionAttributeValues: { ':k': recipientKey },
+          ExclusiveStartKey,
+        }),
+      ),
+    );
+    return items.map((item) => deliveryRowSchema.parse(item));
+  }
+
+  async anonymise(row: DeliveryRow, now: Date) {
+    const stand = `erased-${randomUUID()}`;
+    const { email: _email, name: _name, messageId: _messageId, ...kept } = row;
+    const done = row.status === 'SENT' || row.status === 'FAILED';
+    // Written before the original goes, so a crash between the two loses no count (it may double one).
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...kept,
+          deliveryId: `${row.briefingId}#${stand}`,
+          recipientKey: stand,
+          email: 'erased',
+          name: '',
+          status: done ? row.status : 'FAILED',
+          ...(done ? {} : { reason: 'The recipient’s data was erased before this was sent.' }),
+          erasedAt: now.toISOString(),
+        },
+      }),
+    );
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: { deliveryId: row.deliveryId } }));
   }
 
   private async transition(deliveryId: string, from: string, to: string, values: Record<string, unknown>) {

@@ -76,6 +76,22 @@ export function resolveAudience(
   return [...byEmail.values()];
 }
 
+/** Self-subscribers join after list members; a person on both gets one email, with list details kept. */
+export const SUBSCRIPTION_VIA = 'topic-subscription';
+export function withSubscribers(recipients: readonly Recipient[], subscribers: readonly Pick<Recipient, 'email' | 'agency' | 'role'>[]): Recipient[] {
+  const byEmail = new Map(recipients.map((r) => [normaliseEmail(r.email), { ...r, via: [...r.via] }]));
+  for (const subscriber of subscribers) {
+    const email = normaliseEmail(subscriber.email);
+    const existing = byEmail.get(email);
+    if (existing) {
+      if (!existing.via.includes(SUBSCRIPTION_VIA)) existing.via.push(SUBSCRIPTION_VIA);
+    } else {
+      byEmail.set(email, { email, name: '', agency: subscriber.agency, role: subscriber.role, via: [SUBSCRIPTION_VIA] });
+    }
+  }
+  return [...byEmail.values()];
+}
+
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 /** A stable, non-reversible key for a recipient: ledger keys and URLs never carry the address. */

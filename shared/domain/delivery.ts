@@ -24,6 +24,11 @@ export const deliveryRowSchema = z.object({
   createdAt: z.string(),
   messageId: z.string().optional(),
   reason: z.string().optional(),
+  /** A briefing (one finding) or a weekly digest (several). */
+  kind: z.enum(['briefing', 'digest']).default('briefing'),
+  findingIds: z.array(z.string()).optional(),
+  /** What SES reported after sending: delivered, bounced, complained… */
+  mailEvent: z.string().optional(),
 });
 export type DeliveryRow = z.infer<typeof deliveryRowSchema>;
 
@@ -46,5 +51,11 @@ export function pendingDelivery(findingId: string, version: number, recipient: R
     via: recipient.via,
     status: 'PENDING',
     createdAt: now.toISOString(),
+    kind: 'briefing',
   };
 }
+
+/** What SES tells us after a send, strongest last: a later, stronger event replaces a weaker one. */
+export const MAIL_EVENTS = ['delivered', 'soft-bounced', 'rejected', 'bounced', 'complained'] as const;
+export type MailOutcome = (typeof MAIL_EVENTS)[number];
+export const mailEventRank = (event: MailOutcome) => MAIL_EVENTS.indexOf(event) + 1;

@@ -1,5 +1,5 @@
 import type { DistributionList, Member } from './audience';
-import type { DeliveryRow } from './delivery';
+import type { DeliveryRow, MailOutcome } from './delivery';
 import type { FieldError, Finding } from './finding';
 import type { Frequency, Subscriber } from './subscriber';
 import type { TopicId } from './taxonomy';
@@ -43,6 +43,9 @@ export interface ListStore {
   getList(id: string): Promise<Loaded<DistributionList>>;
   putList(list: DistributionList): Promise<void>;
   members(listId: string): Promise<Loaded<Member>>;
+  /** Every list entry for this address (a Scan: subject access and erasure only). */
+  membershipsOf(email: string): Promise<(Member & { listId: string })[]>;
+  removeMember(listId: string, email: string): Promise<void>;
   /** Adds or replaces members; returns how many were written. */
   putMembers(listId: string, members: Member[], onProgress?: (written: number) => void): Promise<number>;
 }
@@ -61,6 +64,8 @@ export interface BriefingStore {
   putIfAbsent(briefing: Briefing): Promise<Briefing>;
   setRecipients(briefingId: string, recipients: number): Promise<void>;
   get(briefingId: string): Promise<Briefing | undefined>;
+  /** Briefings planned at or after `since` (a Scan: one row per finding version, a small table). */
+  plannedSince(since: Date): Promise<Briefing[]>;
 }
 
 export interface DeliveryStore {
@@ -82,6 +87,20 @@ export interface DeliveryStore {
    * when the row has moved on meanwhile (someone claimed or sent it).
    */
   requeue(row: DeliveryRow, now: Date): Promise<boolean>;
+  /**
+   * For mail sent without the stream (digests): writes the row as SENDING unless one
+   * exists that is not FAILED. False means it was sent (or is being sent) already.
+   */
+  claimNew(row: DeliveryRow, now: Date): Promise<boolean>;
+  /** Records SES's verdict on a sent row; a weaker event never replaces a stronger one. False if no such row. */
+  recordMailEvent(deliveryId: string, event: MailOutcome, at: string): Promise<boolean>;
+  /** Every row for one recipient (a Scan: subject access and erasure only). */
+  byRecipient(recipientKey: string): Promise<DeliveryRow[]>;
+  /**
+   * Replaces a row by one with no address, name or recipient key, keeping what the counts
+   * need (briefing, agency, role, status, times). Unsent rows become FAILED, never PENDING.
+   */
+  anonymise(row: DeliveryRow, now: Date): Promise<void>;
 }
 
 export interface Mailer {

@@ -37,8 +37,9 @@ const topicChoice = z.preprocess(
 
 /** What a subscriber chooses, on the subscribe page and on the preferences page. */
 export const preferencesSchema = z.object({
-  agency: knownId(AGENCY_IDS, 'agency'),
-  role: knownId(ROLE_IDS, 'role'),
+  // The form offers the lists, so a miss is an empty choice (or a tampered form): say what to do.
+  agency: z.enum(AGENCY_IDS, { error: 'Choose your agency from the list.' }),
+  role: z.enum(ROLE_IDS, { error: 'Choose your role from the list.' }),
   topics: topicChoice,
   frequency,
 });

@@ -1,7 +1,7 @@
-import { resolveAudience } from '../domain/audience';
+import { recipientKey, resolveAudience, withSubscribers } from '../domain/audience';
 import { briefingIdOf, pendingDelivery } from '../domain/delivery';
 import { parseFinding, type FieldError } from '../domain/finding';
-import type { BriefingStore, DeliveryStore, FindingStore, ListStore, PlanSummary } from '../domain/ports';
+import type { BriefingStore, DeliveryStore, FindingStore, ListStore, PlanSummary, SubscriberStore, SuppressionStore } from '../domain/ports';
 import { briefingTrigger, versionOf, type Item } from '../domain/publication';
 
 export interface PlanDeps {
@@ -9,6 +9,8 @@ export interface PlanDeps {
   lists: ListStore;
   briefings: BriefingStore;
   deliveries: DeliveryStore;
+  subscribers: SubscriberStore;
+  suppressions: SuppressionStore;
   now?: () => Date;
 }
 
@@ -62,13 +64,18 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
       return { list, members: members.valid };
     }),
   );
-  const recipients = resolveAudience(briefing.finding, withMembers);
+  // Lists, then confirmed "immediately" subscribers of the finding's topics, one email per person;
+  // then anyone who unsubscribed, bounced or complained is left out.
+  const subscribers = await deps.subscribers.confirmedFor(briefing.finding.topics, 'immediately');
+  const everyone = withSubscribers(resolveAudience(briefing.finding, withMembers), subscribers);
+  const suppressed = await deps.suppressions.suppressed(everyone.map((r) => recipientKey(r.email)));
+  const recipients = everyone.filter((r) => !suppressed.has(recipientKey(r.email)));
 
   const createdAt = now();
   const rows = recipients.map((recipient) => pendingDelivery(finding.id, finding.version, recipient, createdAt));
   const newDeliveries = await deps.deliveries.insertMissing(rows);
   await deps.briefings.setRecipients(briefingId, recipients.length);
-  const summary = { recipients: recipients.length, newDeliveries, skipped };
+  const summary = { recipients: recipients.length, newDeliveries, skipped, suppressed: everyone.length - recipients.length };
   await deps.findings.markPlanned(finding.id, finding.version, summary, now());
   return { outcome: 'planned', briefingId, ...summary };
 }

@@ -58,7 +58,7 @@ export async function routePage(deps: SubscriptionDeps, request: PageRequest): P
   const route = `${request.method.toUpperCase()} ${request.path.replace(/\/+$/, '') || '/'}`;
   switch (route) {
     case 'GET /':
-      return { statusCode: 303, headers: { ...PAGE_HEADERS, location: 'subscribe' }, body: '' };
+      return { statusCode: 303, headers: { ...PAGE_HEADERS, location: '/subscribe' }, body: '' };
     case 'GET /subscribe':
       return respond(pages.subscribePage());
     case 'POST /subscribe': {

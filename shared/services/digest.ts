@@ -1,0 +1,135 @@
+import type { Finding } from '../domain/finding';
+import { renderDigest, weekIdAt } from '../domain/digest';
+import type { DeliveryRow } from '../domain/delivery';
+import { composeBriefingMime } from '../domain/mime';
+import type { BriefingStore, DeliveryStore, FindingStore, Mailer, SubscriberStore, SuppressionStore } from '../domain/ports';
+import { DELIVERY_ID_HEADER } from '../domain/ses-event';
+import { wantsTopics, type Subscriber } from '../domain/subscriber';
+import { recipientLinks, type TokenSigner } from '../domain/tokens';
+import type { TopicId } from '../domain/taxonomy';
+import type { ErrorClassifier } from './send-briefing';
+
+export interface DigestDeps {
+  findings: FindingStore;
+  briefings: BriefingStore;
+  subscribers: SubscriberStore;
+  suppressions: SuppressionStore;
+  deliveries: DeliveryStore;
+  mailer: Mailer;
+  signer: TokenSigner;
+  senderAddress: string;
+  publicBaseUrl: string;
+  timeZone: string;
+  now?: () => Date;
+  classify?: ErrorClassifier;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface DigestSummary {
+  weekId: string;
+  /** Findings published in the 7 days before the run and still published. */
+  findings: number;
+  /** Weekly subscribers with at least one matching finding, before suppression. */
+  subscribers: number;
+  sent: number;
+  /** Already sent this week (a re-run). */
+  alreadySent: number;
+  failed: number;
+  suppressed: number;
+}
+
+const WEEK_MS = 7 * 86_400_000;
+const PARALLEL_SENDS = 5;
+
+/** The newest version of each finding published in the window, if it is still published. */
+async function findingsOfTheWeek(deps: DigestDeps, now: Date): Promise<Finding[]> {
+  const latest = new Map<string, Finding>();
+  for (const briefing of await deps.briefings.plannedSince(new Date(now.getTime() - WEEK_MS))) {
+    const seen = latest.get(briefing.findingId);
+    if (!seen || seen.version < briefing.version) latest.set(briefing.findingId, briefing.finding);
+  }
+  const current = await Promise.all(
+    [...latest.values()].map(async (finding) => {
+      // Withdrawn (or taken back to draft) since: leave it out. The stored item has the last word.
+      const item = await deps.findings.getRaw(finding.id);
+      return item?.status === 'published' ? finding : undefined;
+    }),
+  );
+  return current.filter((f): f is Finding => Boolean(f)).sort((a, b) => a.title.localeCompare(b.title));
+}
+
+/**
+ * One email per weekly subscriber listing the week's findings on their topics; nothing
+ * when none match. The ledger row (`digest#<week>#<subscriber>`) is claimed before the
+ * send, so a second run in the same ISO week sends nothing twice; FAILED rows are retried.
+ */
+export async function runDigest(deps: DigestDeps): Promise<DigestSummary> {
+  const now = (deps.now ?? (() => new Date()))();
+  const weekId = weekIdAt(now, deps.timeZone);
+  const summary: DigestSummary = { weekId, findings: 0, subscribers: 0, sent: 0, alreadySent: 0, failed: 0, suppressed: 0 };
+  const findings = await findingsOfTheWeek(deps, now);
+  summary.findings = findings.length;
+  if (!findings.length) return summary;
+
+  const topics = [...new Set(findings.flatMap((f) => f.topics))] as TopicId[];
+  const readers = (await deps.subscribers.confirmedFor(topics, 'weekly'))
+    .map((subscriber) => ({ subscriber, matching: findings.filter((f) => wantsTopics(subscriber.topics, f.topics)) }))
+    .filter((reader) => reader.matching.length > 0);
+  summary.subscribers = readers.length;
+  const suppressed = await deps.suppressions.suppressed(readers.map((r) => r.subscriber.subscriberId));
+  const toSend = readers.filter((r) => !suppressed.has(r.subscriber.subscriberId));
+  summary.suppressed = readers.length - toSend.length;
+
+  let done = 0;
+  const queue = [...toSend];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const outcome = await sendOne(deps, weekId, next.subscriber, next.matching, now);
+      if (outcome === 'sent') summary.sent++;
+      else if (outcome === 'already-sent') summary.alreadySent++;
+      else summary.failed++;
+      deps.onProgress?.(++done, toSend.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_SENDS, toSend.length) }, worker));
+  return summary;
+}
+
+async function sendOne(deps: DigestDeps, weekId: string, subscriber: Subscriber, findings: Finding[], now: Date): Promise<'sent' | 'already-sent' | 'failed'> {
+  const briefingId = `digest#${weekId}`;
+  const row: DeliveryRow = {
+    deliveryId: `${briefingId}#${subscriber.subscriberId}`,
+    briefingId,
+    recipientKey: subscriber.subscriberId,
+    findingId: 'digest',
+    version: 1,
+    email: subscriber.email,
+    name: '',
+    agency: subscriber.agency,
+    role: subscriber.role,
+    via: ['weekly-digest'],
+    status: 'SENDING',
+    createdAt: now.toISOString(),
+    kind: 'digest',
+    findingIds: findings.map((f) => f.id),
+  };
+  if (!(await deps.deliveries.claimNew(row, now))) return 'already-sent';
+  try {
+    const links = recipientLinks(deps.publicBaseUrl, deps.signer, subscriber.subscriberId, now);
+    const raw = await composeBriefingMime({
+      from: deps.senderAddress,
+      to: { name: '', email: subscriber.email },
+      rendered: renderDigest(findings, { name: '', agency: subscriber.agency, role: subscriber.role }, links),
+      unsubscribeUrl: links.unsubscribeUrl,
+      headers: { 'X-Briefing-Id': briefingId, [DELIVERY_ID_HEADER]: row.deliveryId },
+    });
+    const messageId = await deps.mailer.sendRaw(raw);
+    await deps.deliveries.markSent(row.deliveryId, messageId, new Date());
+    return 'sent';
+  } catch (error) {
+    // Recorded, not thrown: one bad address must not stop the others. A re-run retries FAILED rows.
+    const message = deps.classify?.(error).message ?? (error instanceof Error ? error.message : String(error));
+    await deps.deliveries.markFailed(row.deliveryId, message, new Date());
+    return 'failed';
+  }
+}
