@@ -23,6 +23,18 @@ async function readBody(request: IncomingMessage): Promise<string | undefined> {
   return chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined;
 }
 
+/**
+ * API Gateway puts the caller's address in sourceIp. Locally every caller is 127.0.0.1,
+ * so a loopback caller may name another with X-Forwarded-For, as a proxy in front would;
+ * tests use it to act as several clients. It is never trusted from another host.
+ */
+function clientAddress(request: IncomingMessage): string {
+  const socketAddress = request.socket.remoteAddress ?? '127.0.0.1';
+  const forwarded = request.headers['x-forwarded-for'];
+  const loopback = /^(127\.|::1$|::ffff:127\.)/.test(socketAddress);
+  return loopback && typeof forwarded === 'string' && forwarded.trim() ? forwarded.split(',')[0]!.trim() : socketAddress;
+}
+
 export function toApiGatewayEvent(request: IncomingMessage, body: string | undefined): APIGatewayProxyEventV2 {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const headers = Object.fromEntries(Object.entries(request.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(',') : (value ?? '')]));
@@ -43,7 +55,7 @@ export function toApiGatewayEvent(request: IncomingMessage, body: string | undef
         method: request.method ?? 'GET',
         path: url.pathname,
         protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        sourceIp: clientAddress(request),
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: `local-${now.getTime()}`,
