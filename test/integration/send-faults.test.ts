@@ -50,12 +50,13 @@ afterAll(async () => {
 
 beforeEach(() => sesMock.reset());
 
+const signer = new TokenSigner(randomBytes(32));
 function deps(): SendDeps {
   return {
     briefings: new DynamoBriefingStore(db, tables.briefings),
     deliveries: new DynamoDeliveryStore(db, tables.deliveries),
     mailer: new SesMailer(new SESClient({ region: 'eu-west-2' })),
-    signer: new TokenSigner(randomBytes(32)),
+    signer,
     senderAddress: 'briefings@example.org',
     publicBaseUrl: 'https://briefings.example.org',
   };
@@ -101,8 +102,14 @@ test('the message SES receives is the tailored briefing, with the one-click unsu
   sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
   await sendDelivery(deps(), row);
   const raw = Buffer.from(sesMock.commandCalls(SendRawEmailCommand)[0]!.args[0].input.RawMessage!.Data!).toString('utf8');
-  expect(raw).toMatch(/^List-Unsubscribe: ?\r?\n? ?<https:\/\/briefings\.example\.org\/unsubscribe\?d=/m);
+  const header = /^List-Unsubscribe: ?\r?\n? ?<(https:\/\/briefings\.example\.org\/unsubscribe\?t=[^>]+)>/m.exec(raw);
+  expect(header).not.toBeNull();
+  expect(header![1]).not.toContain('@');
+  // The header's link is a signed unsubscribe token for this recipient, and nothing else.
+  const check = signer.verify(new URL(header![1]!).searchParams.get('t'), 'unsubscribe', new Date());
+  expect(check).toMatchObject({ ok: true, claims: { subject: row.recipientKey } });
   expect(raw).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+  expect(raw).toMatch(new RegExp(`^X-Delivery-ID: ${row.deliveryId.replace(/[#]/g, '\\#')}`, 'mi'));
   expect(raw).toContain('To: Test Reader <health.reader@example.org>');
 });
 
