@@ -1,6 +1,7 @@
 import * as pages from '../domain/pages';
 import { formFields } from '../domain/subscriber';
 import {
+  checkUnsubscribeToken,
   confirmSubscription,
   preferencesFor,
   requestSubscription,
@@ -92,8 +93,7 @@ export async function routePage(deps: SubscriptionDeps, request: PageRequest): P
     case 'GET /unsubscribe': {
       // Mail scanners follow GET links: this only shows the button. Check the link first, so a bad one says so now.
       const token = tokenOf(request);
-      let check = deps.signer.verify(token, 'unsubscribe', (deps.now ?? (() => new Date()))());
-      if (!check.ok && check.reason === 'wrong-purpose') check = deps.signer.verify(token, 'manage', (deps.now ?? (() => new Date()))());
+      const check = checkUnsubscribeToken(deps, token);
       if (!check.ok) return respond(pages.linkProblemPage(check.reason, { purpose: 'unsubscribe' }));
       return respond(pages.unsubscribeConfirmPage({ token: token ?? '' }));
     }

@@ -42,7 +42,7 @@ export type LinkProblem = Exclude<TokenCheck, { ok: true }>['reason'] | 'stale' 
 type LinkFailure = { outcome: 'link-problem'; problem: LinkProblem; purpose: TokenPurpose };
 type FormValues = Record<string, string | string[]>;
 
-const clock = (deps: SubscriptionDeps) => (deps.now ?? (() => new Date()))();
+const clock = (deps: Pick<SubscriptionDeps, 'now'>) => (deps.now ?? (() => new Date()))();
 /** Clients are counted by a hash of their IP address: the address itself is never stored. */
 export const clientKey = (sourceIp: string) => `client#${createHash('sha256').update(sourceIp).digest('hex').slice(0, 24)}`;
 
@@ -146,14 +146,20 @@ export async function savePreferences(
  */
 export async function unsubscribe(deps: SubscriptionDeps, token: string | undefined, how: 'one-click' | 'page'): Promise<LinkFailure | { outcome: 'unsubscribed' }> {
   const now = clock(deps);
-  let check = deps.signer.verify(token, 'unsubscribe', now);
-  if (!check.ok && check.reason === 'wrong-purpose') check = deps.signer.verify(token, 'manage', now);
+  const check = checkUnsubscribeToken(deps, token);
   if (!check.ok) return { outcome: 'link-problem', problem: check.reason, purpose: 'unsubscribe' };
   const key = check.claims.subject;
   const detail = how === 'one-click' ? 'one-click unsubscribe (RFC 8058)' : 'unsubscribed on the web page';
   await markUnsubscribed(deps, key, detail, now);
   if (!(await deps.suppressions.get(key))) await deps.suppressions.put({ recipientKey: key, reason: 'unsubscribed', at: now.toISOString(), detail });
   return { outcome: 'unsubscribed' };
+}
+
+/** An unsubscribe link (email header and footer), or the manage token of the preferences page's button. */
+export function checkUnsubscribeToken(deps: Pick<SubscriptionDeps, 'signer' | 'now'>, token: string | undefined): TokenCheck {
+  const now = clock(deps);
+  const check = deps.signer.verify(token, 'unsubscribe', now);
+  return !check.ok && check.reason === 'wrong-purpose' ? deps.signer.verify(token, 'manage', now) : check;
 }
 
 /** Marks a subscriber unsubscribed (their topic entries go with it). Shared with bounces and the CLI. */
