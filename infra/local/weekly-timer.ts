@@ -7,11 +7,13 @@ import type { PollerLog } from './stream-poller';
  * included. A run missed while the machine was off is not caught up; `digest run --now` is.
  */
 
+const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
+
 /** Wall-clock parts of an instant in a time zone. */
 function partsIn(instant: Date, timeZone: string) {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', weekday: 'short',
+      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', 
     })
       .formatToParts(instant)
       .map((part) => [part.type, part.value]),
@@ -19,7 +21,6 @@ function partsIn(instant: Date, timeZone: string) {
   return {
     year: Number(parts.year), month: Number(parts.month), day: Number(parts.day),
     hour: Number(parts.hour), minute: Number(parts.minute), second: Number(parts.second),
-    weekday: String(parts.weekday).slice(0, 3).toUpperCase(),
   };
 }
 
@@ -37,10 +38,12 @@ export function zonedTime(year: number, month: number, day: number, hour: number
 
 /** The next run strictly after `now`. */
 export function nextRun(schedule: Pick<WeeklyScheduleTrigger, 'weekday' | 'hour' | 'minute' | 'timeZone'>, now: Date): Date {
+  const today = partsIn(now, schedule.timeZone);
+  // Step through calendar days, not 24-hour spans: the day the clocks change is 23 or 25 hours long.
   for (let days = 0; days <= 7; days++) {
-    const day = partsIn(new Date(now.getTime() + days * 86_400_000), schedule.timeZone);
-    if (day.weekday !== schedule.weekday) continue;
-    const at = zonedTime(day.year, day.month, day.day, schedule.hour, schedule.minute, schedule.timeZone);
+    const day = new Date(Date.UTC(today.year, today.month - 1, today.day + days));
+    if (WEEKDAYS[day.getUTCDay()] !== schedule.weekday) continue;
+    const at = zonedTime(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), schedule.hour, schedule.minute, schedule.timeZone);
     if (at.getTime() > now.getTime()) return at;
   }
   return zonedTime(0, 1, 1, 0, 0, schedule.timeZone); // unreachable: a weekday recurs within 8 days

@@ -26,14 +26,18 @@ export type TopicChoice = typeof ALL_TOPICS | TopicId[];
 
 const frequency = z.enum(FREQUENCIES, { error: 'Choose how often: immediately or weekly.' });
 
-/** Topics as a form sends them: repeated `topics` values, where `all` wins over any single topic. */
-const topicChoice = z.preprocess(
-  (input) => {
-    const values = (Array.isArray(input) ? input : input === undefined || input === '' ? [] : [input]).map((v) => String(v).trim());
-    return values.includes(ALL_TOPICS) ? ALL_TOPICS : [...new Set(values.filter(Boolean))];
-  },
-  z.union([z.literal(ALL_TOPICS), z.array(knownId(TOPIC_IDS, 'topic')).min(1, { error: 'Choose at least one topic, or All topics.' })]),
-);
+/**
+ * Topics as a form sends them: repeated `topics` values, where `all` wins over any single
+ * topic. One list schema (not a union), so an unknown id keeps its "did you mean".
+ */
+const topicChoice = z
+  .preprocess(
+    (input) => [...new Set((Array.isArray(input) ? input : input === undefined || input === '' ? [] : [input]).map((v) => String(v).trim()).filter(Boolean))],
+    z
+      .array(knownId([ALL_TOPICS, ...TOPIC_IDS], 'topic'))
+      .min(1, { error: 'Choose at least one topic, or All topics.' }),
+  )
+  .transform((ids): TopicChoice => (ids.includes(ALL_TOPICS) ? ALL_TOPICS : (ids as TopicId[])));
 
 /** What a subscriber chooses, on the subscribe page and on the preferences page. */
 export const preferencesSchema = z.object({

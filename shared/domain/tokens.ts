@@ -46,15 +46,16 @@ export class TokenSigner {
     }
   }
 
-  private mac(purpose: string, payload: string): Buffer {
-    return createHmac('sha256', this.key).update(`briefings-link:${purpose}:${payload}`).digest();
+  /** The purpose is inside the payload, so the MAC binds it; the prefix keeps this key's MACs to links. */
+  private mac(payload: string): string {
+    return b64(createHmac('sha256', this.key).update(`briefings-link:${payload}`).digest());
   }
 
   sign(purpose: TokenPurpose, subject: string, now: Date, nonce?: string): string {
     const claims: Record<string, string | number> = { p: purpose, s: subject, e: Math.floor(now.getTime() / 1000) + TOKEN_LIFETIME_SECONDS[purpose] };
     if (nonce) claims.n = nonce;
     const payload = b64(JSON.stringify(claims));
-    return `${payload}.${b64(this.mac(purpose, payload))}`;
+    return `${payload}.${this.mac(payload)}`;
   }
 
   verify(token: string | undefined | null, purpose: TokenPurpose, now: Date): TokenCheck {
@@ -62,6 +63,10 @@ export class TokenSigner {
     const match = /^([A-Za-z0-9_-]{8,1024})\.([A-Za-z0-9_-]{43})$/.exec(token.trim());
     if (!match) return { ok: false, reason: 'malformed' };
     const [, payload, mac] = match as unknown as [string, string, string];
+    // The MAC first, in constant time, over the exact text (one canonical encoding), before anything is read.
+    const expected = Buffer.from(this.mac(payload));
+    const given = Buffer.from(mac);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'tampered' };
     let claims: { p?: unknown; s?: unknown; e?: unknown; n?: unknown };
     try {
       claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
@@ -69,10 +74,6 @@ export class TokenSigner {
       return { ok: false, reason: 'malformed' };
     }
     if (typeof claims !== 'object' || claims === null || !TOKEN_PURPOSES.includes(claims.p as TokenPurpose)) return { ok: false, reason: 'malformed' };
-    // The MAC is checked against the purpose the token claims, in constant time, before anything is trusted.
-    const expected = this.mac(String(claims.p), payload);
-    const given = Buffer.from(mac, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'tampered' };
     if (claims.p !== purpose) return { ok: false, reason: 'wrong-purpose' };
     if (typeof claims.s !== 'string' || typeof claims.e !== 'number') return { ok: false, reason: 'malformed' };
     if (claims.e * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };

@@ -77,17 +77,15 @@ describe('TokenSigner: tampering', () => {
   const token = signer.sign('unsubscribe', SUBJECT, NOW);
   const [payload, mac] = split(token);
 
-  it('every one-character change to the payload is refused (tampered, or malformed when it no longer decodes)', () => {
+  it('every one-character change to the payload is refused as tampered: the MAC is checked before the payload is read', () => {
     const seen = new Set<string>();
     for (let i = 0; i < payload.length; i++) {
       for (const c of BASE64URL) {
         if (c === payload[i]) continue;
-        const reason = reasonOf(signer.verify(`${replaceAt(payload, i, c)}.${mac}`, 'unsubscribe', NOW));
-        seen.add(reason);
-        if (reason !== 'tampered' && reason !== 'malformed') throw new Error(`payload change at ${i} to '${c}' gave ${reason}`);
+        seen.add(reasonOf(signer.verify(`${replaceAt(payload, i, c)}.${mac}`, 'unsubscribe', NOW)));
       }
     }
-    expect([...seen].sort()).toEqual(['malformed', 'tampered']);
+    expect([...seen]).toEqual(['tampered']);
   });
 
   it('every one-character change to the payload that still decodes to claims is refused as tampered', () => {
@@ -132,7 +130,7 @@ describe('TokenSigner: tampering', () => {
   // which ignores the 2 padding bits of the 43rd character, so 3 other strings per token verify as the same token
   // (token malleability). Harmless for forgery, but a token string is not a unique identifier. Expected: only the
   // canonical encoding verifies; actual: e.g. changing the last MAC character 'A'→'B' still verifies ok.
-  test.failing('only the canonical MAC encoding verifies (any change to the last MAC character is refused)', () => {
+  test('only the canonical MAC encoding verifies (any change to the last MAC character is refused)', () => {
     for (const c of BASE64URL) {
       if (c === mac[42]) continue;
       expect(reasonOf(signer.verify(`${payload}.${replaceAt(mac, 42, c)}`, 'unsubscribe', NOW))).toBe('tampered');
