@@ -19,9 +19,23 @@ const base = {
   publicBaseUrl: config.publicBaseUrl,
 };
 
-function bodyOf(event: APIGatewayProxyEventV2): URLSearchParams {
+/**
+ * Forms post urlencoded; RFC 8058 one-click POSTs SHOULD be multipart/form-data. The
+ * platform's own Request parses both; an unreadable body counts as empty.
+ */
+async function bodyOf(event: APIGatewayProxyEventV2): Promise<URLSearchParams> {
   if (!event.body) return new URLSearchParams();
-  return new URLSearchParams(event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body);
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  const contentType = event.headers?.['content-type'] ?? '';
+  if (!/^multipart\/form-data/i.test(contentType)) return new URLSearchParams(raw.toString('utf8'));
+  try {
+    const form = await new Request('http://localhost/', { method: 'POST', headers: { 'content-type': contentType }, body: raw }).formData();
+    const fields = new URLSearchParams();
+    for (const [key, value] of form) if (typeof value === 'string') fields.append(key, value);
+    return fields;
+  } catch {
+    return new URLSearchParams();
+  }
 }
 
 /** API Gateway HTTP API (payload 2.0) → the page routes → HTML. A failure shows a plain error page, never a stack trace. */
@@ -30,7 +44,7 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
     method: event.requestContext.http.method,
     path: event.rawPath,
     query: new URLSearchParams(event.rawQueryString ?? ''),
-    body: bodyOf(event),
+    body: await bodyOf(event),
     sourceIp: event.requestContext.http.sourceIp,
   };
   try {

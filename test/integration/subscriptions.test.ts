@@ -222,6 +222,17 @@ describe('preferences and unsubscribe', () => {
     expect(response.status).toBe(200);
     expect(await suppressions.get(recipientKey(member))).toMatchObject({ reason: 'unsubscribed', detail: expect.stringMatching(/one-click/i) });
   });
+
+  test('the one-click POST may come as multipart/form-data, as RFC 8058 recommends', async () => {
+    const member = 'multipart.member@example.org';
+    const key = readFileSync(process.env.TOKEN_KEY_FILE!, 'utf8').trim();
+    const token = new TokenSigner(Buffer.from(key)).sign('unsubscribe', recipientKey(member), new Date());
+    const body = new FormData();
+    body.append('List-Unsubscribe', 'One-Click');
+    const response = await fetch(`${pipeline.pages.url}/unsubscribe?t=${token}`, { method: 'POST', body });
+    expect(response.status).toBe(200);
+    expect(await suppressions.get(recipientKey(member))).toMatchObject({ reason: 'unsubscribed', detail: 'one-click unsubscribe (RFC 8058)' });
+  });
 });
 
 describe('throttling', () => {
