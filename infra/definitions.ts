@@ -196,7 +196,7 @@ export const FUNCTIONS = {
     description: 'Deliveries stream: claims each PENDING row, renders the tailored briefing and sends it with SES.',
     memoryMb: 512,
     timeoutSeconds: 60,
-    tables: { briefings: 'read', deliveries: 'readWrite' },
+    tables: { briefings: 'read', deliveries: 'readWrite', suppressions: 'read' },
     sendsEmail: true,
     signsLinks: true,
     trigger: {
@@ -227,6 +227,7 @@ export const FUNCTIONS = {
         { method: 'GET', path: '/subscribe' },
         { method: 'POST', path: '/subscribe' },
         { method: 'GET', path: '/confirm' },
+        { method: 'POST', path: '/confirm' },
         { method: 'GET', path: '/preferences' },
         { method: 'POST', path: '/preferences' },
         { method: 'GET', path: '/unsubscribe' },

@@ -38,11 +38,11 @@ export async function runDigestNow(target: Target, io: Output, env: NodeJS.Proce
       onProgress: (done, total) => io.progress(`Sending digests: ${done}/${total}`),
     });
     if (!summary.findings) {
-      io.out(`Week ${summary.weekId}: no findings were published in the last 7 days, so no digest was sent.`);
+      io.out(`Week ${summary.weekId}: no findings were published in the last two weeks, so no digest was sent.`);
       return 0;
     }
     io.out(
-      `Week ${summary.weekId}: ${summary.findings} finding(s) published in the last 7 days; ${summary.subscribers} weekly subscriber(s) have matching topics.`,
+      `Week ${summary.weekId}: ${summary.findings} finding(s) published in the last two weeks; ${summary.subscribers} weekly subscriber(s) have matching topics not sent to them before.`,
     );
     io.out(`  sent ${summary.sent}, already sent this week ${summary.alreadySent}, suppressed ${summary.suppressed}, failed ${summary.failed}.`);
     if (summary.failed) io.err('Some digests failed: the reasons are on their ledger rows. Fix the cause and run this again; only those are retried.');

@@ -21,9 +21,18 @@ const base = {
   timeZone: FUNCTIONS.digest.trigger.timeZone,
 };
 
-/** Invoked by EventBridge Scheduler (the event carries nothing we need); locally by a timer or the CLI. */
+export class DigestIncompleteError extends Error {
+  override readonly name = 'DigestIncompleteError';
+}
+
+/**
+ * Invoked by EventBridge Scheduler (the event carries nothing we need); locally by a timer
+ * or the CLI. Failed sends fail the invocation, so Lambda retries it (only those rows are
+ * claimed again) and, after its retries, the dead-letter queue's alarm tells someone.
+ */
 export const handler = async () => {
   const summary = await runDigest({ ...base, signer: await signer() });
   logger.info('Weekly digest run', { ...summary });
+  if (summary.failed) throw new DigestIncompleteError(`${summary.failed} digest(s) failed in week ${summary.weekId}; their reasons are on the ledger rows.`);
   return summary;
 };

@@ -16,6 +16,7 @@ const signer = cachedTokenSigner();
 const base = {
   briefings: store.briefings(),
   deliveries: store.deliveries(),
+  suppressions: store.suppressions(),
   mailer: new SesMailer(sesClient(), config.configurationSet),
   senderAddress: config.senderAddress,
   publicBaseUrl: config.publicBaseUrl,
@@ -30,7 +31,8 @@ export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
     const row = deliveryRowSchema.parse(imagesOf(record).newItem);
     try {
       const result = await sendDelivery(deps, row, briefingCache);
-      if (result.outcome === 'failed') logger.warn('Delivery failed; the reason is on its ledger row', { deliveryId: row.deliveryId });
+      if (result.outcome === 'suppressed') logger.info('Delivery not sent: the address is suppressed', { deliveryId: row.deliveryId });
+      else if (result.outcome === 'failed') logger.warn('Delivery failed; the reason is on its ledger row', { deliveryId: row.deliveryId });
       else logger.info(`Delivery ${result.outcome}`, { deliveryId: row.deliveryId });
     } catch (error) {
       // The error's name only: SES messages can quote the recipient's address.

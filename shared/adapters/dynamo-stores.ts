@@ -380,15 +380,20 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
-  async claimNew(row: DeliveryRow, now: Date) {
+  async get(deliveryId: string) {
+    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: { deliveryId }, ConsistentRead: true }));
+    return result.Item ? deliveryRowSchema.parse(result.Item) : undefined;
+  }
+
+  async claimNew(row: DeliveryRow, now: Date, staleSendingBefore: Date) {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...row, status: 'SENDING', claimedAt: now.toISOString() },
-          ConditionExpression: 'attribute_not_exists(deliveryId) OR #status = :failed',
+          ConditionExpression: 'attribute_not_exists(deliveryId) OR #status = :failed OR (#status = :sending AND claimedAt < :stale)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':failed': 'FAILED' },
+          ExpressionAttributeValues: { ':failed': 'FAILED', ':sending': 'SENDING', ':stale': staleSendingBefore.toISOString() },
         }),
       );
       return true;
@@ -431,8 +436,11 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async anonymise(row: DeliveryRow, now: Date) {
+    const stored = (await this.db.send(new GetCommand({ TableName: this.table, Key: { deliveryId: row.deliveryId }, ConsistentRead: true }))).Item;
+    if (!stored) return;
     const stand = `erased-${randomUUID()}`;
-    const { email: _email, name: _name, messageId: _messageId, ...kept } = row;
+    // Everything that names or points at the person goes; SES error text (reason, lastError) can quote the address.
+    const { email: _e, name: _n, messageId: _m, reason: _r, lastError: _l, ...kept } = stored;
     const done = row.status === 'SENT' || row.status === 'FAILED';
     // Written before the original goes, so a crash between the two loses no count (it may double one).
     await this.db.send(
@@ -445,7 +453,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
           email: 'erased',
           name: '',
           status: done ? row.status : 'FAILED',
-          ...(done ? {} : { reason: 'The recipient’s data was erased before this was sent.' }),
+          ...(row.status === 'SENT' ? {} : { reason: 'Not sent (the recipient’s data was erased).' }),
           erasedAt: now.toISOString(),
         },
       }),

@@ -29,6 +29,8 @@ export const deliveryRowSchema = z.object({
   findingIds: z.array(z.string()).optional(),
   /** What SES reported after sending: delivered, bounced, complained… */
   mailEvent: z.string().optional(),
+  /** Set when the recipient's personal data was erased: the row only counts. */
+  erasedAt: z.string().optional(),
 });
 export type DeliveryRow = z.infer<typeof deliveryRowSchema>;
 

@@ -454,7 +454,9 @@ export function preferencesPage(opts: {
     top,
     body: [
       para(escapeHtml(`Preferences for ${summary.maskedEmail}`), 'lead'),
-      unsubscribed ? text('You are unsubscribed, so you do not get any briefings. Saving your preferences starts your briefings again.') : '',
+      unsubscribed
+        ? text('You are unsubscribed, so you do not get any briefings. To start them again, save your preferences: we will email you a link to confirm.')
+        : '',
       form('/preferences', [preferenceFields(opts.values ?? valuesFrom(summary), errors), button('Save preferences')].join('\n'), token),
       // Already unsubscribed: a second unsubscribe button would only confuse.
       unsubscribed ? '' : `<div class="section">${unsubscribeForm('You can stop all briefings. You can subscribe again at any time.')}</div>`,
@@ -473,6 +475,18 @@ export function unsubscribeConfirmPage(opts: { token: string }): PageResult {
     body: [
       text('You will stop getting safeguarding learning briefings by email. You can subscribe again at any time.'),
       form('/unsubscribe', button('Unsubscribe from all briefings', true), opts.token),
+    ].join('\n'),
+  });
+}
+
+/** Mail scanners follow links in emails too, so the confirm link only asks; this button's POST confirms. */
+export function confirmSubscriptionPage(opts: { token: string }): PageResult {
+  return page({
+    status: 200,
+    title: 'Confirm your subscription',
+    body: [
+      text('Confirm that you want safeguarding learning briefings sent to this email address.'),
+      form('/confirm', button('Confirm my subscription'), opts.token),
     ].join('\n'),
   });
 }

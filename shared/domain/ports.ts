@@ -89,9 +89,11 @@ export interface DeliveryStore {
   requeue(row: DeliveryRow, now: Date): Promise<boolean>;
   /**
    * For mail sent without the stream (digests): writes the row as SENDING unless one
-   * exists that is not FAILED. False means it was sent (or is being sent) already.
+   * exists that is not FAILED, or SENDING since before `staleSendingBefore` (a run that
+   * died mid-send). False means it was sent (or is being sent) already.
    */
-  claimNew(row: DeliveryRow, now: Date): Promise<boolean>;
+  claimNew(row: DeliveryRow, now: Date, staleSendingBefore: Date): Promise<boolean>;
+  get(deliveryId: string): Promise<DeliveryRow | undefined>;
   /** Records SES's verdict on a sent row; a weaker event never replaces a stronger one. False if no such row. */
   recordMailEvent(deliveryId: string, event: MailOutcome, at: string): Promise<boolean>;
   /** Every row for one recipient (a Scan: subject access and erasure only). */

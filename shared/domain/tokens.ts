@@ -51,6 +51,11 @@ export class TokenSigner {
     return b64(createHmac('sha256', this.key).update(`briefings-link:${payload}`).digest());
   }
 
+  /** A keyed, non-reversible fingerprint (e.g. of a client address): without the key it cannot be tested against guesses. */
+  fingerprint(value: string): string {
+    return createHmac('sha256', this.key).update(`briefings-fingerprint:${value}`).digest('hex').slice(0, 24);
+  }
+
   sign(purpose: TokenPurpose, subject: string, now: Date, nonce?: string): string {
     const claims: Record<string, string | number> = { p: purpose, s: subject, e: Math.floor(now.getTime() / 1000) + TOKEN_LIFETIME_SECONDS[purpose] };
     if (nonce) claims.n = nonce;

@@ -27,7 +27,7 @@ export interface DigestDeps {
 
 export interface DigestSummary {
   weekId: string;
-  /** Findings published in the 7 days before the run and still published. */
+  /** Findings published in the two weeks before the run and still published. */
   findings: number;
   /** Weekly subscribers with at least one matching finding, before suppression. */
   subscribers: number;
@@ -39,12 +39,21 @@ export interface DigestSummary {
 }
 
 const WEEK_MS = 7 * 86_400_000;
+/**
+ * Findings are looked for over two weeks, less what last week's digest already carried:
+ * a run that was late, missed or repeated by hand neither loses a finding nor sends one twice.
+ */
+const LOOK_BACK_MS = 2 * WEEK_MS;
 const PARALLEL_SENDS = 5;
+/** A digest row still SENDING after this long belongs to a run that died (the function times out at 15 minutes). */
+const STALE_SENDING_MS = 20 * 60_000;
+
+export const digestIdOf = (weekId: string, subscriberId: string) => `digest#${weekId}#${subscriberId}`;
 
 /** The newest version of each finding published in the window, if it is still published. */
 async function findingsOfTheWeek(deps: DigestDeps, now: Date): Promise<Finding[]> {
   const latest = new Map<string, Finding>();
-  for (const briefing of await deps.briefings.plannedSince(new Date(now.getTime() - WEEK_MS))) {
+  for (const briefing of await deps.briefings.plannedSince(new Date(now.getTime() - LOOK_BACK_MS))) {
     const seen = latest.get(briefing.findingId);
     if (!seen || seen.version < briefing.version) latest.set(briefing.findingId, briefing.finding);
   }
@@ -72,9 +81,16 @@ export async function runDigest(deps: DigestDeps): Promise<DigestSummary> {
   if (!findings.length) return summary;
 
   const topics = [...new Set(findings.flatMap((f) => f.topics))] as TopicId[];
-  const readers = (await deps.subscribers.confirmedFor(topics, 'weekly'))
-    .map((subscriber) => ({ subscriber, matching: findings.filter((f) => wantsTopics(subscriber.topics, f.topics)) }))
-    .filter((reader) => reader.matching.length > 0);
+  const lastWeek = weekIdAt(new Date(now.getTime() - WEEK_MS), deps.timeZone);
+  const readers = (
+    await Promise.all(
+      (await deps.subscribers.confirmedFor(topics, 'weekly')).map(async (subscriber) => {
+        const previous = await deps.deliveries.get(digestIdOf(lastWeek, subscriber.subscriberId));
+        const hadAlready = new Set(previous?.status === 'SENT' ? (previous.findingIds ?? []) : []);
+        return { subscriber, matching: findings.filter((f) => wantsTopics(subscriber.topics, f.topics) && !hadAlready.has(f.id)) };
+      }),
+    )
+  ).filter((reader) => reader.matching.length > 0);
   summary.subscribers = readers.length;
   const suppressed = await deps.suppressions.suppressed(readers.map((r) => r.subscriber.subscriberId));
   const toSend = readers.filter((r) => !suppressed.has(r.subscriber.subscriberId));
@@ -98,7 +114,7 @@ export async function runDigest(deps: DigestDeps): Promise<DigestSummary> {
 async function sendOne(deps: DigestDeps, weekId: string, subscriber: Subscriber, findings: Finding[], now: Date): Promise<'sent' | 'already-sent' | 'failed'> {
   const briefingId = `digest#${weekId}`;
   const row: DeliveryRow = {
-    deliveryId: `${briefingId}#${subscriber.subscriberId}`,
+    deliveryId: digestIdOf(weekId, subscriber.subscriberId),
     briefingId,
     recipientKey: subscriber.subscriberId,
     findingId: 'digest',
@@ -113,7 +129,7 @@ async function sendOne(deps: DigestDeps, weekId: string, subscriber: Subscriber,
     kind: 'digest',
     findingIds: findings.map((f) => f.id),
   };
-  if (!(await deps.deliveries.claimNew(row, now))) return 'already-sent';
+  if (!(await deps.deliveries.claimNew(row, now, new Date(now.getTime() - STALE_SENDING_MS)))) return 'already-sent';
   try {
     const links = recipientLinks(deps.publicBaseUrl, deps.signer, subscriber.subscriberId, now);
     const raw = await composeBriefingMime({

@@ -19,7 +19,11 @@ export async function requeueDeliveries(deliveries: DeliveryStore, rows: Deliver
   const now = options.now ?? (() => new Date());
   const cutoff = now().getTime() - options.stuckAfterMs;
   const candidates = rows.filter(
-    (row) => (row.status === 'PENDING' && Date.parse(row.createdAt) <= cutoff) || (options.includeFailed && row.status === 'FAILED'),
+    (row) =>
+      // An erased person's rows hold no address: there is nobody to send them to. Digests are re-run, not re-queued.
+      !row.erasedAt &&
+      row.kind === 'briefing' &&
+      ((row.status === 'PENDING' && Date.parse(row.createdAt) <= cutoff) || (options.includeFailed && row.status === 'FAILED')),
   );
   let requeued = 0;
   for (const [index, row] of candidates.entries()) {

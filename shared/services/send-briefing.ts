@@ -1,13 +1,14 @@
 import { renderBriefing } from '../domain/briefing';
 import type { DeliveryRow } from '../domain/delivery';
 import { composeBriefingMime } from '../domain/mime';
-import type { Briefing, BriefingStore, DeliveryStore, Mailer } from '../domain/ports';
+import type { Briefing, BriefingStore, DeliveryStore, Mailer, SuppressionStore } from '../domain/ports';
 import { DELIVERY_ID_HEADER } from '../domain/ses-event';
 import { recipientLinks, type TokenSigner } from '../domain/tokens';
 
 export interface SendDeps {
   briefings: BriefingStore;
   deliveries: DeliveryStore;
+  suppressions: SuppressionStore;
   mailer: Mailer;
   signer: TokenSigner;
   senderAddress: string;
@@ -18,6 +19,7 @@ export interface SendDeps {
 export type SendOutcome =
   | { outcome: 'sent'; messageId: string }
   | { outcome: 'skipped'; reason: 'already-claimed' }
+  | { outcome: 'suppressed' }
   | { outcome: 'failed'; reason: string };
 
 export class TransientSendError extends Error {
@@ -46,6 +48,13 @@ export async function sendDelivery(
 ): Promise<SendOutcome> {
   const now = deps.now ?? (() => new Date());
   if (!(await deps.deliveries.claim(row.deliveryId, row.createdAt, now()))) return { outcome: 'skipped', reason: 'already-claimed' };
+
+  // Planning left suppressed people out, but someone may unsubscribe (or bounce) while their row waits.
+  const suppression = await deps.suppressions.get(row.recipientKey);
+  if (suppression) {
+    await deps.deliveries.markFailed(row.deliveryId, `Not sent: the address is suppressed (${suppression.reason}, ${suppression.at}).`, now());
+    return { outcome: 'suppressed' };
+  }
 
   let briefing: Briefing | undefined;
   try {

@@ -1,6 +1,7 @@
 import * as pages from '../domain/pages';
 import { formFields } from '../domain/subscriber';
 import {
+  checkConfirmToken,
   checkUnsubscribeToken,
   confirmSubscription,
   preferencesFor,
@@ -70,6 +71,13 @@ export async function routePage(deps: SubscriptionDeps, request: PageRequest): P
       return respond(pages.checkYourEmailPage());
     }
     case 'GET /confirm': {
+      // Only asks: a mail scanner following the link must not subscribe anyone. Check the link first.
+      const token = tokenOf(request);
+      const check = await checkConfirmToken(deps, token);
+      if (check.outcome === 'link-problem') return respond(pages.linkProblemPage(check.problem, { purpose: 'confirm' }));
+      return respond(pages.confirmSubscriptionPage({ token: token ?? '' }));
+    }
+    case 'POST /confirm': {
       const result = await confirmSubscription(deps, tokenOf(request));
       if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: result.purpose }));
       return respond(pages.confirmedPage({ manageUrl: result.manageUrl, summary: result.summary }));
@@ -85,6 +93,8 @@ export async function routePage(deps: SubscriptionDeps, request: PageRequest): P
       const form = formFields(request.body);
       const result = await savePreferences(deps, token, form);
       if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: result.purpose }));
+      if (result.outcome === 'confirm-by-email') return respond(pages.checkYourEmailPage());
+      if (result.outcome === 'throttled') return respond(pages.tooManyRequestsPage(), { 'retry-after': '3600' });
       if (result.outcome === 'invalid') {
         return respond(pages.preferencesPage({ token: token ?? '', summary: result.summary, values: asValues(form), errors: result.errors }));
       }

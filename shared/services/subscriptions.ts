@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { normaliseEmail, recipientKey } from '../domain/audience';
 import type { FieldError } from '../domain/finding';
 import { composeBriefingMime } from '../domain/mime';
@@ -6,6 +5,7 @@ import { alreadySubscribedEmail, confirmationEmail } from '../domain/notices';
 import type { Mailer, RateLimiter, SubscriberStore, SuppressionStore } from '../domain/ports';
 import {
   newSubscriber,
+  type SubscribeRequest,
   parseForm,
   preferencesSchema,
   subscribeRequestSchema,
@@ -43,8 +43,14 @@ type LinkFailure = { outcome: 'link-problem'; problem: LinkProblem; purpose: Tok
 type FormValues = Record<string, string | string[]>;
 
 const clock = (deps: Pick<SubscriptionDeps, 'now'>) => (deps.now ?? (() => new Date()))();
-/** Clients are counted by a hash of their IP address: the address itself is never stored. */
-export const clientKey = (sourceIp: string) => `client#${createHash('sha256').update(sourceIp).digest('hex').slice(0, 24)}`;
+/**
+ * Clients are counted by a keyed fingerprint of their address, never the address; an
+ * IPv6 client by its /64, since one household or office holds a whole /64.
+ */
+export function clientKey(signer: TokenSigner, sourceIp: string): string {
+  const network = sourceIp.includes(':') ? sourceIp.toLowerCase().split(':').slice(0, 4).join(':') : sourceIp;
+  return `client#${signer.fingerprint(network)}`;
+}
 
 async function sendNotice(deps: SubscriptionDeps, email: string, rendered: Awaited<ReturnType<typeof confirmationEmail>>) {
   const raw = await composeBriefingMime({ from: deps.senderAddress, to: { name: '', email }, rendered });
@@ -61,7 +67,7 @@ export async function requestSubscription(
   const request = parsed.value;
   const now = clock(deps);
   const { perAddress, perClient } = SUBSCRIBE_LIMITS;
-  if (!(await deps.rateLimiter.allow(clientKey(sourceIp), perClient.limit, perClient.windowSeconds, now))) return { outcome: 'throttled' };
+  if (!(await deps.rateLimiter.allow(clientKey(deps.signer, sourceIp), perClient.limit, perClient.windowSeconds, now))) return { outcome: 'throttled' };
   const subscriberId = recipientKey(request.email);
   if (!(await deps.rateLimiter.allow(`address#${subscriberId}`, perAddress.limit, perAddress.windowSeconds, now))) return { outcome: 'throttled' };
 
@@ -72,35 +78,54 @@ export async function requestSubscription(
     await sendNotice(deps, existing.email, alreadySubscribedEmail(manageUrl));
     return { outcome: 'accepted' };
   }
-  // New, pending or unsubscribed: (re)start the double opt-in with these choices.
+  await startDoubleOptIn(deps, request, existing, now);
+  return { outcome: 'accepted' };
+}
+
+/** New, pending or unsubscribed: store the choices as pending and email a link that confirms them. */
+async function startDoubleOptIn(deps: SubscriptionDeps, request: SubscribeRequest, existing: Subscriber | undefined, now: Date) {
   const fresh = newSubscriber(request, now);
   const pending: Subscriber = existing
     ? { ...fresh, createdAt: existing.createdAt, statusReason: existing.status === 'unsubscribed' ? `asked again after: ${existing.statusReason ?? 'unsubscribed'}` : undefined }
     : fresh;
   await deps.subscribers.put(pending);
-  const confirmUrl = `${deps.publicBaseUrl.replace(/\/+$/, '')}/confirm?t=${deps.signer.sign('confirm', subscriberId, now, pending.requestedAt)}`;
+  const confirmUrl = `${deps.publicBaseUrl.replace(/\/+$/, '')}/confirm?t=${deps.signer.sign('confirm', pending.subscriberId, now, pending.requestedAt)}`;
   await sendNotice(deps, request.email, confirmationEmail(request, confirmUrl));
-  return { outcome: 'accepted' };
 }
 
+/** Is this a live confirm link for the newest request? (Never after an unsubscribe: an old link must not undo it.) */
+export async function checkConfirmToken(
+  deps: Pick<SubscriptionDeps, 'signer' | 'subscribers' | 'now'>,
+  token: string | undefined,
+): Promise<LinkFailure | { outcome: 'ok'; subscriber: Subscriber }> {
+  const check = deps.signer.verify(token, 'confirm', clock(deps));
+  if (!check.ok) return { outcome: 'link-problem', problem: check.reason, purpose: 'confirm' };
+  const subscriber = await deps.subscribers.get(check.claims.subject);
+  if (!subscriber) return { outcome: 'link-problem', problem: 'unknown', purpose: 'confirm' };
+  if (subscriber.requestedAt !== check.claims.nonce || subscriber.status === 'unsubscribed') {
+    return { outcome: 'link-problem', problem: 'stale', purpose: 'confirm' };
+  }
+  return { outcome: 'ok', subscriber };
+}
+
+/** The POST behind the confirm page's button. Repeating it changes nothing. */
 export async function confirmSubscription(
   deps: SubscriptionDeps,
   token: string | undefined,
 ): Promise<LinkFailure | { outcome: 'confirmed'; summary: SubscriberSummary; manageUrl: string }> {
   const now = clock(deps);
-  const check = deps.signer.verify(token, 'confirm', now);
-  if (!check.ok) return { outcome: 'link-problem', problem: check.reason, purpose: 'confirm' };
-  const subscriber = await deps.subscribers.get(check.claims.subject);
-  if (!subscriber) return { outcome: 'link-problem', problem: 'unknown', purpose: 'confirm' };
-  // Only the newest request's link confirms: an old one must not undo an unsubscribe or newer choices.
-  if (subscriber.requestedAt !== check.claims.nonce) return { outcome: 'link-problem', problem: 'stale', purpose: 'confirm' };
+  const check = await checkConfirmToken(deps, token);
+  if (check.outcome !== 'ok') return check;
+  const subscriber = check.subscriber;
   let confirmed = subscriber;
   if (subscriber.status === 'pending') {
     const at = now.toISOString();
     confirmed = { ...subscriber, status: 'confirmed', statusAt: at, confirmedAt: at, statusReason: undefined };
     await deps.subscribers.put(confirmed);
-    // Asking for briefings and confirming from the mailbox lifts an earlier unsubscribe or bounce.
-    await deps.suppressions.lift(subscriber.subscriberId);
+    // A person who opens the link from the mailbox and presses the button has opted in again: that lifts
+    // their own unsubscribe, an old bounce (the mailbox works) or complaint. An admin's suppression stays.
+    const suppression = await deps.suppressions.get(subscriber.subscriberId);
+    if (suppression && suppression.reason !== 'admin') await deps.suppressions.lift(subscriber.subscriberId);
   }
   const { manageUrl } = recipientLinks(deps.publicBaseUrl, deps.signer, subscriber.subscriberId, now);
   return { outcome: 'confirmed', summary: summarise(confirmed), manageUrl };
@@ -118,7 +143,13 @@ export async function savePreferences(
   deps: SubscriptionDeps,
   token: string | undefined,
   form: FormValues,
-): Promise<LinkFailure | { outcome: 'invalid'; errors: FieldError[]; summary?: SubscriberSummary } | { outcome: 'saved'; summary: SubscriberSummary }> {
+): Promise<
+  | LinkFailure
+  | { outcome: 'invalid'; errors: FieldError[]; summary?: SubscriberSummary }
+  | { outcome: 'saved'; summary: SubscriberSummary }
+  | { outcome: 'confirm-by-email' }
+  | { outcome: 'throttled' }
+> {
   const now = clock(deps);
   const check = deps.signer.verify(token, 'manage', now);
   if (!check.ok) return { outcome: 'link-problem', problem: check.reason, purpose: 'manage' };
@@ -126,16 +157,16 @@ export async function savePreferences(
   if (!subscriber || subscriber.status === 'pending') return { outcome: 'link-problem', problem: 'unknown', purpose: 'manage' };
   const parsed = parseForm(preferencesSchema, form);
   if (!parsed.ok) return { outcome: 'invalid', errors: parsed.errors, summary: summarise(subscriber) };
-  const at = now.toISOString();
-  // The link came to this mailbox, so saving from it after an unsubscribe resumes briefings.
-  const resumed = subscriber.status === 'unsubscribed';
-  const updated: Subscriber = {
-    ...subscriber,
-    ...parsed.value,
-    ...(resumed ? { status: 'confirmed' as const, statusAt: at, statusReason: 'resumed from the preferences page', confirmedAt: at } : {}),
-  };
+  if (subscriber.status === 'unsubscribed') {
+    // Manage links live a year and get forwarded: resuming takes a fresh confirmation from the mailbox,
+    // counted against the same per-address allowance as the subscribe page.
+    const { perAddress } = SUBSCRIBE_LIMITS;
+    if (!(await deps.rateLimiter.allow(`address#${subscriber.subscriberId}`, perAddress.limit, perAddress.windowSeconds, now))) return { outcome: 'throttled' };
+    await startDoubleOptIn(deps, { ...parsed.value, email: subscriber.email }, subscriber, now);
+    return { outcome: 'confirm-by-email' };
+  }
+  const updated: Subscriber = { ...subscriber, ...parsed.value };
   await deps.subscribers.put(updated);
-  if (resumed) await deps.suppressions.lift(subscriber.subscriberId);
   return { outcome: 'saved', summary: summarise(updated) };
 }
 

@@ -68,7 +68,7 @@ test('digest run --now sends the week\'s digest once, with progress; a second ru
   expect((await cli('digest', 'run')).code).toBe(2); // sends email: asks for --now
   const first = await cli('digest', 'run', '--now');
   expect(first.code).toBe(0);
-  expect(first.out).toMatch(/Week \d{4}-W\d{2}: 1 finding\(s\) published in the last 7 days; 1 weekly subscriber\(s\)/);
+  expect(first.out).toMatch(/Week \d{4}-W\d{2}: 1 finding\(s\) published in the last two weeks; 1 weekly subscriber\(s\)/);
   expect(first.out).toContain('sent 1, already sent this week 0');
   expect(first.progress.at(-1)).toBe('Sending digests: 1/1');
   const digests = (await pipeline.ses.emails()).filter((e) => e.subject.startsWith('Your weekly'));

@@ -2,12 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SNSEvent } from 'aws-lambda';
-import { DynamoDeliveryStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
+import { SESClient } from '@aws-sdk/client-ses';
+import { DynamoBriefingStore, DynamoDeliveryStore, DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
+import { SesMailer } from '../../shared/adapters/ses-mailer';
+import { TokenSigner } from '../../shared/domain/tokens';
+import { runDigest } from '../../shared/services/digest';
 import { DynamoSubscriberStore, DynamoSuppressionStore } from '../../shared/adapters/dynamo-subscribers';
 import { recipientKey } from '../../shared/domain/audience';
 import { newSubscriber, type Subscriber } from '../../shared/domain/subscriber';
 import type { DigestSummary } from '../../shared/services/digest';
-import { waitFor } from '../../infra/local/emulators';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, waitFor } from '../../infra/local/emulators';
 import { loadHandler, startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
 import { sesNotification, snsEvent } from '../support/ses-fixtures';
@@ -116,6 +120,26 @@ describe('weekly digest', () => {
     const before = (await pipeline.ses.emails()).length;
     const summary = await digest({});
     expect(summary).toMatchObject({ sent: 0, alreadySent: 2 });
+    expect(await pipeline.ses.emails()).toHaveLength(before);
+  });
+
+  test("next week's run does not repeat what this week's digest carried (it looks back two weeks)", async () => {
+    const nextWeek = new Date(Date.now() + 7 * 86_400_000);
+    const before = (await pipeline.ses.emails()).length;
+    const summary = await runDigest({
+      findings: new DynamoFindingStore(db, tables.findings),
+      briefings: new DynamoBriefingStore(db, tables.briefings),
+      subscribers,
+      suppressions,
+      deliveries,
+      mailer: new SesMailer(new SESClient({ endpoint: pipeline.ses.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS })),
+      signer: new TokenSigner(Buffer.from(readFileSync(process.env.TOKEN_KEY_FILE!, 'utf8').trim())),
+      senderAddress: 'briefings@example.org',
+      publicBaseUrl: pipeline.pages.url,
+      timeZone: 'Europe/London',
+      now: () => nextWeek,
+    });
+    expect(summary).toMatchObject({ findings: 2, subscribers: 0, sent: 0 });
     expect(await pipeline.ses.emails()).toHaveLength(before);
   });
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TokenSigner } from '../../shared/domain/tokens';
+import { DynamoSuppressionStore } from '../../shared/adapters/dynamo-subscribers';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
@@ -55,6 +56,7 @@ function deps(): SendDeps {
   return {
     briefings: new DynamoBriefingStore(db, tables.briefings),
     deliveries: new DynamoDeliveryStore(db, tables.deliveries),
+    suppressions: new DynamoSuppressionStore(db, tables.suppressions),
     mailer: new SesMailer(new SESClient({ region: 'eu-west-2' })),
     signer,
     senderAddress: 'briefings@example.org',
@@ -130,5 +132,15 @@ test('a row whose snapshot cannot be read yet goes back to PENDING and is retrie
   await new DynamoDeliveryStore(db, tables.deliveries).insertMissing([row]);
   await expect(sendDelivery(deps(), row)).rejects.toBeInstanceOf(TransientSendError);
   expect(await stored(row.deliveryId)).toMatchObject({ status: 'PENDING', lastError: expect.stringContaining('snapshot') });
+  expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+});
+
+test('a person who unsubscribed while their row waited in the queue is not sent to; the row says why', async () => {
+  const row = await pendingRow('changed.mind');
+  await new DynamoSuppressionStore(db, tables.suppressions).put({ recipientKey: row.recipientKey, reason: 'unsubscribed', at: new Date().toISOString() });
+  sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'should-not-happen' });
+
+  await expect(sendDelivery(deps(), row)).resolves.toEqual({ outcome: 'suppressed' });
+  expect(await stored(row.deliveryId)).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('suppressed (unsubscribed') });
   expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(0);
 });

@@ -60,7 +60,10 @@ async function subscribeAndConfirm(email: string, extra: Record<string, string |
   expect((await subscribe(email, extra)).status).toBe(200);
   await waitFor(`a confirmation email to ${email}`, async () => (await emailsTo(email)).length > before);
   const confirm = linkIn((await emailsTo(email)).at(-1)!.body.text, '/confirm');
-  const page = await get(pathOf(confirm));
+  const asked = await get(pathOf(confirm));
+  expect(asked.status).toBe(200);
+  expect(await asked.text()).toMatch(/<form[^>]+action="\/confirm"/);
+  const page = await post('/confirm', form({ t: new URL(confirm).searchParams.get('t')! }));
   expect(page.status).toBe(200);
   return { confirm, page: await page.text() };
 }
@@ -106,6 +109,15 @@ describe('subscribe: double opt-in', () => {
     expect(await subscribers.get(recipientKey('not-an-address'))).toBeUndefined();
   });
 
+  test('following the confirm link only shows a button (mail scanners follow links); nothing is confirmed by a GET', async () => {
+    const email = 'scanned.reader@example.org';
+    await subscribe(email);
+    await waitFor('the confirmation email', async () => (await emailsTo(email)).length === 1);
+    const confirm = linkIn((await emailsTo(email))[0]!.body.text, '/confirm');
+    for (let i = 0; i < 3; i++) expect((await get(pathOf(confirm))).status).toBe(200);
+    expect(await subscribers.get(recipientKey(email))).toMatchObject({ status: 'pending' });
+  });
+
   test('confirming activates it; the link works once for its request and the page offers preferences', async () => {
     const { page } = await subscribeAndConfirm('second.reader@example.org');
     expect(page).toMatch(/confirmed/i);
@@ -140,6 +152,16 @@ describe('subscribe: double opt-in', () => {
     const stale = await get(pathOf(first));
     expect(stale.status).toBe(410);
     expect(await subscribers.get(recipientKey(email))).toMatchObject({ status: 'pending' });
+  });
+
+  test('a confirmation link followed again after unsubscribing does not resubscribe', async () => {
+    const email = 'changed.mind@example.org';
+    const { confirm, page } = await subscribeAndConfirm(email);
+    const manage = new URL(/href="([^"]*\/preferences\?t=[^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&'));
+    expect((await post('/unsubscribe', form({ t: manage.searchParams.get('t')! }))).status).toBe(200);
+    const again = await get(pathOf(confirm));
+    expect(again.status).toBe(410);
+    expect(await subscribers.get(recipientKey(email))).toMatchObject({ status: 'unsubscribed' });
   });
 });
 
@@ -212,6 +234,28 @@ describe('preferences and unsubscribe', () => {
     expect(await subscribers.confirmedFor(['neglect'], 'weekly')).toHaveLength(0);
     // Repeating it is harmless.
     expect((await post('/unsubscribe', form({ t: token }))).status).toBe(200);
+  });
+
+  test('saving preferences after unsubscribing does not resume on its own: it emails a fresh confirmation', async () => {
+    const token = new URL(manage).searchParams.get('t')!;
+    const before = (await emailsTo(email)).length;
+    const saved = await post('/preferences', form({ t: token, agency: 'police', role: 'manager', topics: ['neglect'], frequency: 'immediately' }));
+    expect(saved.status).toBe(200);
+    expect(await saved.text()).toMatch(/check your email/i);
+    expect(await subscribers.get(recipientKey(email))).toMatchObject({ status: 'pending', frequency: 'immediately' });
+    expect(await suppressions.get(recipientKey(email))).toMatchObject({ reason: 'unsubscribed' });
+    await waitFor('the confirmation email', async () => (await emailsTo(email)).length === before + 1);
+    const confirm = linkIn((await emailsTo(email)).at(-1)!.body.text, '/confirm');
+    expect((await post('/confirm', form({ t: new URL(confirm).searchParams.get('t')! }))).status).toBe(200);
+    expect(await subscribers.get(recipientKey(email))).toMatchObject({ status: 'confirmed' });
+    expect(await suppressions.get(recipientKey(email))).toBeUndefined();
+  });
+
+  test("confirming never lifts an admin's suppression", async () => {
+    const email = 'admin.stopped@example.org';
+    await suppressions.put({ recipientKey: recipientKey(email), reason: 'admin', at: new Date().toISOString(), detail: 'asked by phone' });
+    await subscribeAndConfirm(email);
+    expect(await suppressions.get(recipientKey(email))).toMatchObject({ reason: 'admin' });
   });
 
   test('RFC 8058 one-click POST with the token in the URL unsubscribes a list member too', async () => {

@@ -8,6 +8,7 @@ import {
   subscribePage,
   tooManyRequestsPage,
   unsubscribeConfirmPage,
+  confirmSubscriptionPage,
   unsubscribedPage,
   type LinkProblem,
   type PageResult,
@@ -115,6 +116,7 @@ const ALL_PAGES: [string, () => PageResult][] = [
   ['preferences unsubscribed', () => preferencesPage({ token: TOKEN, summary: summary({ status: 'unsubscribed' }) })],
   ['preferences of a list member', () => preferencesPage({ token: TOKEN })],
   ['unsubscribe confirm', () => unsubscribeConfirmPage({ token: TOKEN })],
+  ['subscription confirm', () => confirmSubscriptionPage({ token: TOKEN })],
   ['unsubscribed', () => unsubscribedPage()],
   ['too many requests', () => tooManyRequestsPage()],
   ['not found', () => notFoundPage()],
@@ -543,10 +545,10 @@ describe('preferencesPage', () => {
     expect(visibleText(html)).not.toContain('Your preferences are saved');
   });
 
-  it('tells an unsubscribed person that saving resumes briefings', () => {
+  it('tells an unsubscribed person that saving sends a link to confirm, not that it resumes at once', () => {
     const { html } = preferencesPage({ token: TOKEN, summary: summary({ status: 'unsubscribed' }) });
     expect(visibleText(html)).toContain('You are unsubscribed');
-    expect(visibleText(html)).toContain('Saving your preferences starts your briefings again.');
+    expect(visibleText(html)).toContain('save your preferences: we will email you a link to confirm.');
     expect(forms(html).map((f) => tags(f, 'form')[0]!.attrs.action)).toEqual(['/preferences']);
   });
 });
@@ -564,6 +566,22 @@ describe('unsubscribeConfirmPage', () => {
   it('has no link a mail scanner could follow to unsubscribe', () => {
     for (const a of tags(html, 'a')) expect(a.attrs.href).not.toMatch(/unsubscribe|t=/);
     expect(html.split(TOKEN)).toHaveLength(2);
+  });
+});
+
+describe('confirmSubscriptionPage', () => {
+  const { html, status } = confirmSubscriptionPage({ token: TOKEN });
+
+  it('asks first: a POST form with the token and a confirm button, and no link that confirms', () => {
+    expect(status).toBe(200);
+    expect(tags(html, 'form').map((f) => f.attrs)).toEqual([{ method: 'post', action: '/confirm', novalidate: '' }]);
+    expect(tags(html, 'input').map((i) => i.attrs)).toEqual([{ type: 'hidden', name: 't', value: TOKEN }]);
+    expect(html).toMatch(/<button type="submit"[^>]*>Confirm my subscription<\/button>/);
+    for (const a of tags(html, 'a')) expect(a.attrs.href).not.toMatch(/confirm|t=/);
+  });
+
+  it('escapes a hostile token', () => {
+    expect(confirmSubscriptionPage({ token: HOSTILE }).html).not.toContain(HOSTILE);
   });
 });
 
