@@ -52,6 +52,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Brie
     senderAddress: required('senderAddress', 'SENDER_ADDRESS', 'briefings@your-partnership.org.uk'),
     publicBaseUrl: required('publicBaseUrl', 'PUBLIC_BASE_URL', 'https://briefings.your-partnership.org.uk'),
     alarmEmail: text('alarmEmail') ?? (env.ALARM_EMAIL?.trim() || undefined),
+    adminEmail: text('adminEmail') ?? (env.ADMIN_EMAIL?.trim() || undefined),
     senderIdentity,
   });
 

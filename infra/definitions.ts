@@ -97,6 +97,12 @@ export const TABLES = {
     envVar: 'SUPPRESSIONS_TABLE',
     partitionKey: { name: 'recipientKey', type: 'S' },
   },
+  /** Per-deployment settings admins keep with the CLI (the anonymisation gate's deny list). */
+  settings: {
+    name: 'settings',
+    envVar: 'SETTINGS_TABLE',
+    partitionKey: { name: 'key', type: 'S' },
+  },
   /** Fixed-window request counters for the public pages (per address, per client); they expire. */
   rateLimits: {
     name: 'rate-limits',
@@ -109,7 +115,8 @@ export const TABLES = {
 export type TableKey = keyof typeof TABLES;
 
 /** A Lambda event-filter pattern, as the event source mapping and the local poller both apply it. */
-export type FilterPattern = { [key: string]: FilterPattern | readonly (string | number)[] };
+export type FilterValue = string | number | { readonly 'equals-ignore-case': string };
+export type FilterPattern = { [key: string]: FilterPattern | readonly FilterValue[] };
 
 export interface StreamTrigger {
   kind: 'stream';
@@ -174,14 +181,19 @@ export const FUNCTIONS = {
     timeoutSeconds: 120,
     tables: {
       findings: 'write', lists: 'read', listMembers: 'read', subscribers: 'read', suppressions: 'read',
-      briefings: 'readWrite', deliveries: 'readWrite',
+      briefings: 'readWrite', deliveries: 'readWrite', settings: 'read',
     },
+    // Tells the admin address when a finding is held.
+    sendsEmail: true,
     trigger: {
       kind: 'stream',
       table: 'findings',
-      // Only published items can start a briefing; the handler then checks that this
-      // record is a transition (became published, or version went up), not an edit.
-      filters: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { status: { S: ['published'] } } } }],
+      // Only published (in any case: `Published` is held with the fix) or withdrawn items can
+      // start anything; the handler then checks that this record is a transition, not an edit.
+      filters: [
+        { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { status: { S: [{ 'equals-ignore-case': 'published' }] } } } },
+        { eventName: ['MODIFY'], dynamodb: { NewImage: { status: { S: ['withdrawn'] } } } },
+      ],
       batchSize: 10,
       maxBatchingWindowSeconds: 0,
       retryAttempts: 5,
@@ -267,6 +279,8 @@ export const COMMON_ENV = {
   tokenKeySecretArn: 'TOKEN_KEY_SECRET_ARN',
   /** Local: a file holding the link-signing key (generated once into .local/). */
   tokenKeyFile: 'TOKEN_KEY_FILE',
+  /** Where held-finding notices go: the partnership's admin mailbox. */
+  adminAddress: 'ADMIN_EMAIL',
 } as const;
 
 /** Functions started by a stream, with their trigger narrowed. */

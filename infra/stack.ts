@@ -47,6 +47,8 @@ export interface BriefingsStackProps extends StackProps {
   readonly publicBaseUrl: string;
   /** Who hears about records landing in a dead-letter queue. @default no notification, alarm only */
   readonly alarmEmail?: string;
+  /** Where notices of held findings go (what to fix). @default the sender address */
+  readonly adminEmail?: string;
   /**
    * Verify only the sender address, or its whole domain (Easy DKIM, needs DNS records).
    * @default 'address'
@@ -107,6 +109,7 @@ export class BriefingsStack extends Stack {
   readonly configurationSet: ses.ConfigurationSet;
   readonly alarmTopic?: sns.Topic;
   private readonly publicBaseUrl: string;
+  private readonly adminAddress: string;
   private pages?: PagesApi;
   private tokenKey?: secretsmanager.Secret;
 
@@ -133,6 +136,10 @@ export class BriefingsStack extends Stack {
       throw new StackConfigError(`publicBaseUrl '${publicBaseUrl}' must be an https:// URL: the base of the links in every briefing, for example https://briefings.example.org.`);
     }
     this.publicBaseUrl = publicBaseUrl;
+    if (props.adminEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.adminEmail)) {
+      throw new StackConfigError(`adminEmail '${props.adminEmail}' is not an email address: held-finding notices go there, for example safeguarding-admin@example.org.`);
+    }
+    this.adminAddress = props.adminEmail ?? senderAddress;
 
     // ---- Tables: exactly as definitions.ts describes them.
     for (const [key, def] of entries<TableKey, TableDefinition>(TABLES)) {
@@ -242,6 +249,7 @@ export class BriefingsStack extends Stack {
     fn.addEnvironment(COMMON_ENV.senderAddress, senderAddress);
     fn.addEnvironment(COMMON_ENV.publicBaseUrl, publicBaseUrl);
     fn.addEnvironment(COMMON_ENV.configurationSet, this.configurationSet.configurationSetName);
+    fn.addEnvironment(COMMON_ENV.adminAddress, this.adminAddress);
   }
 
   /** Read access to the link-signing key and the env var naming it, always together (as for tables). */

@@ -10,6 +10,8 @@ export interface FunctionConfig {
   senderAddress: string;
   publicBaseUrl: string;
   configurationSet?: string;
+  /** Where held-finding notices go; the sender's own mailbox when ADMIN_EMAIL is not set. */
+  adminAddress: string;
 }
 
 /**
@@ -52,5 +54,6 @@ export function loadFunctionConfig(name: FunctionName, env: NodeJS.ProcessEnv = 
     senderAddress: env[COMMON_ENV.senderAddress] ?? '',
     publicBaseUrl: env[COMMON_ENV.publicBaseUrl] ?? '',
     configurationSet: env[COMMON_ENV.configurationSet] || undefined,
+    adminAddress: env[COMMON_ENV.adminAddress] || env[COMMON_ENV.senderAddress] || '',
   };
 }

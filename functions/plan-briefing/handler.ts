@@ -1,6 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { createLogger, stores } from '../../shared/adapters/aws';
+import { createLogger, sesClient, stores } from '../../shared/adapters/aws';
+import { SesMailer } from '../../shared/adapters/ses-mailer';
+import { emailAdminNotifier } from '../../shared/services/admin-notice';
 import { inOrderPerKey } from '../../shared/adapters/in-order';
 import { imagesOf } from '../../shared/adapters/stream-record';
 import { loadFunctionConfig } from '../../shared/config';
@@ -10,6 +12,8 @@ const config = loadFunctionConfig('plan-briefing');
 const logger = createLogger('plan-briefing');
 const store = stores(config);
 const deps = {
+  settings: store.settings(),
+  admin: emailAdminNotifier(new SesMailer(sesClient(), config.configurationSet), config.senderAddress, config.adminAddress),
   findings: store.findings(),
   lists: store.lists(),
   briefings: store.briefings(),
@@ -28,10 +32,12 @@ async function planRecord(record: DynamoDBRecord) {
     if (!newItem) return;
     const result = await planBriefing(deps, oldItem, newItem);
     if (result.outcome === 'held') {
-      logger.warn('Finding held: it failed validation', { findingId, problems: result.errors.length });
+      logger.warn('Finding held: the reasons are on the item', { findingId, problems: result.errors.length });
     } else if (result.outcome === 'planned') {
       const { briefingId, recipients, newDeliveries, skipped, suppressed } = result;
       logger.info('Briefing planned', { briefingId, recipients, newDeliveries, suppressed, listProblems: skipped.length });
+    } else if (result.outcome === 'withdrawn') {
+      logger.info('Finding withdrawn', { findingId, notices: result.notices, cancelled: result.cancelled });
     } else {
       logger.debug('Change ignored', { findingId, reason: result.reason });
     }

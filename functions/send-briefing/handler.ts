@@ -31,7 +31,8 @@ export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
     const row = deliveryRowSchema.parse(imagesOf(record).newItem);
     try {
       const result = await sendDelivery(deps, row, briefingCache);
-      if (result.outcome === 'suppressed') logger.info('Delivery not sent: the address is suppressed', { deliveryId: row.deliveryId });
+      if (result.outcome === 'cancelled') logger.info('Delivery cancelled: the finding was withdrawn', { deliveryId: row.deliveryId });
+      else if (result.outcome === 'suppressed') logger.info('Delivery not sent: the address is suppressed', { deliveryId: row.deliveryId });
       else if (result.outcome === 'failed') logger.warn('Delivery failed; the reason is on its ledger row', { deliveryId: row.deliveryId });
       else logger.info(`Delivery ${result.outcome}`, { deliveryId: row.deliveryId });
     } catch (error) {

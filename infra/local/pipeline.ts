@@ -52,6 +52,7 @@ export function pointEnvironmentAt(
     [COMMON_ENV.senderAddress]: options.senderAddress ?? 'briefings@example.org',
     [COMMON_ENV.publicBaseUrl]: options.publicBaseUrl ?? 'http://localhost:3000',
     [COMMON_ENV.tokenKeyFile]: options.tokenKeyFile,
+    [COMMON_ENV.adminAddress]: process.env[COMMON_ENV.adminAddress] ?? 'safeguarding-admin@example.org',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     ...localTableEnv(),
   });

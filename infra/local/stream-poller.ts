@@ -53,8 +53,11 @@ export function matchesPattern(pattern: FilterPattern, value: unknown): boolean 
     const actual = (value as Record<string, unknown> | undefined)?.[key];
     if (Array.isArray(expected)) {
       return expected.some((candidate) => {
-        if (typeof candidate === 'object') throw new Error(`Filter operator ${JSON.stringify(candidate)} is not supported locally.`);
-        return candidate === actual;
+        if (typeof candidate !== 'object') return candidate === actual;
+        if ('equals-ignore-case' in candidate) {
+          return typeof actual === 'string' && actual.toLowerCase() === candidate['equals-ignore-case'].toLowerCase();
+        }
+        throw new Error(`Filter operator ${JSON.stringify(candidate)} is not supported locally.`);
       });
     }
     return typeof actual === 'object' && actual !== null && matchesPattern(expected as FilterPattern, actual);

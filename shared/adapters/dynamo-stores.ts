@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -17,7 +17,7 @@ import { TABLES } from '../../infra/definitions';
 import { distributionListSchema, memberSchema, type DistributionList, type Member } from '../domain/audience';
 import { deliveryRowSchema, mailEventRank, type DeliveryRow, type MailOutcome } from '../domain/delivery';
 import { fieldPath, type FieldError } from '../domain/finding';
-import type { Briefing, BriefingStore, DeliveryStore, FindingStore, ListStore, Loaded, PlanSummary } from '../domain/ports';
+import type { Briefing, BriefingStore, DeliveryStore, FindingStore, ListStore, Loaded, PlanSummary, SettingsStore } from '../domain/ports';
 import type { ZodType } from 'zod';
 
 export function documentClient(client: DynamoDBClient = new DynamoDBClient({})): DynamoDBDocumentClient {
@@ -134,18 +134,39 @@ export class DynamoFindingStore implements FindingStore {
 
   /** Never hides that a version at least this high was sent: a planned note outranks a held one. */
   async markHeld(id: string, version: number | undefined, errors: FieldError[], now: Date) {
-    await this.writeBack(
+    const pipelineErrors = errors.map((e) => `${e.field}: ${e.message}`);
+    // The same hold recorded again (a replayed record) is not news: the key makes the write a no-op.
+    const holdKey = createHash('sha256').update(JSON.stringify([version ?? null, pipelineErrors])).digest('hex').slice(0, 16);
+    const news = { condition: '(attribute_not_exists(pipelineHoldKey) OR pipelineHoldKey <> :holdKey)', values: { ':holdKey': holdKey } };
+    return this.writeBack(
       id,
       {
         pipelineStatus: 'held',
         pipelineMessage: `Not sent: ${errors.length} problem(s) to fix. Fix them and save; the briefing is then sent.`,
-        pipelineErrors: errors.map((e) => `${e.field}: ${e.message}`),
+        pipelineErrors,
         pipelineAt: now.toISOString(),
+        pipelineHoldKey: holdKey,
         ...(version !== undefined ? { pipelineVersion: version } : {}),
       },
       version !== undefined
-        ? { condition: 'attribute_not_exists(pipelineStatus) OR pipelineStatus <> :planned OR pipelineVersion < :v', values: { ':planned': 'planned', ':v': version } }
-        : { condition: 'attribute_not_exists(pipelineStatus) OR pipelineStatus <> :planned', values: { ':planned': 'planned' }, remove: ['pipelineVersion'] },
+        ? {
+            condition: `${news.condition} AND (attribute_not_exists(pipelineStatus) OR pipelineStatus <> :planned OR pipelineVersion < :v)`,
+            values: { ...news.values, ':planned': 'planned', ':v': version },
+          }
+        : { condition: `${news.condition} AND (attribute_not_exists(pipelineStatus) OR pipelineStatus <> :planned)`, values: { ...news.values, ':planned': 'planned' }, remove: ['pipelineVersion'] },
+    );
+  }
+
+  async markWithdrawn(id: string, summary: { notices: number; cancelled: number }, now: Date) {
+    await this.writeBack(
+      id,
+      {
+        pipelineStatus: 'withdrawn',
+        pipelineMessage: `Withdrawn: a notice goes to ${summary.notices} person(s) who received it; ${summary.cancelled} unsent email(s) cancelled.`,
+        pipelineErrors: [],
+        pipelineAt: now.toISOString(),
+      },
+      { condition: 'attribute_exists(id)', values: {} },
     );
   }
 
@@ -155,10 +176,13 @@ export class DynamoFindingStore implements FindingStore {
       {
         pipelineStatus: 'planned',
         pipelineMessage:
-          `Version ${version} goes to ${summary.recipients} recipient(s); ${summary.newDeliveries} new this time.` +
+          (summary.correction
+            ? `Version ${version} is a correction: it goes to the ${summary.recipients} person(s) who received an earlier version; ${summary.newDeliveries} new this time.`
+            : `Version ${version} goes to ${summary.recipients} recipient(s); ${summary.newDeliveries} new this time.`) +
           (summary.suppressed ? ` ${summary.suppressed} left out (unsubscribed, bounced or complained).` : '') +
           (summary.skipped.length ? ` ${summary.skipped.length} list problem(s) left people out: see pipelineErrors.` : ''),
         pipelineErrors: summary.skipped,
+        pipelineWarnings: summary.warnings ?? [],
         pipelineVersion: version,
         pipelineAt: now.toISOString(),
       },
@@ -171,7 +195,7 @@ export class DynamoFindingStore implements FindingStore {
    * Only pipeline attributes are written, and only if the item still exists and `guard`
    * holds; otherwise nothing is written (the item was deleted, or a newer note stands).
    */
-  private async writeBack(id: string, values: Record<string, unknown>, guard: { condition: string; values: Record<string, unknown>; remove?: string[] }) {
+  private async writeBack(id: string, values: Record<string, unknown>, guard: { condition: string; values: Record<string, unknown>; remove?: string[] }): Promise<boolean> {
     const set = setClause(values);
     const remove = guard.remove?.length ? ` REMOVE ${guard.remove.join(', ')}` : '';
     try {
@@ -185,8 +209,10 @@ export class DynamoFindingStore implements FindingStore {
           ExpressionAttributeValues: { ...set.values, ...guard.values },
         }),
       );
+      return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      return false;
     }
   }
 }
@@ -274,6 +300,22 @@ export class DynamoBriefingStore implements BriefingStore {
     return result.Item as Briefing | undefined;
   }
 
+  async markWithdrawn(briefingId: string, at: Date) {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { briefingId },
+          ConditionExpression: 'attribute_exists(briefingId)',
+          UpdateExpression: 'SET withdrawnAt = if_not_exists(withdrawnAt, :at)',
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   async plannedSince(since: Date) {
     return allPages<Briefing>((ExclusiveStartKey) =>
       this.db.send(
@@ -343,6 +385,16 @@ export class DynamoDeliveryStore implements DeliveryStore {
 
   async markFailed(deliveryId: string, reason: string, now: Date) {
     await this.transition(deliveryId, 'SENDING', 'FAILED', { reason, failedAt: now.toISOString() });
+  }
+
+  async cancel(deliveryId: string, from: 'PENDING' | 'SENDING', reason: string, now: Date) {
+    try {
+      await this.transition(deliveryId, from, 'CANCELLED', { reason, cancelledAt: now.toISOString() });
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async byBriefing(briefingId: string) {
@@ -473,5 +525,22 @@ export class DynamoDeliveryStore implements DeliveryStore {
         ExpressionAttributeValues: { ':from': from, ...set.values },
       }),
     );
+  }
+}
+
+const DENY_LIST = 'deny-list';
+
+export class DynamoSettingsStore implements SettingsStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async denyList() {
+    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: { key: DENY_LIST }, ConsistentRead: true }));
+    const terms: unknown = result.Item?.terms;
+    const list = terms instanceof Set ? [...terms] : Array.isArray(terms) ? terms : [];
+    return list.filter((t): t is string => typeof t === 'string' && t.trim() !== '').map((t) => t.trim());
+  }
+
+  async setDenyList(terms: readonly string[]) {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { key: DENY_LIST, terms: [...terms], updatedAt: new Date().toISOString() } }));
   }
 }

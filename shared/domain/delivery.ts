@@ -6,7 +6,12 @@ import { AGENCY_IDS, ROLE_IDS } from './taxonomy';
  * A row of the delivery ledger. PENDING means "send this"; the sender claims it
  * (SENDING) before it calls SES, so a replayed stream record finds it taken.
  */
-export const DELIVERY_STATUSES = ['PENDING', 'SENDING', 'SENT', 'FAILED'] as const;
+/** CANCELLED: the finding was withdrawn before this row was sent. */
+export const DELIVERY_STATUSES = ['PENDING', 'SENDING', 'SENT', 'FAILED', 'CANCELLED'] as const;
+
+/** A first issue, a correction (to earlier recipients), a withdrawal notice, or a weekly digest. */
+export const DELIVERY_KINDS = ['briefing', 'correction', 'withdrawal', 'digest'] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const deliveryRowSchema = z.object({
@@ -25,7 +30,7 @@ export const deliveryRowSchema = z.object({
   messageId: z.string().optional(),
   reason: z.string().optional(),
   /** A briefing (one finding) or a weekly digest (several). */
-  kind: z.enum(['briefing', 'digest']).default('briefing'),
+  kind: z.enum(DELIVERY_KINDS).default('briefing'),
   findingIds: z.array(z.string()).optional(),
   /** What SES reported after sending: delivered, bounced, complained… */
   mailEvent: z.string().optional(),
@@ -37,8 +42,11 @@ export type DeliveryRow = z.infer<typeof deliveryRowSchema>;
 /** One briefing per finding version: a re-issue is a new briefing, an edit is not. */
 export const briefingIdOf = (findingId: string, version: number) => `${findingId}#v${version}`;
 
-export function pendingDelivery(findingId: string, version: number, recipient: Recipient, now: Date): DeliveryRow {
-  const briefingId = briefingIdOf(findingId, version);
+/** Withdrawal notices get a ledger briefing of their own, so they never collide with the rows they follow. */
+export const withdrawalIdOf = (findingId: string) => `${findingId}#withdrawn`;
+
+export function pendingDelivery(findingId: string, version: number, recipient: Recipient, now: Date, kind: DeliveryKind = 'briefing'): DeliveryRow {
+  const briefingId = kind === 'withdrawal' ? withdrawalIdOf(findingId) : briefingIdOf(findingId, version);
   const key = recipientKey(recipient.email);
   return {
     deliveryId: `${briefingId}#${key}`,
@@ -53,7 +61,7 @@ export function pendingDelivery(findingId: string, version: number, recipient: R
     via: recipient.via,
     status: 'PENDING',
     createdAt: now.toISOString(),
-    kind: 'briefing',
+    kind,
   };
 }
 

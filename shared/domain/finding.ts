@@ -26,7 +26,28 @@ export function describeValue(input: unknown): string {
 /** String sets (SS) arrive as a Set once unmarshalled; treat them as lists. */
 const setToArray = (input: unknown) => (input instanceof Set ? [...input] : input);
 
-const text = (field: string, hint = 'Type it as a String (S).') =>
+/**
+ * Characters that never belong in a briefing: controls (other than tab and line breaks),
+ * and the bidirectional overrides and isolates that can make text read differently from
+ * what it says (the "Trojan Source" trick).
+ */
+const HIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/;
+
+export function hiddenCharacterProblem(field: string, value: string): string | undefined {
+  const match = HIDDEN_CHARACTERS.exec(value);
+  if (!match) return undefined;
+  const code = match[0].codePointAt(0)!;
+  const name = code >= 0x202a || code === 0x200e || code === 0x200f ? 'a text-direction control' : 'a control character';
+  return (
+    `${field} contains ${name} (U+${code.toString(16).toUpperCase().padStart(4, '0')}) at character ${match.index + 1}. ` +
+    'It is invisible and can change how the text reads: retype that part of the text, or paste it as plain text.'
+  );
+}
+
+/** A briefing is read aloud in seven minutes: long text is a slip (or a paste of a whole report). */
+export const TEXT_LIMITS = { title: 200, name: 300, prose: 5_000, item: 1_000, items: 25 } as const;
+
+const text = (field: string, hint = 'Type it as a String (S).', maxChars: number = TEXT_LIMITS.item) =>
   z
     .string({
       error: (issue) =>
@@ -35,7 +56,15 @@ const text = (field: string, hint = 'Type it as a String (S).') =>
           : `${field} must be text (S), not ${describeValue(issue.input)}. ${hint}`,
     })
     .trim()
-    .min(1, { error: `${field} is empty. Write the text, or remove the attribute if it is optional.` });
+    .min(1, { error: `${field} is empty. Write the text, or remove the attribute if it is optional.` })
+    .max(maxChars, {
+      error: (issue) =>
+        `${field} is ${(issue.input as string).length.toLocaleString('en-GB')} characters; the most a briefing takes is ${maxChars.toLocaleString('en-GB')}. Shorten it: link to the full report in furtherReading instead.`,
+    })
+    .superRefine((value, ctx) => {
+      const problem = hiddenCharacterProblem(field, value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 
 const textList = (field: string, what: string) =>
   z.preprocess(
@@ -47,7 +76,8 @@ const textList = (field: string, what: string) =>
             ? `${field} is missing. Add it as a List (L) of String (S) items, one per ${what}.`
             : `${field} must be a List (L) of String (S) items, not ${describeValue(issue.input)}. Put each ${what} in its own list item.`,
       })
-      .min(1, { error: `${field} is an empty list. Add at least one ${what}.` }),
+      .min(1, { error: `${field} is an empty list. Add at least one ${what}.` })
+      .max(TEXT_LIMITS.items, { error: `${field} has more than ${TEXT_LIMITS.items} items: a briefing keeps to the few that matter most.` }),
   );
 
 const idList = <const T extends readonly [string, ...string[]]>(field: string, known: T, kind: string) =>
@@ -87,7 +117,7 @@ function isCalendarDate(value: string): boolean {
 const sourceSchema = z.object(
   {
     type: knownId(SOURCE_TYPE_IDS, 'source type'),
-    name: text('source.name', 'Give the official title of the review or inspection.'),
+    name: text('source.name', 'Give the official title of the review or inspection.', TEXT_LIMITS.name),
     published: text('source.published')
       .regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, {
         error: 'source.published must be a date written YYYY-MM or YYYY-MM-DD, for example 2022-05.',
@@ -145,18 +175,37 @@ export const findingSchema = z.object({
         : `status '${String(issue.input)}' is not valid. Use one of: ${FINDING_STATUSES.join(', ')} (lower case).`,
   }),
   version: versionNumber,
-  title: text('title'),
+  title: text('title', undefined, TEXT_LIMITS.title),
   source: sourceSchema,
   topics: idList('topics', TOPIC_IDS, 'topic'),
   agencies: idList('agencies', AGENCY_IDS, 'agency'),
-  background: text('background'),
-  whyItMatters: text('whyItMatters'),
+  background: text('background', undefined, TEXT_LIMITS.prose),
+  whyItMatters: text('whyItMatters', undefined, TEXT_LIMITS.prose),
   findings: textList('findings', 'finding'),
   learning: textList('learning', 'learning point'),
   goodPractice: textList('goodPractice', 'example of good practice').optional(),
   questions: textList('questions', 'question for the team'),
   actions: actionsSchema,
   furtherReading: furtherReadingSchema.optional(),
+  /**
+   * Who approved it for sending (a name or a role). Optional in a draft; a published
+   * finding without it is held (see the approval check in plan-briefing).
+   */
+  approvedBy: text('approvedBy', "Give the approver's name or role, for example 'Chair, Learning and Development Group'.", TEXT_LIMITS.name).optional(),
+  /** Releases a finding the anonymisation gate held: a person, a reason, and the version it applies to. */
+  anonymisationOverride: z
+    .object(
+      {
+        by: text('anonymisationOverride.by', 'Name the person who checked the text and decided it may go.', TEXT_LIMITS.name),
+        reason: text('anonymisationOverride.reason', 'Say why what the gate found is not personal data.', TEXT_LIMITS.item),
+        version: versionNumber,
+      },
+      {
+        error: (issue) =>
+          `anonymisationOverride must be a Map (M) with by, reason and version, not ${describeValue(issue.input)}.`,
+      },
+    )
+    .optional(),
 });
 
 export type Finding = z.infer<typeof findingSchema>;

@@ -1,4 +1,4 @@
-import { EMAIL_STYLES as S, emailDocument, escapeHtml, link, type RenderedBriefing } from './briefing';
+import { EMAIL_STYLES as S, emailDocument, escapeHtml, link, singleLine, type RenderedBriefing } from './briefing';
 import { ALL_TOPICS, FREQUENCY_LABELS, type Preferences } from './subscriber';
 import { AGENCIES, ROLES, TOPICS } from './taxonomy';
 
@@ -22,7 +22,7 @@ interface Notice {
   heading: string;
   paragraphs: string[];
   list?: string[];
-  action: { label: string; url: string };
+  action?: { label: string; url: string };
   after: string[];
 }
 
@@ -32,14 +32,14 @@ function renderNotice(notice: Notice): RenderedBriefing {
     `<h1 style="${S.h1}">${escapeHtml(notice.heading)}</h1>` +
       notice.paragraphs.map((p) => `<p style="${S.p}">${escapeHtml(p)}</p>`).join('') +
       (notice.list ? `<ul style="${S.ul}">${notice.list.map((item) => `<li style="${S.li}">${escapeHtml(item)}</li>`).join('')}</ul>` : '') +
-      `<p style="${S.p}">${link(notice.action.url, notice.action.label, S.ack)}</p>` +
+      (notice.action ? `<p style="${S.p}">${link(notice.action.url, notice.action.label, S.ack)}</p>` : '') +
       notice.after.map((p) => `<p style="${S.p}">${escapeHtml(p)}</p>`).join(''),
   );
   const text = [
     notice.heading,
     ...notice.paragraphs,
     ...(notice.list ? [notice.list.map((item) => `- ${item}`).join('\n')] : []),
-    `${notice.action.label}: ${notice.action.url}`,
+    ...(notice.action ? [`${notice.action.label}: ${notice.action.url}`] : []),
     ...notice.after,
   ].join('\n\n');
   return { subject: notice.subject, html, text: `${text}\n` };
@@ -68,5 +68,32 @@ export function alreadySubscribedEmail(manageUrl: string): RenderedBriefing {
     ],
     action: { label: 'Manage your preferences', url: manageUrl },
     after: ['If you did not ask for this, you can ignore this email.'],
+  });
+}
+
+/** One problem as the admin email states it: where and what, never the text that was found. */
+export interface HeldProblem {
+  field: string;
+  what: string;
+}
+
+/** Quoted values in a validation message can be whatever was typed (even a name): the email leaves them out. */
+export const withoutQuotedValues = (message: string) => message.replace(/'[^']{0,300}'/g, '(the value typed)');
+
+export function heldNotice(findingId: string, version: number | undefined, problems: readonly HeldProblem[]): RenderedBriefing {
+  const subject = `Held, not sent: finding ${singleLine(findingId)}${version !== undefined ? ` (version ${version})` : ''}`;
+  const lines = problems.map((p) => `${p.field}: ${p.what}`);
+  return renderNotice({
+    subject,
+    heading: 'A finding was held and nothing was sent',
+    paragraphs: [
+      `The finding "${singleLine(findingId)}" was published, but it was not sent to anyone because of ${problems.length} problem(s):`,
+    ],
+    list: lines,
+    after: [
+      'Fix each problem in the finding and save it: it is then checked again and sent.',
+      'If the anonymisation check is wrong about some text, a named person can release it by adding anonymisationOverride (by, reason, version) to the finding.',
+      'For the full list with positions: npm run cli -- findings show ' + singleLine(findingId),
+    ],
   });
 }

@@ -17,6 +17,10 @@ export interface PlanSummary {
   skipped: string[];
   /** People left out because they unsubscribed, bounced or complained. */
   suppressed?: number;
+  /** A correction (to earlier recipients only) rather than a first issue. */
+  correction?: boolean;
+  /** Gate warnings (not blocking), and an override that released a hold: shown to admins. */
+  warnings?: string[];
 }
 
 export interface FindingStore {
@@ -25,9 +29,13 @@ export interface FindingStore {
   putRaw(item: Record<string, unknown>): Promise<void>;
   listRaw(): Promise<Record<string, unknown>[]>;
   setStatus(id: string, status: 'draft' | 'published' | 'withdrawn'): Promise<void>;
-  /** Records on the item itself why it was not sent, where an admin looking at it will see. */
-  markHeld(id: string, version: number | undefined, errors: FieldError[], now: Date): Promise<void>;
+  /**
+   * Records on the item itself why it was not sent, where an admin looking at it will see.
+   * True when this is news (not the same hold recorded again), so the admin is emailed once.
+   */
+  markHeld(id: string, version: number | undefined, errors: FieldError[], now: Date): Promise<boolean>;
   markPlanned(id: string, version: number, summary: PlanSummary, now: Date): Promise<void>;
+  markWithdrawn(id: string, summary: { notices: number; cancelled: number }, now: Date): Promise<void>;
 }
 
 /** Items that failed validation are set aside, not fatal: one console typo must not stop every briefing. */
@@ -57,6 +65,10 @@ export interface Briefing {
   finding: Finding;
   plannedAt: string;
   recipients: number;
+  /** For a correction: the fields that differ from the version before, as admins name them. */
+  changedFields?: string[];
+  /** Set when the finding is withdrawn: rows of it still queued are cancelled, not sent. */
+  withdrawnAt?: string;
 }
 
 export interface BriefingStore {
@@ -64,6 +76,7 @@ export interface BriefingStore {
   putIfAbsent(briefing: Briefing): Promise<Briefing>;
   setRecipients(briefingId: string, recipients: number): Promise<void>;
   get(briefingId: string): Promise<Briefing | undefined>;
+  markWithdrawn(briefingId: string, at: Date): Promise<void>;
   /** Briefings planned at or after `since` (a Scan: one row per finding version, a small table). */
   plannedSince(since: Date): Promise<Briefing[]>;
 }
@@ -80,6 +93,8 @@ export interface DeliveryStore {
   release(deliveryId: string, reason: string): Promise<void>;
   markSent(deliveryId: string, messageId: string, now: Date): Promise<void>;
   markFailed(deliveryId: string, reason: string, now: Date): Promise<void>;
+  /** PENDING (or, from the sender, SENDING) → CANCELLED; false when it had moved on. */
+  cancel(deliveryId: string, from: 'PENDING' | 'SENDING', reason: string, now: Date): Promise<boolean>;
   byBriefing(briefingId: string): Promise<DeliveryRow[]>;
   /**
    * Puts a stuck PENDING or a FAILED row back in the send queue: the row is deleted and
@@ -146,4 +161,11 @@ export interface SuppressionStore {
 export interface RateLimiter {
   /** Counts one request against `key`; false when `limit` requests were already counted in this window. */
   allow(key: string, limit: number, windowSeconds: number, now: Date): Promise<boolean>;
+}
+
+/** Per-deployment settings admins keep with the CLI: data, not code. */
+export interface SettingsStore {
+  /** Words and names the anonymisation gate blocks (for example local place or school names). */
+  denyList(): Promise<string[]>;
+  setDenyList(terms: readonly string[]): Promise<void>;
 }

@@ -1,23 +1,29 @@
 /**
  * When does a change to a finding start a briefing? Only when it could need one, so
  * that editing a finding that has gone out never resends it:
- * - it becomes published (inserted as published, or its status changed to published);
- * - its version goes up while it is published (a re-issue);
+ * - it becomes published (inserted as published, or its status changed to published;
+ *   `Published` in another case counts, so that it is held with the fix, not ignored);
+ * - its version goes up while it is published (a correction to those who had it);
+ * - it is withdrawn after being published (a withdrawal notice);
+ * - its version goes down while published (held: a slip to tell the admin about);
  * - its content changed while published and no version this high has been planned:
  *   a held finding that the admin fixed, or an edit saved before the pipeline got to it
  *   (planBriefing then checks the briefings table, which has the last word).
- * A version that goes down, and the pipeline's own write-backs (the `pipeline*`
- * attributes), never start anything, so the write-backs cannot retrigger it.
+ * The pipeline's own write-backs (the `pipeline*` attributes) never start anything, so
+ * they cannot retrigger it.
  */
 
 export type Item = Record<string, unknown>;
 
 /** Attributes the pipeline writes back onto the finding so admins see what happened. */
-export const PIPELINE_ATTRIBUTES = ['pipelineStatus', 'pipelineMessage', 'pipelineErrors', 'pipelineVersion', 'pipelineAt'] as const;
+export const PIPELINE_ATTRIBUTES = ['pipelineStatus', 'pipelineMessage', 'pipelineErrors', 'pipelineWarnings', 'pipelineVersion', 'pipelineAt', 'pipelineHoldKey'] as const;
 
 export type TriggerDecision =
-  | { act: true; reason: 'published' | 'reissued' | 'edited' }
+  | { act: true; reason: 'published' | 'reissued' | 'edited' | 'version-lowered' | 'withdrawn' }
   | { act: false; reason: 'not-published' | 'no-transition' };
+
+/** `Published`, ` PUBLISHED `: meant as published, but not what the schema accepts; it is held with the fix. */
+const meansPublished = (status: unknown) => typeof status === 'string' && status.trim().toLowerCase() === 'published';
 
 export const versionOf = (item: Item | undefined): number | undefined => {
   const value = typeof item?.version === 'string' && item.version.trim() !== '' ? Number(item.version) : item?.version;
@@ -43,14 +49,18 @@ function contentOf(item: Item): string {
 }
 
 export function briefingTrigger(oldItem: Item | undefined, newItem: Item): TriggerDecision {
-  if (newItem.status !== 'published') return { act: false, reason: 'not-published' };
-  if (!oldItem || oldItem.status !== 'published') return { act: true, reason: 'published' };
+  // Withdrawing something that was published: tell the people who received it.
+  if (newItem.status === 'withdrawn') {
+    return oldItem && meansPublished(oldItem.status) ? { act: true, reason: 'withdrawn' } : { act: false, reason: 'not-published' };
+  }
+  if (!meansPublished(newItem.status)) return { act: false, reason: 'not-published' };
+  if (!oldItem || !meansPublished(oldItem.status)) return { act: true, reason: 'published' };
   const oldVersion = versionOf(oldItem);
   const newVersion = versionOf(newItem);
   if (newVersion !== undefined && oldVersion !== undefined) {
     if (newVersion > oldVersion) return { act: true, reason: 'reissued' };
-    // A version that went down is a slip, never a reason to send.
-    if (newVersion < oldVersion) return { act: false, reason: 'no-transition' };
+    // A version that went down is a slip, never a reason to send: it is held, saying so.
+    if (newVersion < oldVersion) return { act: true, reason: 'version-lowered' };
   }
   if (contentOf(oldItem) === contentOf(newItem)) return { act: false, reason: 'no-transition' };
   const planned = plannedVersionOf(newItem);

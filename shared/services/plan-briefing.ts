@@ -1,8 +1,22 @@
-import { recipientKey, resolveAudience, withSubscribers } from '../domain/audience';
-import { briefingIdOf, pendingDelivery } from '../domain/delivery';
-import { parseFinding, type FieldError } from '../domain/finding';
-import type { BriefingStore, DeliveryStore, FindingStore, ListStore, PlanSummary, SubscriberStore, SuppressionStore } from '../domain/ports';
+import { scanFinding } from '../domain/anonymisation';
+import { recipientKey, resolveAudience, withSubscribers, type Recipient } from '../domain/audience';
+import { changedFields } from '../domain/corrections';
+import { briefingIdOf, pendingDelivery, type DeliveryKind } from '../domain/delivery';
+import { parseFinding, type FieldError, type Finding } from '../domain/finding';
+import type { HeldProblem } from '../domain/notices';
+import type {
+  BriefingStore,
+  DeliveryStore,
+  FindingStore,
+  ListStore,
+  PlanSummary,
+  SettingsStore,
+  SubscriberStore,
+  SuppressionStore,
+} from '../domain/ports';
 import { briefingTrigger, versionOf, type Item } from '../domain/publication';
+import { gateProblem, validationProblem, type AdminNotifier } from './admin-notice';
+import { earlierRecipients, withdrawFinding, type WithdrawOutcome } from './withdraw';
 
 export interface PlanDeps {
   findings: FindingStore;
@@ -11,17 +25,23 @@ export interface PlanDeps {
   deliveries: DeliveryStore;
   subscribers: SubscriberStore;
   suppressions: SuppressionStore;
+  settings: SettingsStore;
+  /** Emails the admin when a finding is held (once per distinct hold). */
+  admin?: AdminNotifier;
   now?: () => Date;
 }
 
 export type PlanOutcome =
   | { outcome: 'ignored'; reason: string }
   | { outcome: 'held'; findingId: string; errors: FieldError[] }
-  | ({ outcome: 'planned'; briefingId: string } & PlanSummary);
+  | ({ outcome: 'planned'; briefingId: string } & PlanSummary)
+  | WithdrawOutcome;
 
 /**
- * One change to a finding. Replaying the same change is harmless: the briefing
- * snapshot is written once, and only delivery rows that do not exist yet are added.
+ * One change to a finding. Before anything is written for sending, the finding must be
+ * valid, approved, and pass the anonymisation gate (or carry a recorded override for this
+ * version). Replaying the same change is harmless: the snapshot is written once, and only
+ * delivery rows that do not exist yet are added.
  */
 export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, newItem: Item): Promise<PlanOutcome> {
   const now = deps.now ?? (() => new Date());
@@ -30,6 +50,20 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
 
   const version = versionOf(newItem);
   const findingId = typeof newItem.id === 'string' ? newItem.id : '(no id)';
+  const hold = async (errors: FieldError[], problems: HeldProblem[]): Promise<PlanOutcome> => {
+    const news = await deps.findings.markHeld(findingId, version, errors, now());
+    if (news) await deps.admin?.held(findingId, version, problems);
+    return { outcome: 'held', findingId, errors };
+  };
+
+  if (decision.reason === 'withdrawn') return withdrawFinding(deps, findingId, version, now());
+  if (decision.reason === 'version-lowered') {
+    const error = {
+      field: 'version',
+      message: `version went down from ${versionOf(oldItem)} to ${version}: versions only go up. Set it back to ${versionOf(oldItem)} (nothing is sent), or to ${(versionOf(oldItem) ?? 0) + 1} to send a correction.`,
+    };
+    return hold([error], [validationProblem(error)]);
+  }
   // An edit to a version that went out is never sent again, even if the item's own
   // "planned" note has not caught up with it yet: the briefings table has the last word.
   if (decision.reason === 'edited' && version !== undefined && (await deps.briefings.get(briefingIdOf(findingId, version)))) {
@@ -37,22 +71,69 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
   }
 
   const parsed = parseFinding(newItem);
-  if (!parsed.ok) {
-    await deps.findings.markHeld(findingId, version, parsed.errors, now());
-    return { outcome: 'held', findingId, errors: parsed.errors };
+  if (!parsed.ok) return hold(parsed.errors, parsed.errors.map(validationProblem));
+  const finding = parsed.finding;
+  if (!finding.approvedBy) {
+    const error = {
+      field: 'approvedBy',
+      message: "approvedBy is missing: nothing is sent until someone approves it. Add approvedBy (S) with the approver's name or role, then save.",
+    };
+    return hold([error], [validationProblem(error)]);
   }
 
-  const finding = parsed.finding;
-  const briefingId = briefingIdOf(finding.id, finding.version);
+  const gate = scanFinding(finding, await deps.settings.denyList());
+  const override = finding.anonymisationOverride?.version === finding.version ? finding.anonymisationOverride : undefined;
+  if (gate.blocked.length && !override) {
+    return hold(
+      gate.blocked.map((hit) => ({ field: hit.field, message: hit.message })),
+      gate.blocked.map(gateProblem),
+    );
+  }
+  const warnings = [
+    ...gate.warnings.map((hit) => `${hit.field}: ${hit.message}`),
+    ...(override && gate.blocked.length
+      ? [`Released by ${override.by} (anonymisationOverride, version ${override.version}): ${override.reason}. The gate had found ${gate.blocked.length} match(es).`]
+      : []),
+  ];
+
+  // A higher version of something people already received is a correction, for them only.
+  const earlier = await earlierRecipients(deps, finding.id, finding.version);
   const briefing = await deps.briefings.putIfAbsent({
-    briefingId,
+    briefingId: briefingIdOf(finding.id, finding.version),
     findingId: finding.id,
     version: finding.version,
     finding,
     plannedAt: now().toISOString(),
     recipients: 0,
+    ...(earlier.previous ? { changedFields: changedFields(earlier.previous.finding, finding) } : {}),
   });
+  const correction = earlier.recipients.length > 0;
+  const audience = correction ? { recipients: earlier.recipients, skipped: [] } : await firstIssueAudience(deps, briefing.finding);
+  const suppressed = await deps.suppressions.suppressed(audience.recipients.map((r) => recipientKey(r.email)));
+  const recipients = audience.recipients.filter((r) => !suppressed.has(recipientKey(r.email)));
 
+  const createdAt = now();
+  const kind: DeliveryKind = correction ? 'correction' : 'briefing';
+  const rows = recipients.map((recipient) => pendingDelivery(finding.id, finding.version, recipient, createdAt, kind));
+  const newDeliveries = await deps.deliveries.insertMissing(rows);
+  await deps.briefings.setRecipients(briefing.briefingId, recipients.length);
+  const summary: PlanSummary = {
+    recipients: recipients.length,
+    newDeliveries,
+    skipped: audience.skipped,
+    suppressed: audience.recipients.length - recipients.length,
+    correction,
+    warnings,
+  };
+  await deps.findings.markPlanned(finding.id, finding.version, summary, now());
+  return { outcome: 'planned', briefingId: briefing.briefingId, ...summary };
+}
+
+/**
+ * Lists, then confirmed "immediately" subscribers of the finding's topics, one email per
+ * person. Lists or members typed badly are skipped, and reported for the admin to fix.
+ */
+async function firstIssueAudience(deps: PlanDeps, finding: Finding): Promise<{ recipients: Recipient[]; skipped: string[] }> {
   const lists = await deps.lists.allLists();
   const skipped = lists.invalid.map((list) => `list '${list.key}' was skipped: ${list.problems.join(' ')} Fix it with the CLI (lists create).`);
   const withMembers = await Promise.all(
@@ -64,18 +145,6 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
       return { list, members: members.valid };
     }),
   );
-  // Lists, then confirmed "immediately" subscribers of the finding's topics, one email per person;
-  // then anyone who unsubscribed, bounced or complained is left out.
-  const subscribers = await deps.subscribers.confirmedFor(briefing.finding.topics, 'immediately');
-  const everyone = withSubscribers(resolveAudience(briefing.finding, withMembers), subscribers);
-  const suppressed = await deps.suppressions.suppressed(everyone.map((r) => recipientKey(r.email)));
-  const recipients = everyone.filter((r) => !suppressed.has(recipientKey(r.email)));
-
-  const createdAt = now();
-  const rows = recipients.map((recipient) => pendingDelivery(finding.id, finding.version, recipient, createdAt));
-  const newDeliveries = await deps.deliveries.insertMissing(rows);
-  await deps.briefings.setRecipients(briefingId, recipients.length);
-  const summary = { recipients: recipients.length, newDeliveries, skipped, suppressed: everyone.length - recipients.length };
-  await deps.findings.markPlanned(finding.id, finding.version, summary, now());
-  return { outcome: 'planned', briefingId, ...summary };
+  const subscribers = await deps.subscribers.confirmedFor(finding.topics, 'immediately');
+  return { recipients: withSubscribers(resolveAudience(finding, withMembers), subscribers), skipped };
 }

@@ -1,5 +1,6 @@
-import { renderBriefing } from '../domain/briefing';
-import type { DeliveryRow } from '../domain/delivery';
+import { renderBriefing, type BriefingLinks, type RenderedBriefing } from '../domain/briefing';
+import { renderCorrection, renderWithdrawal } from '../domain/corrections';
+import { briefingIdOf, type DeliveryRow } from '../domain/delivery';
 import { composeBriefingMime } from '../domain/mime';
 import type { Briefing, BriefingStore, DeliveryStore, Mailer, SuppressionStore } from '../domain/ports';
 import { DELIVERY_ID_HEADER } from '../domain/ses-event';
@@ -20,6 +21,7 @@ export type SendOutcome =
   | { outcome: 'sent'; messageId: string }
   | { outcome: 'skipped'; reason: 'already-claimed' }
   | { outcome: 'suppressed' }
+  | { outcome: 'cancelled' }
   | { outcome: 'failed'; reason: string };
 
 export class TransientSendError extends Error {
@@ -56,23 +58,30 @@ export async function sendDelivery(
     return { outcome: 'suppressed' };
   }
 
+  // Every kind renders from the snapshot of its finding version (a withdrawal notice from the last one sent).
+  const snapshotId = briefingIdOf(row.findingId, row.version);
   let briefing: Briefing | undefined;
   try {
-    if (!briefingCache.has(row.briefingId)) briefingCache.set(row.briefingId, deps.briefings.get(row.briefingId));
-    briefing = await briefingCache.get(row.briefingId);
-    if (!briefing) throw new Error(`briefing ${row.briefingId} has no snapshot yet`);
+    if (!briefingCache.has(snapshotId)) briefingCache.set(snapshotId, deps.briefings.get(snapshotId));
+    briefing = await briefingCache.get(snapshotId);
+    if (!briefing) throw new Error(`briefing ${snapshotId} has no snapshot yet`);
   } catch (error) {
     // Planning writes the snapshot before any row, so a miss is a read problem: retry.
-    briefingCache.delete(row.briefingId);
+    briefingCache.delete(snapshotId);
     await deps.deliveries.release(row.deliveryId, 'could not read the briefing snapshot');
-    throw new TransientSendError(`Could not read briefing ${row.briefingId}`, { cause: error });
+    throw new TransientSendError(`Could not read briefing ${snapshotId}`, { cause: error });
+  }
+  // Withdrawn while this row waited: only the withdrawal notice itself still goes.
+  if (briefing.withdrawnAt && row.kind !== 'withdrawal') {
+    await deps.deliveries.cancel(row.deliveryId, 'SENDING', 'The finding was withdrawn before this was sent.', now());
+    return { outcome: 'cancelled' };
   }
 
   // Rendering is deterministic: if it fails once it always will, so record why rather than retry.
   let raw: Buffer;
   try {
     const links = recipientLinks(deps.publicBaseUrl, deps.signer, row.recipientKey, now());
-    const rendered = renderBriefing(briefing.finding, row, links);
+    const rendered = renderFor(row, briefing, links);
     raw = await composeBriefingMime({
       from: deps.senderAddress,
       to: { name: row.name, email: row.email },
@@ -101,4 +110,15 @@ export async function sendDelivery(
   }
   await deps.deliveries.markSent(row.deliveryId, messageId, now());
   return { outcome: 'sent', messageId };
+}
+
+function renderFor(row: DeliveryRow, briefing: Briefing, links: BriefingLinks): RenderedBriefing {
+  switch (row.kind) {
+    case 'correction':
+      return renderCorrection(briefing.finding, briefing.changedFields ?? [], row, links);
+    case 'withdrawal':
+      return renderWithdrawal(briefing.finding, row, links);
+    default:
+      return renderBriefing(briefing.finding, row, links);
+  }
 }

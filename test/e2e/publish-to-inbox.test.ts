@@ -20,8 +20,11 @@ const seedFinding = JSON.parse(
 let pipeline: LocalPipeline;
 let db: DynamoDBDocumentClient;
 
+const ADMIN = 'safeguarding-admin@example.org';
 const emailsTo = async (address: string) =>
   (await pipeline.ses.emails()).filter((email) => email.destination.to.some((to) => to.includes(address)));
+/** Briefings to practitioners: everything but the notices to the admin mailbox. */
+const briefingEmails = async () => (await pipeline.ses.emails()).filter((email) => !email.destination.to.some((to) => to.includes(ADMIN)));
 
 const deliveries = async () =>
   ((await db.send(new ScanCommand({ TableName: tables.deliveries }))).Items ?? []) as Record<string, unknown>[];
@@ -69,11 +72,11 @@ describe('a published finding becomes tailored briefing emails', () => {
         ExpressionAttributeValues: { ':p': 'published' },
       }),
     );
-    await waitFor('two briefing emails', async () => (await pipeline.ses.emails()).length >= 2);
+    await waitFor('two briefing emails', async () => (await briefingEmails()).length >= 2);
     await planRecordsSeen(id, 2); // the publish, then the pipeline's own "planned" write-back
     await waitFor('the ledger to record both sends', async () => (await deliveries()).every((r) => r.status === 'SENT'));
 
-    const all = await pipeline.ses.emails();
+    const all = await briefingEmails();
     expect(all).toHaveLength(2); // the officer sits on three lists, twice in one case, yet gets one
     const [toOfficer] = await emailsTo('officer.example@example.org');
     const [toVisitor] = await emailsTo('visitor.example@example.org');
@@ -110,18 +113,28 @@ describe('a published finding becomes tailored briefing emails', () => {
     await waitFor('plan-briefing to see the edit', async () =>
       pipeline.pollers['plan-briefing'].delivered.flat().length > seenBefore && pipeline.pollers['send-briefing'].isCaughtUp,
     );
-    expect(await pipeline.ses.emails()).toHaveLength(2);
+    expect(await briefingEmails()).toHaveLength(2);
     expect(await deliveries()).toHaveLength(2);
   });
 
-  test('bumping the version re-issues the briefing once', async () => {
+  test('bumping the version sends one correction to each earlier recipient, listing what changed', async () => {
     await db.send(
-      new UpdateCommand({ TableName: tables.findings, Key: { id }, UpdateExpression: 'SET version = :v', ExpressionAttributeValues: { ':v': 2 } }),
+      new UpdateCommand({
+        TableName: tables.findings,
+        Key: { id },
+        UpdateExpression: 'SET version = :v, learning = list_append(learning, :more)',
+        ExpressionAttributeValues: { ':v': 2, ':more': ['Ask about every man in the household, every time.'] },
+      }),
     );
-    await waitFor('the two re-issued emails', async () => (await pipeline.ses.emails()).length >= 4);
+    await waitFor('the two corrections', async () => (await briefingEmails()).length >= 4);
     await waitFor('the ledger to settle', async () => (await deliveries()).every((r) => r.status === 'SENT'));
-    const reissues = (await pipeline.ses.emails()).filter((email) => email.subject.startsWith('Re-issued (version 2)'));
-    expect(reissues).toHaveLength(2);
+    const corrections = (await briefingEmails()).filter((email) => email.subject.startsWith('Correction (version 2)'));
+    expect(corrections).toHaveLength(2);
+    const [toOfficer] = corrections.filter((email) => email.destination.to.join().includes('officer.example@example.org'));
+    // The typo fixed after version 1 went out counts too: the correction is against what people received.
+    expect(toOfficer!.body.text).toContain('WHAT CHANGED\n- Why it matters\n- Learning');
+    expect(toOfficer!.body.text).toContain('Ask about every man in the household, every time.');
+    expect(toOfficer!.body.text).not.toContain('1. BACKGROUND'); // not the whole briefing again
     expect(await deliveries()).toHaveLength(4);
   });
 
@@ -135,18 +148,18 @@ describe('a published finding becomes tailored briefing emails', () => {
     for (const batch of sendBatches) expect(await send({ Records: batch })).toEqual({ batchItemFailures: [] });
     // The same records again, all in one batch, as a duplicated delivery would bring them.
     expect(await send({ Records: sendBatches.flat() })).toEqual({ batchItemFailures: [] });
-    expect(await pipeline.ses.emails()).toHaveLength(4);
+    expect(await briefingEmails()).toHaveLength(4);
     expect(await deliveries()).toHaveLength(4);
   });
 
   test('an invalid finding is held with its errors on the item, and does not block the valid one beside it', async () => {
-    const before = (await pipeline.ses.emails()).length;
+    const before = (await briefingEmails()).length;
     const invalid = { ...seedFinding, id: 'held-example', status: 'published', topics: ['neglct'], findings: 'one line' };
     const valid = { ...seedFinding, id: 'valid-example', status: 'published', agencies: ['police'], topics: ['invisible_men'] };
     await db.send(
       new BatchWriteCommand({ RequestItems: { [tables.findings]: [{ PutRequest: { Item: invalid } }, { PutRequest: { Item: valid } }] } }),
     );
-    await waitFor('the valid finding to be emailed', async () => (await pipeline.ses.emails()).length >= before + 2);
+    await waitFor('the valid finding to be emailed', async () => (await briefingEmails()).length >= before + 2);
     const findings = new DynamoFindingStore(db, tables.findings);
     await waitFor('the held finding to carry its errors', async () => (await findings.getRaw('held-example'))?.pipelineStatus === 'held');
     const held = await findings.getRaw('held-example');
@@ -158,14 +171,19 @@ describe('a published finding becomes tailored briefing emails', () => {
     );
     expect((await deliveries()).filter((r) => r.findingId === 'held-example')).toHaveLength(0);
     expect((await deliveries()).filter((r) => r.findingId === 'valid-example')).toHaveLength(2);
+    // The admin is told what to fix, without the values that were typed.
+    await waitFor('the notice to the admin', async () => (await emailsTo(ADMIN)).some((e) => e.subject.includes('held-example')));
+    const [notice] = (await emailsTo(ADMIN)).filter((e) => e.subject.includes('held-example'));
+    expect(notice!.body.text).toContain('topics[0]');
+    expect(notice!.body.text).not.toContain('neglct');
   });
 });
 
 test('a list typed badly in the console leaves only its own people out, and the finding says so', async () => {
   await db.send(new PutCommand({ TableName: tables.lists, Item: { id: 'typo-list', name: 'Typo list', agencies: ['polise'] } }));
-  const before = (await pipeline.ses.emails()).length;
+  const before = (await briefingEmails()).length;
   await db.send(new PutCommand({ TableName: tables.findings, Item: { ...seedFinding, id: 'despite-bad-list', status: 'published' } }));
-  await waitFor('the briefing to go out despite the bad list', async () => (await pipeline.ses.emails()).length >= before + 2);
+  await waitFor('the briefing to go out despite the bad list', async () => (await briefingEmails()).length >= before + 2);
   const findings = new DynamoFindingStore(db, tables.findings);
   await waitFor('the finding to be marked planned', async () => (await findings.getRaw('despite-bad-list'))?.pipelineStatus === 'planned');
   const item = await findings.getRaw('despite-bad-list');
@@ -174,17 +192,17 @@ test('a list typed badly in the console leaves only its own people out, and the 
 });
 
 test('an invalid edit saved right after publishing neither holds the sent briefing nor sends again', async () => {
-  const before = (await pipeline.ses.emails()).length;
+  const before = (await briefingEmails()).length;
   const item = { ...seedFinding, id: 'edited-at-once', status: 'published' };
   await db.send(new PutCommand({ TableName: tables.findings, Item: item }));
   // Before the pipeline has planned it, the admin saves a slip: an empty title.
   await db.send(new PutCommand({ TableName: tables.findings, Item: { ...item, title: ' ' } }));
-  await waitFor('the briefing to go out', async () => (await pipeline.ses.emails()).length >= before + 2);
+  await waitFor('the briefing to go out', async () => (await briefingEmails()).length >= before + 2);
   await waitFor('both changes to be judged', async () =>
     pipeline.pollers['plan-briefing'].delivered.flat().filter((r) => r.dynamodb?.Keys?.id?.S === 'edited-at-once').length >= 3 &&
     pipeline.pollers['plan-briefing'].isCaughtUp && pipeline.pollers['send-briefing'].isCaughtUp,
   );
   const finding = await new DynamoFindingStore(db, tables.findings).getRaw('edited-at-once');
   expect(finding).toMatchObject({ pipelineStatus: 'planned', pipelineVersion: 1 });
-  expect((await pipeline.ses.emails()).length).toBe(before + 2);
+  expect((await briefingEmails()).length).toBe(before + 2);
 });

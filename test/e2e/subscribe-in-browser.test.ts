@@ -380,14 +380,14 @@ describe('a practitioner subscribes, manages and unsubscribes in the browser', (
     expect(await suppressions.get(recipientKey(SECOND))).toMatchObject({ reason: 'unsubscribed' });
   });
 
-  test('a re-issue reaches the list member and nobody who unsubscribed', async () => {
+  test('a correction reaches the list member and nobody who unsubscribed', async () => {
     const before = { reader: (await emailsTo(READER)).length, second: (await emailsTo(SECOND)).length };
     await db.send(
       new UpdateCommand({ TableName: tables.findings, Key: { id: findingId }, UpdateExpression: 'SET version = :v', ExpressionAttributeValues: { ':v': 2 } }),
     );
     const findings = new DynamoFindingStore(db, tables.findings);
-    await waitFor('the re-issue to reach the list member', async () =>
-      (await emailsTo(LISTED)).some((email) => email.subject.startsWith('Re-issued (version 2)')),
+    await waitFor('the correction to reach the list member', async () =>
+      (await emailsTo(LISTED)).some((email) => email.subject.startsWith('Correction (version 2)')),
     );
     await waitFor('the pipeline to settle on version 2', async () => {
       const finding = await findings.getRaw(findingId);
@@ -402,11 +402,13 @@ describe('a practitioner subscribes, manages and unsubscribes in the browser', (
     });
 
     const finding = await findings.getRaw(findingId);
-    expect(finding?.pipelineMessage).toContain('Version 2 goes to 1 recipient(s)');
+    // Three people had version 1; two have since unsubscribed.
+    expect(finding?.pipelineMessage).toContain('Version 2 is a correction: it goes to the 1 person(s) who received an earlier version');
+    expect(finding?.pipelineMessage).toContain('2 left out');
     const rows = (await deliveries()).filter((r) => r.findingId === findingId && r.version === 2);
     expect(rows.map((r) => r.email)).toEqual([LISTED]);
     expect((await emailsTo(READER)).length).toBe(before.reader);
     expect((await emailsTo(SECOND)).length).toBe(before.second);
-    expect((await emailsTo(LISTED)).filter((email) => email.subject.startsWith('Re-issued (version 2)'))).toHaveLength(1);
+    expect((await emailsTo(LISTED)).filter((email) => email.subject.startsWith('Correction (version 2)'))).toHaveLength(1);
   });
 });

@@ -36,7 +36,7 @@ function functionsWith<K extends Trigger['kind']>(kind: K): [FunctionName, Extra
 /** Functions that can fail out of sight of a caller (stream, schedule, SES events) have a watched dead-letter queue. */
 const withDeadLetterQueue = functionEntries.filter(([, def]) => def.trigger.kind !== 'http');
 /** What AWS functions get with sendsEmail, and with signsLinks (TOKEN_KEY_FILE is local only). */
-const EMAIL_ENV = [COMMON_ENV.senderAddress, COMMON_ENV.publicBaseUrl, COMMON_ENV.configurationSet];
+const EMAIL_ENV = [COMMON_ENV.senderAddress, COMMON_ENV.publicBaseUrl, COMMON_ENV.configurationSet, COMMON_ENV.adminAddress];
 const TOKEN_ENV = [COMMON_ENV.tokenKeySecretArn];
 
 function build(context: Record<string, unknown> = {}, outdir?: string) {
@@ -517,8 +517,12 @@ describe.each([
       expect(resources).toContain(`:configuration-set/",{"Ref":"${logicalId(stack, stack.configurationSet)}"`);
     });
 
-    it('plan-briefing has no SES actions', () => {
-      expect(statementsOf('plan-briefing').flatMap((s) => s.actions).filter((a) => a.startsWith('ses:'))).toEqual([]);
+    it('plan-briefing may only send (its held-finding notices to the admin address)', () => {
+      expect(statementsOf('plan-briefing').flatMap((s) => s.actions).filter((a) => a.startsWith('ses:'))).toEqual(['ses:SendRawEmail']);
+    });
+
+    it('ses-events has no SES actions', () => {
+      expect(statementsOf('ses-events').flatMap((s) => s.actions).filter((a) => a.startsWith('ses:'))).toEqual([]);
     });
 
     it('verifies the sender address and sends through a TLS-only configuration set', () => {

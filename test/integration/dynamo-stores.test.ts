@@ -209,7 +209,7 @@ describe('DynamoFindingStore', () => {
     const findings = new DynamoFindingStore(db, tables.findings);
     await findings.putRaw(adminItem);
     const errors = [{ field: 'topics[0]', message: "'neglct' is not a known topic. Did you mean 'neglect'?" }];
-    await findings.markHeld('held-finding', 3, errors, now);
+    expect(await findings.markHeld('held-finding', 3, errors, now)).toBe(true);
 
     const stored = await findings.getRaw('held-finding');
     expect(stored).toEqual({
@@ -219,8 +219,12 @@ describe('DynamoFindingStore', () => {
       pipelineErrors: ["topics[0]: 'neglct' is not a known topic. Did you mean 'neglect'?"],
       pipelineVersion: 3,
       pipelineAt: now.toISOString(),
+      pipelineHoldKey: expect.any(String),
     });
     expect(stored?.topics).toBeInstanceOf(Set);
+    // The same hold again is not news (no second admin email); a different one is.
+    expect(await findings.markHeld('held-finding', 3, errors, now)).toBe(false);
+    expect(await findings.markHeld('held-finding', 3, [{ field: 'title', message: 'title is missing.' }], now)).toBe(true);
   });
 
   test('a held note never replaces a planned note for the same or a later version', async () => {
@@ -244,7 +248,7 @@ describe('DynamoFindingStore', () => {
 
   test('markHeld on an item that does not exist does nothing: no error, no item created', async () => {
     const findings = new DynamoFindingStore(db, tables.findings);
-    await expect(findings.markHeld('deleted-meanwhile', 1, [{ field: 'title', message: 'title is missing.' }], now)).resolves.toBeUndefined();
+    await expect(findings.markHeld('deleted-meanwhile', 1, [{ field: 'title', message: 'title is missing.' }], now)).resolves.toBe(false);
     expect(await findings.getRaw('deleted-meanwhile')).toBeUndefined();
   });
 

@@ -65,8 +65,18 @@ describe('briefingTrigger', () => {
     expect(briefingTrigger(published, { ...published, version: 2 })).toEqual({ act: true, reason: 'reissued' });
   });
 
-  test('version goes down: no act', () => {
-    expect(briefingTrigger({ ...published, version: 3 }, { ...published, version: 2 })).toEqual({ act: false, reason: 'no-transition' });
+  test('version goes down: act, so that it is held saying so (nothing is sent)', () => {
+    expect(briefingTrigger({ ...published, version: 3 }, { ...published, version: 2 })).toEqual({ act: true, reason: 'version-lowered' });
+  });
+
+  test("'Published' in another case counts as published, so it is held with the fix rather than ignored", () => {
+    expect(briefingTrigger(draft, { ...published, status: 'Published' })).toEqual({ act: true, reason: 'published' });
+  });
+
+  test('published → withdrawn: act (withdrawal notices); draft → withdrawn: no act', () => {
+    expect(briefingTrigger(published, { ...published, status: 'withdrawn' })).toEqual({ act: true, reason: 'withdrawn' });
+    expect(briefingTrigger(draft, { ...draft, status: 'withdrawn' })).toEqual({ act: false, reason: 'not-published' });
+    expect(briefingTrigger(undefined, { ...draft, status: 'withdrawn' })).toEqual({ act: false, reason: 'not-published' });
   });
 
   test('published → draft: no act', () => {

@@ -82,8 +82,15 @@ describe('plan-briefing filter (findings stream)', () => {
     expect(matchesAny(filters, record('MODIFY', { OldImage: finding('published'), NewImage: finding('draft') }))).toBe(false);
   });
 
-  test("'Published' in the wrong case does not match", () => {
-    expect(matchesAny(filters, record('INSERT', { NewImage: finding('Published') }))).toBe(false);
+  test("'Published' in the wrong case matches (equals-ignore-case), so plan-briefing can hold it with the fix", () => {
+    expect(matchesAny(filters, record('INSERT', { NewImage: finding('Published') }))).toBe(true);
+    expect(matchesAny(filters, record('MODIFY', { NewImage: finding('PUBLISHED') }))).toBe(true);
+    expect(matchesAny(filters, record('MODIFY', { NewImage: finding('publishd') }))).toBe(false);
+  });
+
+  test('a change to withdrawn matches (the withdrawal notice); an insert as withdrawn does not', () => {
+    expect(matchesAny(filters, record('MODIFY', { NewImage: finding('withdrawn') }))).toBe(true);
+    expect(matchesAny(filters, record('INSERT', { NewImage: finding('withdrawn') }))).toBe(false);
   });
 
   test('a REMOVE of a published finding does not match', () => {
