@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AGENCIES, ROLES, SOURCE_TYPES, TOPIC_GROUPS, TOPICS } from '../shared/domain/taxonomy';
-import { addFinding, listFindings, previewFinding, publishFinding, retryFinding, showFinding } from './commands/findings';
+import { addFinding, listFindings, previewFinding, publishFinding, retryBriefing, retryFinding, showFinding } from './commands/findings';
+import { denyList } from './commands/settings';
 import { runDigestNow } from './commands/digest';
 import { createList, importMembers, showLists } from './commands/lists';
 import { eraseSubscriber, exportSubscriber, listSubscribers, showSubscriber, suppressSubscriber } from './commands/subscribers';
@@ -21,6 +22,14 @@ Findings
                                               re-queue deliveries stuck in PENDING (and FAILED ones)
   findings preview <id> --agency A --role R [--out DIR]
                                               write the tailored HTML and text, print their paths
+Deliveries
+  deliveries retry --briefing <finding id>#v<N> [--stuck-minutes 5]
+                                              after a fix, re-drive FAILED (and stuck PENDING) rows;
+                                              never SENT ones, never ones that may have reached SES
+Anonymisation gate
+  denylist [list]                             words and names a briefing must never contain
+  denylist add <term> [term…]                 quote phrases: "Example Street"
+  denylist remove <term> [term…]
 Lists
   lists create <id> --name "Name" [--topics a,b] [--agencies a,b] [--roles a,b]
   lists import <id> <members.csv>             CSV header: email,name,agency,role
@@ -77,6 +86,7 @@ export async function runCli(argv: string[], io: Output = terminalOutput(), env:
         topics: { type: 'string' },
         agencies: { type: 'string' },
         roles: { type: 'string' },
+        briefing: { type: 'string' },
         status: { type: 'string' },
         reason: { type: 'string' },
         now: { type: 'boolean', default: false },
@@ -104,6 +114,7 @@ export async function runCli(argv: string[], io: Output = terminalOutput(), env:
   let target;
   try {
     target = connect({ target: values.target, stack: values.stack, env });
+    if (group === 'denylist') return await denyList(target, io, command, args);
     const key = `${group} ${command ?? ''}`.trim();
     switch (key) {
       case 'findings add':
@@ -140,6 +151,12 @@ export async function runCli(argv: string[], io: Output = terminalOutput(), env:
         return await importMembers(target, io, args[0]!, args[1]!);
       case 'lists show':
         return await showLists(target, io, args[0]);
+      case 'deliveries retry': {
+        if (!values.briefing) throw new UsageError('Usage: npm run cli -- deliveries retry --briefing <finding id>#v<N>, for example --briefing jtai-mash-2022#v1');
+        const stuckMinutes = Number(values['stuck-minutes']);
+        if (!Number.isFinite(stuckMinutes) || stuckMinutes < 0) throw new UsageError('--stuck-minutes is a number of minutes, for example 5.');
+        return await retryBriefing(target, io, values.briefing, stuckMinutes);
+      }
       case 'subscribers list':
         if (values.status && !['pending', 'confirmed', 'unsubscribed'].includes(values.status)) {
           throw new UsageError(`--status '${values.status}' is not a status: use pending, confirmed or unsubscribed.`);

@@ -47,6 +47,7 @@ export function connect({ target, stack, env }: TargetOptions) {
     deliveries: store.deliveries(),
     subscribers: store.subscribers(),
     suppressions: store.suppressions(),
+    settings: store.settings(),
     isLocal: where === 'local',
     close: () => client.destroy(),
   };

@@ -66,6 +66,13 @@ export const TABLES = {
         partitionKey: { name: 'briefingId', type: 'S' },
         sortKey: { name: 'recipientKey', type: 'S' },
       },
+      {
+        // Sparse: only PENDING and SENDING rows carry these, so the sweeper finds stuck
+        // work with a few Queries. Spread over a few shards so no key is hot.
+        name: 'open-rows',
+        partitionKey: { name: 'openShard', type: 'S' },
+        sortKey: { name: 'openSince', type: 'S' },
+      },
     ],
   },
   /**
@@ -149,13 +156,19 @@ export interface WeeklyScheduleTrigger {
   timeZone: string;
 }
 
+/** Every few minutes: EventBridge Scheduler in AWS, an interval timer locally. */
+export interface IntervalTrigger {
+  kind: 'interval';
+  minutes: number;
+}
+
 /** SES configuration-set events (bounce, complaint, delivery), through an SNS topic. */
 export interface SesEventsTrigger {
   kind: 'ses-events';
   events: readonly ('BOUNCE' | 'COMPLAINT' | 'DELIVERY' | 'REJECT')[];
 }
 
-export type Trigger = StreamTrigger | HttpTrigger | WeeklyScheduleTrigger | SesEventsTrigger;
+export type Trigger = StreamTrigger | HttpTrigger | WeeklyScheduleTrigger | IntervalTrigger | SesEventsTrigger;
 
 export type Access = 'read' | 'write' | 'readWrite';
 
@@ -257,6 +270,14 @@ export const FUNCTIONS = {
     sendsEmail: true,
     signsLinks: true,
     trigger: { kind: 'schedule', weekday: 'MON', hour: 8, minute: 0, timeZone: 'Europe/London' },
+  },
+  sweeper: {
+    entry: 'functions/sweeper/handler.ts',
+    description: 'Lost-work recovery: re-drives deliveries stuck in PENDING or SENDING past a time limit (a SENDING row at most once).',
+    memoryMb: 256,
+    timeoutSeconds: 120,
+    tables: { deliveries: 'readWrite' },
+    trigger: { kind: 'interval', minutes: 5 },
   },
   'ses-events': {
     entry: 'functions/ses-events/handler.ts',

@@ -35,6 +35,7 @@ import {
   type TableKey,
   type Trigger,
   type WeeklyScheduleTrigger,
+  type IntervalTrigger,
 } from './definitions';
 
 /** Function entries in definitions.ts are relative to the repository root. */
@@ -284,6 +285,7 @@ export class BriefingsStack extends Stack {
       case 'http':
         return this.connectHttp(name, fn, trigger);
       case 'schedule':
+      case 'interval':
         return this.connectSchedule(name, fn, trigger);
       case 'ses-events':
         return this.connectSesEvents(name, fn, trigger);
@@ -386,10 +388,14 @@ export class BriefingsStack extends Stack {
   }
 
   /** Weekly run: an EventBridge Scheduler cron in the definition's time zone; failures to a watched queue. */
-  private connectSchedule(name: FunctionName, fn: BriefingFunction, trigger: WeeklyScheduleTrigger): void {
+  private connectSchedule(name: FunctionName, fn: BriefingFunction, trigger: WeeklyScheduleTrigger | IntervalTrigger): void {
+    const when =
+      trigger.kind === 'interval'
+        ? `every ${trigger.minutes} minutes`
+        : `every ${trigger.weekday} at ${String(trigger.hour).padStart(2, '0')}:${String(trigger.minute).padStart(2, '0')} ${trigger.timeZone}`;
     const dlq = this.deadLetterQueue(name, {
       deadLetterFor: `the ${name} schedule and of ${name}'s asynchronous invocations`,
-      alarmDescription: `A weekly ${name} run failed: either EventBridge Scheduler could not invoke the function for ${SCHEDULE_RETRY.maxEventAge.toHours()} hours, or the function failed on every attempt Lambda made. Inspect the queue and the function's log, fix the cause, and run it by hand.`,
+      alarmDescription: `A scheduled ${name} run (${when}) failed: either EventBridge Scheduler could not invoke the function for ${SCHEDULE_RETRY.maxEventAge.toHours()} hours, or the function failed on every attempt Lambda made. Inspect the queue and the function's log, fix the cause, and run it by hand.`,
     });
     this.keepAsyncFailures(fn, dlq);
 
@@ -406,8 +412,8 @@ export class BriefingsStack extends Stack {
       }),
     });
     this.schedules[name] = new scheduler.Schedule(this, `${name}-schedule`, {
-      description: `${name}: every ${trigger.weekday} at ${String(trigger.hour).padStart(2, '0')}:${String(trigger.minute).padStart(2, '0')} ${trigger.timeZone}`,
-      schedule: weeklyCron(name, trigger),
+      description: `${name}: ${when}`,
+      schedule: trigger.kind === 'interval' ? scheduler.ScheduleExpression.rate(Duration.minutes(trigger.minutes)) : weeklyCron(name, trigger),
       target: new schedulerTargets.LambdaInvoke(fn, {
         role,
         deadLetterQueue: dlq,

@@ -5,6 +5,7 @@ import { renderBriefing } from '../../shared/domain/briefing';
 import { briefingIdOf } from '../../shared/domain/delivery';
 import { versionOf } from '../../shared/domain/publication';
 import { requeueDeliveries } from '../../shared/services/requeue';
+import { scanFinding } from '../../shared/domain/anonymisation';
 import { parseFinding, type FieldError, type Finding } from '../../shared/domain/finding';
 import { AGENCY_IDS, ROLE_IDS, closestId } from '../../shared/domain/taxonomy';
 import { table, type Output } from '../output';
@@ -19,6 +20,7 @@ const printErrors = (io: Output, heading: string, errors: FieldError[]) => {
 function printPipelineNotes(print: (line: string) => void, item: Record<string, unknown>, heading: string) {
   print(`${heading}${String(item.pipelineMessage ?? '')}`);
   for (const line of (item.pipelineErrors as string[] | undefined) ?? []) print(`  - ${line}`);
+  for (const line of (item.pipelineWarnings as string[] | undefined) ?? []) print(`  ! ${line}`);
 }
 
 export function readFindingFile(path: string): unknown {
@@ -68,7 +70,7 @@ export async function listFindings(target: Target, io: Output): Promise<number> 
     String(item.pipelineStatus ?? '-'),
     String(item.title ?? ''),
   ]);
-  for (const line of table([['ID', 'STATUS', 'VER', 'PIPELINE', 'TITLE'], ...rows], [40, 10, 4, 8, 60])) io.out(line);
+  for (const line of table([['ID', 'STATUS', 'VER', 'PIPELINE', 'TITLE'], ...rows], [40, 10, 4, 9, 60])) io.out(line);
   for (const item of items.filter((i) => i.pipelineStatus === 'held')) {
     io.out('');
     printPipelineNotes(io.out, item, `${String(item.id)} is held: `);
@@ -86,8 +88,24 @@ export async function showFinding(target: Target, io: Output, id: string): Promi
     printPipelineNotes(io.out, item, '  ');
   }
   const parsed = parseFinding(item);
-  if (!parsed.ok) printErrors(io, 'As it stands it has', parsed.errors);
-  else io.out('It passes validation.');
+  if (!parsed.ok) {
+    printErrors(io, 'As it stands it has', parsed.errors);
+    return 0;
+  }
+  io.out('It passes validation.');
+  io.out(parsed.finding.approvedBy ? `Approved by: ${parsed.finding.approvedBy}` : 'Not approved yet: add approvedBy before publishing, or it is held.');
+  const gate = scanFinding(parsed.finding, await target.settings.denyList());
+  const override = parsed.finding.anonymisationOverride;
+  if (!gate.blocked.length && !gate.warnings.length) io.out('Anonymisation check: nothing found.');
+  for (const hit of gate.blocked) io.out(`  Held by the anonymisation check: ${hit.message}`);
+  for (const hit of gate.warnings) io.out(`  Warning (not held): ${hit.message}`);
+  if (gate.blocked.length && override) {
+    io.out(
+      override.version === parsed.finding.version
+        ? `Released by ${override.by} for version ${override.version}: ${override.reason}`
+        : `anonymisationOverride is for version ${override.version}, not ${parsed.finding.version}: it does not release this version.`,
+    );
+  }
   return 0;
 }
 
@@ -223,5 +241,30 @@ export async function retryFinding(
   const failed = rows.filter((row) => row.status === 'FAILED').length;
   io.out(`Re-queued ${result.requeued} of ${result.candidates} delivery row(s) for '${id}' version ${version}; the pipeline sends them now.`);
   if (!options.includeFailed && failed) io.out(`${failed} FAILED row(s) were left alone; add --failed to retry them too.`);
+  return 0;
+}
+
+/**
+ * `deliveries retry --briefing <id>`: after a fix, re-drives the briefing's FAILED rows
+ * (and PENDING rows stuck past --stuck-minutes). Never a SENT row, and never one whose
+ * send may have reached SES (outcome unknown), so nothing is sent twice.
+ */
+export async function retryBriefing(target: Target, io: Output, briefingId: string, stuckMinutes: number): Promise<number> {
+  const rows = await target.deliveries.byBriefing(briefingId);
+  if (!rows.length) {
+    io.err(`No deliveries for briefing '${briefingId}'. Briefing ids look like <finding id>#v<version>, for example jtai-mash-2022#v1.`);
+    return 1;
+  }
+  const result = await requeueDeliveries(target.deliveries, rows, {
+    includeFailed: true,
+    stuckAfterMs: stuckMinutes * 60_000,
+    onProgress: (done, total) => io.progress(`Re-driving: ${done}/${total}`),
+  });
+  io.progress('');
+  io.out(`Re-drove ${result.requeued} of ${result.candidates} delivery row(s) of '${briefingId}'; the pipeline sends them now.`);
+  const unknown = rows.filter((row) => row.outcomeUnknown);
+  if (unknown.length) {
+    io.out(`${unknown.length} row(s) were left alone: their send may have reached SES, so a retry could send it twice. Check SES before sending those by hand.`);
+  }
   return 0;
 }

@@ -29,8 +29,8 @@ export interface LocalPipelineOptions {
   retryDelayMs?: number;
   /** Tests: keep every delivered batch so it can be replayed. */
   keepHistory?: boolean;
-  /** Run the weekly digest on its schedule (npm start does; tests run it themselves). */
-  scheduleDigest?: boolean;
+  /** Run the scheduled functions (the weekly digest, the sweeper) on their schedules: npm start does; tests call them. */
+  runSchedules?: boolean;
   log?: PollerLog;
 }
 
@@ -106,7 +106,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
     pages = await startHttpServer(await loadHandler<Parameters<HttpHandler>[0], Awaited<ReturnType<HttpHandler>>>('subscriptions'), httpPort);
     const runDigest = await loadHandler<unknown, unknown>('digest');
     const digestTimer = new WeeklyTimer(FUNCTIONS.digest.trigger, () => runDigest({}), options.log);
-    if (options.scheduleDigest) digestTimer.start();
+    const runSweeper = await loadHandler<unknown, unknown>('sweeper');
+    let sweepTimer: NodeJS.Timeout | undefined;
+    if (options.runSchedules) {
+      digestTimer.start();
+      sweepTimer = setInterval(() => {
+        runSweeper({}).catch((error: unknown) => options.log?.error(`sweeper failed: ${(error as Error).name}`));
+      }, FUNCTIONS.sweeper.trigger.minutes * 60_000);
+      sweepTimer.unref();
+    }
     return {
       dynamo,
       ses,
@@ -115,6 +123,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
       digestTimer,
       async stop() {
         digestTimer.stop();
+        if (sweepTimer) clearInterval(sweepTimer);
         await pages?.stop();
         await Promise.all(Object.values(pollers).map((poller) => poller.stop()));
         streams.destroy();

@@ -57,7 +57,7 @@ async function main() {
       sesPort: ports.ses,
       httpPort: ports.http,
       dataDir,
-      scheduleDigest: true,
+      runSchedules: true,
       log: { info: (m) => console.log(m), error: (m) => console.error(m) },
     });
     adminConsole = await startConsole({ port: ports.console, dynamoEndpoint: pipeline.dynamo.url });

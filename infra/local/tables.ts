@@ -2,6 +2,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -38,19 +39,36 @@ function createInput(def: TableDefinition, tableName: string): CreateTableComman
   };
 }
 
-/** Creates any table that is missing, from the same definitions the stack uses. Returns the ones it created. */
+/**
+ * Creates any table that is missing, from the same definitions the stack uses, and adds
+ * any index a newer definition has to a table kept in .local/ from before. Returns the
+ * tables it created.
+ */
 export async function ensureTables(client: DynamoDBClient, names = localTableNames()): Promise<TableKey[]> {
   const created: TableKey[] = [];
   for (const key of Object.keys(TABLES) as TableKey[]) {
+    const input = createInput(TABLES[key], names[key]);
     try {
-      await client.send(new CreateTableCommand(createInput(TABLES[key], names[key])));
+      await client.send(new CreateTableCommand(input));
       created.push(key);
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
-    }
-    await waitFor(`table ${names[key]} to become active`, async () => {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: names[key] }));
-      return Table?.TableStatus === 'ACTIVE';
+      const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+      for (const index of input.GlobalSecondaryIndexes ?? []) {
+        if (existing.has(index.IndexName)) continue;
+        await client.send(
+          new UpdateTableCommand({
+            TableName: names[key],
+            AttributeDefinitions: input.AttributeDefinitions,
+            GlobalSecondaryIndexUpdates: [{ Create: index }],
+          }),
+        );
+      }
+    }
+    await waitFor(`table ${names[key]} and its indexes to become active`, async () => {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: names[key] }));
+      return Table?.TableStatus === 'ACTIVE' && (Table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
     });
   }
   return created;

@@ -15,7 +15,9 @@ let ses: SESClient | undefined;
 
 export const dynamoClient = () => (dynamo ??= new DynamoDBClient({}));
 // A hung SES call must fail well inside the function's timeout, so the row is handed back, not stranded.
-export const sesClient = () => (ses ??= new SESClient({ requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000 } }));
+export const sesClient = () =>
+  // One attempt per call: SesMailer backs off on throttling itself, so retries are not multiplied.
+  (ses ??= new SESClient({ maxAttempts: 1, requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000 } }));
 
 export function stores(config: Pick<FunctionConfig, 'tables'>, client: DynamoDBClient = dynamoClient()) {
   const db = documentClient(client);

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '../../infra/definitions';
 import { distributionListSchema, memberSchema, type DistributionList, type Member } from '../domain/audience';
-import { deliveryRowSchema, mailEventRank, type DeliveryRow, type MailOutcome } from '../domain/delivery';
+import { OPEN_SHARDS, deliveryRowSchema, mailEventRank, openShardOf, type DeliveryRow, type MailOutcome } from '../domain/delivery';
 import { fieldPath, type FieldError } from '../domain/finding';
 import type { Briefing, BriefingStore, DeliveryStore, FindingStore, ListStore, Loaded, PlanSummary, SettingsStore } from '../domain/ports';
 import type { ZodType } from 'zod';
@@ -331,6 +331,7 @@ export class DynamoBriefingStore implements BriefingStore {
 }
 
 const BY_BRIEFING_INDEX = TABLES.deliveries.globalIndexes[0].name;
+const OPEN_ROWS_INDEX = TABLES.deliveries.globalIndexes[1].name;
 
 export class DynamoDeliveryStore implements DeliveryStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
@@ -363,7 +364,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
           TableName: this.table,
           Key: { deliveryId },
           ConditionExpression: '#status = :pending AND createdAt = :createdAt',
-          UpdateExpression: 'SET #status = :sending, claimedAt = :now ADD attempts :one',
+          UpdateExpression: 'SET #status = :sending, claimedAt = :now, openSince = :now ADD attempts :one',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':pending': 'PENDING', ':createdAt': createdAt, ':sending': 'SENDING', ':now': now.toISOString(), ':one': 1 },
         }),
@@ -380,16 +381,35 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async markSent(deliveryId: string, messageId: string, now: Date) {
-    await this.transition(deliveryId, 'SENDING', 'SENT', { messageId, sentAt: now.toISOString() });
+    await this.transition(deliveryId, 'SENDING', 'SENT', { messageId, sentAt: now.toISOString() }, { close: true });
   }
 
-  async markFailed(deliveryId: string, reason: string, now: Date) {
-    await this.transition(deliveryId, 'SENDING', 'FAILED', { reason, failedAt: now.toISOString() });
+  async markFailed(deliveryId: string, reason: string, now: Date, options: { outcomeUnknown?: boolean } = {}) {
+    await this.transition(deliveryId, 'SENDING', 'FAILED', { reason, failedAt: now.toISOString(), ...(options.outcomeUnknown ? { outcomeUnknown: true } : {}) }, { close: true });
+  }
+
+  async openRows(before: Date, limit: number) {
+    const rows: DeliveryRow[] = [];
+    for (let shard = 0; shard < OPEN_SHARDS && rows.length < limit; shard++) {
+      const items = await allPages<unknown>((ExclusiveStartKey) =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: OPEN_ROWS_INDEX,
+            KeyConditionExpression: 'openShard = :shard AND openSince < :before',
+            ExpressionAttributeValues: { ':shard': `open#${shard}`, ':before': before.toISOString() },
+            ExclusiveStartKey,
+          }),
+        ),
+      );
+      rows.push(...items.map((item) => deliveryRowSchema.parse(item)));
+    }
+    return rows.slice(0, limit);
   }
 
   async cancel(deliveryId: string, from: 'PENDING' | 'SENDING', reason: string, now: Date) {
     try {
-      await this.transition(deliveryId, from, 'CANCELLED', { reason, cancelledAt: now.toISOString() });
+      await this.transition(deliveryId, from, 'CANCELLED', { reason, cancelledAt: now.toISOString() }, { close: true });
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -425,7 +445,21 @@ export class DynamoDeliveryStore implements DeliveryStore {
       );
       const { messageId: _messageId, reason: _reason, ...rest } = row;
       // A new createdAt: the old stream record can never claim the new row.
-      return await putIfAbsent(this.db, this.table, { ...rest, status: 'PENDING', createdAt: now.toISOString(), requeuedFrom: row.status }, 'deliveryId');
+      return await putIfAbsent(
+        this.db,
+        this.table,
+        {
+          ...rest,
+          status: 'PENDING',
+          createdAt: now.toISOString(),
+          requeuedFrom: row.status,
+          openShard: openShardOf(row.deliveryId),
+          openSince: now.toISOString(),
+          // A row left SENDING may have reached SES: count it, so it is re-driven at most once.
+          redrives: (row.redrives ?? 0) + (row.status === 'SENDING' ? 1 : 0),
+        },
+        'deliveryId',
+      );
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
@@ -442,7 +476,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...row, status: 'SENDING', claimedAt: now.toISOString() },
+          Item: { ...row, status: 'SENDING', claimedAt: now.toISOString(), openShard: openShardOf(row.deliveryId), openSince: now.toISOString() },
           ConditionExpression: 'attribute_not_exists(deliveryId) OR #status = :failed OR (#status = :sending AND claimedAt < :stale)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':failed': 'FAILED', ':sending': 'SENDING', ':stale': staleSendingBefore.toISOString() },
@@ -492,7 +526,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
     if (!stored) return;
     const stand = `erased-${randomUUID()}`;
     // Everything that names or points at the person goes; SES error text (reason, lastError) can quote the address.
-    const { email: _e, name: _n, messageId: _m, reason: _r, lastError: _l, ...kept } = stored;
+    const { email: _e, name: _n, messageId: _m, reason: _r, lastError: _l, openShard: _s, openSince: _o, ...kept } = stored;
     const done = row.status === 'SENT' || row.status === 'FAILED';
     // Written before the original goes, so a crash between the two loses no count (it may double one).
     await this.db.send(
@@ -513,14 +547,15 @@ export class DynamoDeliveryStore implements DeliveryStore {
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: { deliveryId: row.deliveryId } }));
   }
 
-  private async transition(deliveryId: string, from: string, to: string, values: Record<string, unknown>) {
+  /** `close`: the row is finished, so it leaves the sweeper's index. */
+  private async transition(deliveryId: string, from: string, to: string, values: Record<string, unknown>, options: { close?: boolean } = {}) {
     const set = setClause({ status: to, ...values });
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { deliveryId },
         ConditionExpression: '#status = :from',
-        UpdateExpression: `SET ${set.clause}`,
+        UpdateExpression: `SET ${set.clause}${options.close ? ' REMOVE openShard, openSince' : ''}`,
         ExpressionAttributeNames: set.names,
         ExpressionAttributeValues: { ':from': from, ...set.values },
       }),

@@ -15,13 +15,47 @@ export class SendError extends Error {
   }
 }
 
+/** SES's answers to "too fast": the account's send rate (MaxSendingRateExceeded arrives as Throttling). */
+const THROTTLING_ERRORS = new Set(['Throttling', 'ThrottlingException', 'MaxSendingRateExceeded', 'TooManyRequestsException']);
+
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  pause: (ms: number) => Promise<void>;
+}
+
+const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 4,
+  baseDelayMs: 250,
+  pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 export class SesMailer implements Mailer {
   constructor(
     private readonly ses: SESClient = new SESClient({}),
     private readonly configurationSet?: string,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
   ) {}
 
+  /**
+   * Throttling is backed off and retried here (exponential, with jitter), inside the
+   * invocation; only when it persists does the error go up, and the row is handed back to
+   * the stream. The SDK's own retries are turned off for SES (see aws.ts), so this is the one policy.
+   */
   async sendRaw(raw: Buffer): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.sendOnce(raw);
+      } catch (error) {
+        const throttled = error instanceof SendError && THROTTLING_ERRORS.has((error.cause as { name?: string } | undefined)?.name ?? '');
+        if (!throttled || attempt >= this.retry.attempts) throw error;
+        const delay = this.retry.baseDelayMs * 2 ** (attempt - 1);
+        await this.retry.pause(delay / 2 + Math.random() * (delay / 2));
+      }
+    }
+  }
+
+  private async sendOnce(raw: Buffer): Promise<string> {
     try {
       const result = await this.ses.send(
         new SendRawEmailCommand({ RawMessage: { Data: raw }, ConfigurationSetName: this.configurationSet }),

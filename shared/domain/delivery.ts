@@ -36,6 +36,13 @@ export const deliveryRowSchema = z.object({
   mailEvent: z.string().optional(),
   /** Set when the recipient's personal data was erased: the row only counts. */
   erasedAt: z.string().optional(),
+  /** Only while PENDING or SENDING: the sparse `open-rows` index the sweeper reads. */
+  openShard: z.string().optional(),
+  openSince: z.string().optional(),
+  /** How often the sweeper put this row back after it was left SENDING (at most once). */
+  redrives: z.coerce.number().int().min(0).optional(),
+  /** FAILED because a send may or may not have reached SES: never retried automatically. */
+  outcomeUnknown: z.boolean().optional(),
 });
 export type DeliveryRow = z.infer<typeof deliveryRowSchema>;
 
@@ -44,6 +51,14 @@ export const briefingIdOf = (findingId: string, version: number) => `${findingId
 
 /** Withdrawal notices get a ledger briefing of their own, so they never collide with the rows they follow. */
 export const withdrawalIdOf = (findingId: string) => `${findingId}#withdrawn`;
+
+/** Open rows spread over this many index partitions. */
+export const OPEN_SHARDS = 10;
+export function openShardOf(deliveryId: string): string {
+  let hash = 0;
+  for (const char of deliveryId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return `open#${hash % OPEN_SHARDS}`;
+}
 
 export function pendingDelivery(findingId: string, version: number, recipient: Recipient, now: Date, kind: DeliveryKind = 'briefing'): DeliveryRow {
   const briefingId = kind === 'withdrawal' ? withdrawalIdOf(findingId) : briefingIdOf(findingId, version);
@@ -62,6 +77,8 @@ export function pendingDelivery(findingId: string, version: number, recipient: R
     status: 'PENDING',
     createdAt: now.toISOString(),
     kind,
+    openShard: openShardOf(`${briefingId}#${key}`),
+    openSince: now.toISOString(),
   };
 }
 

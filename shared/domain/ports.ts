@@ -92,7 +92,9 @@ export interface DeliveryStore {
   /** SENDING → PENDING, so a retried record can claim it again. */
   release(deliveryId: string, reason: string): Promise<void>;
   markSent(deliveryId: string, messageId: string, now: Date): Promise<void>;
-  markFailed(deliveryId: string, reason: string, now: Date): Promise<void>;
+  markFailed(deliveryId: string, reason: string, now: Date, options?: { outcomeUnknown?: boolean }): Promise<void>;
+  /** PENDING and SENDING rows open since before `before`, oldest first per shard (Queries on the sparse index). */
+  openRows(before: Date, limit: number): Promise<DeliveryRow[]>;
   /** PENDING (or, from the sender, SENDING) → CANCELLED; false when it had moved on. */
   cancel(deliveryId: string, from: 'PENDING' | 'SENDING', reason: string, now: Date): Promise<boolean>;
   byBriefing(briefingId: string): Promise<DeliveryRow[]>;
@@ -102,6 +104,7 @@ export interface DeliveryStore {
    * when the row has moved on meanwhile (someone claimed or sent it).
    */
   requeue(row: DeliveryRow, now: Date): Promise<boolean>;
+
   /**
    * For mail sent without the stream (digests): writes the row as SENDING unless one
    * exists that is not FAILED, or SENDING since before `staleSendingBefore` (a run that

@@ -22,7 +22,9 @@ export async function requeueDeliveries(deliveries: DeliveryStore, rows: Deliver
     (row) =>
       // An erased person's rows hold no address: there is nobody to send them to. Digests are re-run, not re-queued.
       !row.erasedAt &&
-      row.kind === 'briefing' &&
+      // It may have reached SES: retrying it could send it twice. (See the sweeper.)
+      !row.outcomeUnknown &&
+      row.kind !== 'digest' &&
       ((row.status === 'PENDING' && Date.parse(row.createdAt) <= cutoff) || (options.includeFailed && row.status === 'FAILED')),
   );
   let requeued = 0;

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TABLES } from '../../infra/definitions';
 import { startDynamoDb } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
 import {
@@ -297,5 +299,26 @@ describe('DynamoBriefingStore', () => {
     const briefings = new DynamoBriefingStore(db, tables.briefings);
     await briefings.setRecipients('snapshot-example#v1', 42);
     expect(await briefings.get('snapshot-example#v1')).toMatchObject({ recipients: 42, finding: { title: 'First wording' } });
+  });
+});
+
+describe('ensureTables', () => {
+  test('adds an index a newer definition has to a table kept from before (a .local/ from an older version)', async () => {
+    const names = Object.fromEntries(Object.entries(tables).map(([key, name]) => [key, `older-${name}`])) as typeof tables;
+    // The ledger as an older version created it: no open-rows index.
+    await dynamo.client.send(
+      new CreateTableCommand({
+        TableName: names.deliveries,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'deliveryId', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'deliveryId', KeyType: 'HASH' }],
+      }),
+    );
+    const created = await ensureTables(dynamo.client, names);
+    expect(created).not.toContain('deliveries');
+    const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: names.deliveries }));
+    expect((Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.IndexStatus]).sort()).toEqual(
+      TABLES.deliveries.globalIndexes.map((index) => [index.name, 'ACTIVE']).sort(),
+    );
   });
 });

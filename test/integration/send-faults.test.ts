@@ -52,12 +52,21 @@ afterAll(async () => {
 beforeEach(() => sesMock.reset());
 
 const signer = new TokenSigner(randomBytes(32));
+/** The back-off waits, recorded instead of slept: the policy is under test, not the clock. */
+const pauses: number[] = [];
+beforeEach(() => pauses.splice(0));
 function deps(): SendDeps {
   return {
     briefings: new DynamoBriefingStore(db, tables.briefings),
     deliveries: new DynamoDeliveryStore(db, tables.deliveries),
     suppressions: new DynamoSuppressionStore(db, tables.suppressions),
-    mailer: new SesMailer(new SESClient({ region: 'eu-west-2' })),
+    mailer: new SesMailer(new SESClient({ region: 'eu-west-2' }), undefined, {
+      attempts: 4,
+      baseDelayMs: 250,
+      pause: async (ms) => {
+        pauses.push(ms);
+      },
+    }),
     signer,
     senderAddress: 'briefings@example.org',
     publicBaseUrl: 'https://briefings.example.org',
@@ -75,17 +84,37 @@ const stored = async (deliveryId: string) =>
 
 const sesError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: {} });
 
-test('SES throttling (mocked): the row goes back to PENDING and the record fails, so the stream retries it', async () => {
+test('SES throttling once (mocked): the sender backs off and retries within the invocation; one email, one claim', async () => {
+  const row = await pendingRow('briefly.throttled');
+  sesMock.on(SendRawEmailCommand).rejectsOnce(sesError('Throttling', 'Maximum sending rate exceeded.')).resolves({ MessageId: 'ses-after-backoff' });
+
+  await expect(sendDelivery(deps(), row)).resolves.toEqual({ outcome: 'sent', messageId: 'ses-after-backoff' });
+  expect(await stored(row.deliveryId)).toMatchObject({ status: 'SENT', messageId: 'ses-after-backoff', attempts: 1 });
+  expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(2);
+  expect(pauses).toHaveLength(1);
+  expect(pauses[0]).toBeGreaterThanOrEqual(125); // half the base delay, plus jitter
+});
+
+test('SES throttling that persists (mocked): growing back-off, then the row goes back to PENDING and the stream retries it', async () => {
   const row = await pendingRow('throttled.reader');
-  sesMock.on(SendRawEmailCommand).rejectsOnce(sesError('Throttling', 'Maximum sending rate exceeded.')).resolves({ MessageId: 'ses-after-retry' });
+  sesMock
+    .on(SendRawEmailCommand)
+    .rejectsOnce(sesError('Throttling', 'Maximum sending rate exceeded.'))
+    .rejectsOnce(sesError('Throttling', 'Maximum sending rate exceeded.'))
+    .rejectsOnce(sesError('Throttling', 'Maximum sending rate exceeded.'))
+    .rejectsOnce(sesError('Throttling', 'Maximum sending rate exceeded.'))
+    .resolves({ MessageId: 'ses-after-retry' });
 
   await expect(sendDelivery(deps(), row)).rejects.toBeInstanceOf(TransientSendError);
   expect(await stored(row.deliveryId)).toMatchObject({ status: 'PENDING', lastError: expect.stringContaining('Throttling') });
+  expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(4);
+  expect(pauses).toHaveLength(3);
+  expect(pauses[2]!).toBeGreaterThan(pauses[0]!); // it backs off further each time
 
   // The retried record claims it again and this time it goes.
   await expect(sendDelivery(deps(), row)).resolves.toEqual({ outcome: 'sent', messageId: 'ses-after-retry' });
   expect(await stored(row.deliveryId)).toMatchObject({ status: 'SENT', messageId: 'ses-after-retry', attempts: 2 });
-  expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(2);
+  expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(5);
 });
 
 test('SES rejecting one address (mocked): that row is FAILED with the reason and nothing is thrown', async () => {

@@ -1,0 +1,72 @@
+import type { DeliveryRow } from '../domain/delivery';
+import type { DeliveryStore } from '../domain/ports';
+
+/**
+ * Lost-work recovery. Delivery rows are state, so work a crash or an exhausted stream
+ * record left behind can be found and finished:
+ * - PENDING for longer than `pendingAfterMs`: its stream record ran out of retries (or
+ *   aged out). It is re-queued; a stale record can never claim the new row.
+ * - SENDING for longer than `sendingAfterMs`: the sender died after claiming it, maybe
+ *   after SES accepted the message. It is re-queued ONCE. If it is left SENDING again it
+ *   becomes FAILED with `outcomeUnknown`, and nothing retries it automatically. So a row
+ *   can cause at most one duplicate email: the price of at-least-once delivery.
+ * - Digest rows left SENDING become FAILED, so the next digest run retries them.
+ */
+
+export const SWEEP_LIMITS = {
+  pendingAfterMs: 15 * 60_000,
+  // Well past send-briefing's 60 s timeout: a row this old is not still being sent.
+  sendingAfterMs: 10 * 60_000,
+  maxRedrivesOfSending: 1,
+  rowsPerRun: 500,
+} as const;
+
+export const OUTCOME_UNKNOWN_REASON =
+  'Left SENDING twice: SES may or may not have accepted it, so it is not retried automatically. Check the SES logs; retry it by hand only if it was not delivered.';
+
+export interface SweepResult {
+  requeuedPending: number;
+  redrivenSending: number;
+  outcomeUnknown: number;
+  digestsFailed: number;
+}
+
+export async function sweep(deliveries: DeliveryStore, now: Date, limits = SWEEP_LIMITS): Promise<SweepResult> {
+  const result: SweepResult = { requeuedPending: 0, redrivenSending: 0, outcomeUnknown: 0, digestsFailed: 0 };
+  const cutoff = (ms: number) => now.getTime() - ms;
+  const oldest = new Date(Math.max(cutoff(limits.pendingAfterMs), cutoff(limits.sendingAfterMs)));
+  const stuck = (row: DeliveryRow, afterMs: number) => Date.parse(row.openSince ?? row.createdAt) < cutoff(afterMs);
+
+  for (const row of await deliveries.openRows(oldest, limits.rowsPerRun)) {
+    try {
+      await sweepRow(deliveries, row, now, limits, stuck, result);
+    } catch (error) {
+      // The sender finished (or another sweep moved it) in the meantime: nothing left to do.
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+  return result;
+}
+
+async function sweepRow(
+  deliveries: DeliveryStore,
+  row: DeliveryRow,
+  now: Date,
+  limits: typeof SWEEP_LIMITS,
+  stuck: (row: DeliveryRow, afterMs: number) => boolean,
+  result: SweepResult,
+) {
+  if (row.status === 'PENDING' && stuck(row, limits.pendingAfterMs)) {
+    if (await deliveries.requeue(row, now)) result.requeuedPending++;
+  } else if (row.status === 'SENDING' && stuck(row, limits.sendingAfterMs)) {
+    if (row.kind === 'digest') {
+      await deliveries.markFailed(row.deliveryId, 'The digest run stopped before recording this send; the next digest run retries it.', now);
+      result.digestsFailed++;
+    } else if ((row.redrives ?? 0) < limits.maxRedrivesOfSending) {
+      if (await deliveries.requeue(row, now)) result.redrivenSending++;
+    } else {
+      await deliveries.markFailed(row.deliveryId, OUTCOME_UNKNOWN_REASON, now, { outcomeUnknown: true });
+      result.outcomeUnknown++;
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SESClient } from '@aws-sdk/client-ses';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSes } from '../../infra/local/emulators';
+import { ensureTables, localTableNames } from '../../infra/local/tables';
+import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo-stores';
+import { DynamoSuppressionStore } from '../../shared/adapters/dynamo-subscribers';
+import { SesMailer } from '../../shared/adapters/ses-mailer';
+import { pendingDelivery, type DeliveryRow } from '../../shared/domain/delivery';
+import { parseFinding } from '../../shared/domain/finding';
+import { TokenSigner } from '../../shared/domain/tokens';
+import { requeueDeliveries } from '../../shared/services/requeue';
+import { sendDelivery, type SendDeps } from '../../shared/services/send-briefing';
+import { OUTCOME_UNKNOWN_REASON, SWEEP_LIMITS, sweep } from '../../shared/services/sweeper';
+
+/**
+ * Nothing lost, at most one duplicate. Real DynamoDB Local and the SES emulator; the only
+ * stand-in is the crash itself: a ledger whose "SENT" write fails, as when the process
+ * dies after SES accepted the message. The stream is played by hand: each re-queued row
+ * is handed to the sender as its INSERT record would be.
+ */
+
+const tables = localTableNames();
+let dynamo: Awaited<ReturnType<typeof startDynamoDb>>;
+let ses: Awaited<ReturnType<typeof startSes>>;
+let db: DynamoDBDocumentClient;
+let ledger: DynamoDeliveryStore;
+
+const seed = JSON.parse(readFileSync(join(__dirname, '../../infra/local/seed/findings/nr-out-of-routine-2020.json'), 'utf8'));
+const parsed = parseFinding({ ...seed, status: 'published' });
+if (!parsed.ok) throw new Error('seed finding is invalid');
+const finding = parsed.finding;
+
+class ProcessDied extends Error {
+  override readonly name = 'ProcessDied';
+}
+
+/** The real ledger, except that the next `crashes` SENT writes never happen: the process died first. */
+function crashingLedger(crashes: { left: number }): DynamoDeliveryStore {
+  return new Proxy(ledger, {
+    get(target, key, receiver) {
+      if (key === 'markSent' && crashes.left > 0) {
+        return async () => {
+          crashes.left--;
+          throw new ProcessDied('the process died after SES accepted the message');
+        };
+      }
+      const value = Reflect.get(target, key, receiver) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+function deps(deliveries = ledger): SendDeps {
+  return {
+    briefings: new DynamoBriefingStore(db, tables.briefings),
+    deliveries,
+    suppressions: new DynamoSuppressionStore(db, tables.suppressions),
+    mailer: new SesMailer(new SESClient({ endpoint: ses.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 })),
+    signer: new TokenSigner(randomBytes(32)),
+    senderAddress: 'briefings@example.org',
+    publicBaseUrl: 'https://briefings.example.org',
+  };
+}
+
+const emailsTo = async (address: string) => (await ses.emails()).filter((e) => e.destination.to.some((to) => to.includes(address)));
+const minutesLater = (minutes: number) => new Date(Date.now() + minutes * 60_000);
+
+async function pendingRow(local: string): Promise<DeliveryRow> {
+  const row = pendingDelivery(finding.id, 1, { email: `${local}@example.org`, name: 'Test Reader', agency: 'police', role: 'frontline', via: ['test'] }, new Date());
+  await ledger.insertMissing([row]);
+  return row;
+}
+
+beforeAll(async () => {
+  dynamo = await startDynamoDb();
+  ses = await startSes();
+  await ensureTables(dynamo.client);
+  db = documentClient(dynamo.client);
+  ledger = new DynamoDeliveryStore(db, tables.deliveries);
+  await new DynamoBriefingStore(db, tables.briefings).putIfAbsent({
+    briefingId: `${finding.id}#v1`,
+    findingId: finding.id,
+    version: 1,
+    finding,
+    plannedAt: new Date().toISOString(),
+    recipients: 3,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await ses?.stop();
+  await dynamo?.stop();
+});
+
+test('a PENDING row whose stream record ran out of retries is found by the sweeper and sent once', async () => {
+  const row = await pendingRow('forgotten.reader');
+  expect(await sweep(ledger, new Date())).toMatchObject({ requeuedPending: 0 }); // not stuck yet
+  expect(await sweep(ledger, minutesLater(SWEEP_LIMITS.pendingAfterMs / 60_000 + 1))).toMatchObject({ requeuedPending: 1 });
+
+  const requeued = (await ledger.get(row.deliveryId))!;
+  expect(requeued).toMatchObject({ status: 'PENDING', redrives: 0 });
+  // The old record, if it ever came back, finds a different row and sends nothing.
+  await expect(sendDelivery(deps(), row)).resolves.toEqual({ outcome: 'skipped', reason: 'already-claimed' });
+  await expect(sendDelivery(deps(), requeued)).resolves.toMatchObject({ outcome: 'sent' });
+  expect(await emailsTo('forgotten.reader@example.org')).toHaveLength(1);
+  // Finished rows leave the sweeper's index.
+  expect((await ledger.openRows(minutesLater(60), 100)).map((r) => r.deliveryId)).not.toContain(row.deliveryId);
+});
+
+test('a crash between the SES send and the SENT write: re-driven once, so at most one duplicate, then left for a person', async () => {
+  const row = await pendingRow('crash.reader');
+  const crashes = { left: 2 };
+
+  // First attempt: SES accepts, the process dies before recording it.
+  await expect(sendDelivery(deps(crashingLedger(crashes)), row)).rejects.toBeInstanceOf(ProcessDied);
+  expect(await ledger.get(row.deliveryId)).toMatchObject({ status: 'SENDING' });
+  expect(await emailsTo('crash.reader@example.org')).toHaveLength(1);
+  // A stream retry of the same record cannot send it again: the row is claimed.
+  await expect(sendDelivery(deps(), row)).resolves.toEqual({ outcome: 'skipped', reason: 'already-claimed' });
+
+  // The sweeper re-drives it once: that is the one duplicate at-least-once delivery can cost.
+  const later = minutesLater(SWEEP_LIMITS.sendingAfterMs / 60_000 + 1);
+  expect(await sweep(ledger, later)).toMatchObject({ redrivenSending: 1 });
+  const redriven = (await ledger.get(row.deliveryId))!;
+  expect(redriven).toMatchObject({ status: 'PENDING', redrives: 1 });
+  // It crashes again after SES accepted.
+  await expect(sendDelivery(deps(crashingLedger(crashes)), redriven)).rejects.toBeInstanceOf(ProcessDied);
+  expect(await emailsTo('crash.reader@example.org')).toHaveLength(2);
+
+  // Left SENDING a second time: never re-driven again, and marked for a person to check.
+  expect(await sweep(ledger, minutesLater(2 * (SWEEP_LIMITS.sendingAfterMs / 60_000) + 2))).toMatchObject({ outcomeUnknown: 1, redrivenSending: 0 });
+  expect(await ledger.get(row.deliveryId)).toMatchObject({ status: 'FAILED', outcomeUnknown: true, reason: OUTCOME_UNKNOWN_REASON });
+  expect(await sweep(ledger, minutesLater(120))).toMatchObject({ redrivenSending: 0, requeuedPending: 0, outcomeUnknown: 0 });
+
+  // `deliveries retry` after a fix does not touch it either: the bound holds.
+  const retry = await requeueDeliveries(ledger, await ledger.byBriefing(row.briefingId), { includeFailed: true, stuckAfterMs: 0 });
+  expect((await ledger.get(row.deliveryId))!.status).toBe('FAILED');
+  expect(retry.candidates).toBe(0);
+  expect(await emailsTo('crash.reader@example.org')).toHaveLength(2);
+});
+
+test('a crash before SES was called: the re-drive sends it, and nobody gets a duplicate', async () => {
+  const row = await pendingRow('early.crash');
+  // The claim happened, then the process died before sending: the row is SENDING, nothing sent.
+  expect(await ledger.claim(row.deliveryId, row.createdAt, new Date())).toBe(true);
+  expect(await sweep(ledger, minutesLater(SWEEP_LIMITS.sendingAfterMs / 60_000 + 1))).toMatchObject({ redrivenSending: 1 });
+  await expect(sendDelivery(deps(), (await ledger.get(row.deliveryId))!)).resolves.toMatchObject({ outcome: 'sent' });
+  expect(await emailsTo('early.crash@example.org')).toHaveLength(1);
+  expect(await ledger.get(row.deliveryId)).toMatchObject({ status: 'SENT' });
+});
+
+test('deliveries retry re-drives a FAILED row after a fix, once, and never a SENT one', async () => {
+  const sent = await pendingRow('already.sent');
+  await sendDelivery(deps(), sent);
+  const failed = await pendingRow('was.rejected');
+  await ledger.claim(failed.deliveryId, failed.createdAt, new Date());
+  await ledger.markFailed(failed.deliveryId, 'SES MessageRejected: Email address is not verified.', new Date());
+
+  const rows = (await ledger.byBriefing(sent.briefingId)).filter((r) => [sent.deliveryId, failed.deliveryId].includes(r.deliveryId));
+  expect(await requeueDeliveries(ledger, rows, { includeFailed: true, stuckAfterMs: 0 })).toEqual({ candidates: 1, requeued: 1 });
+  // Running it twice re-queues nothing more: the row is PENDING again, not FAILED.
+  expect(await requeueDeliveries(ledger, rows, { includeFailed: true, stuckAfterMs: 60_000 })).toEqual({ candidates: 1, requeued: 0 });
+  await sendDelivery(deps(), (await ledger.get(failed.deliveryId))!);
+  expect(await emailsTo('was.rejected@example.org')).toHaveLength(1);
+  expect(await emailsTo('already.sent@example.org')).toHaveLength(1);
+});
