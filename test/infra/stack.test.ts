@@ -208,9 +208,9 @@ describe.each([
       expect(Object.keys(mappings)).toHaveLength(def.trigger.kind === 'stream' ? 1 : 0);
     });
 
-    it('keeps failed asynchronous invocations (schedule, SES events) in its dead-letter queue, and only those functions', () => {
+    it('keeps failed asynchronous invocations (schedules, SES events) in its dead-letter queue, and only those functions', () => {
       const fn = template.findResources('AWS::Lambda::Function')[fnId()] as Json;
-      if (def.trigger.kind === 'schedule' || def.trigger.kind === 'ses-events') {
+      if (def.trigger.kind === 'schedule' || def.trigger.kind === 'interval' || def.trigger.kind === 'ses-events') {
         const queueId = logicalId(stack, stack.deadLetterQueues[name]!);
         expect(fn.Properties.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
         const statements = roleStatements(template, logicalId(stack, stack.functions[name].executionRole));
@@ -372,6 +372,14 @@ describe.each([
     });
   });
 
+  describe.each(functionsWith('interval'))('%s (every few minutes)', (name, trigger) => {
+    it('runs at the defined interval, with retries and a dead-letter queue', () => {
+      const schedule = template.findResources('AWS::Scheduler::Schedule')[logicalId(stack, stack.schedules[name]!)] as Json;
+      expect(schedule.Properties).toMatchObject({ ScheduleExpression: `rate(${trigger.minutes} minutes)`, State: 'ENABLED' });
+      expect(schedule.Properties.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [logicalId(stack, stack.deadLetterQueues[name]!), 'Arn'] } });
+    });
+  });
+
   describe.each(functionsWith('schedule'))('%s (weekly schedule)', (name, trigger) => {
     const schedule = () => template.findResources('AWS::Scheduler::Schedule')[logicalId(stack, stack.schedules[name]!)] as Json;
     const queueArn = () => ({ 'Fn::GetAtt': [logicalId(stack, stack.deadLetterQueues[name]!), 'Arn'] });
@@ -517,8 +525,10 @@ describe.each([
       expect(resources).toContain(`:configuration-set/",{"Ref":"${logicalId(stack, stack.configurationSet)}"`);
     });
 
-    it('plan-briefing may only send (its held-finding notices to the admin address)', () => {
+    it('plan-briefing may only send (its held-finding notices to the admin address, the sender unless adminEmail is set)', () => {
       expect(statementsOf('plan-briefing').flatMap((s) => s.actions).filter((a) => a.startsWith('ses:'))).toEqual(['ses:SendRawEmail']);
+      const variables = (template.findResources('AWS::Lambda::Function')[logicalId(stack, stack.functions['plan-briefing'])] as Json).Properties.Environment.Variables;
+      expect(variables[COMMON_ENV.adminAddress]).toBe(REQUIRED.senderAddress);
     });
 
     it('ses-events has no SES actions', () => {
