@@ -133,11 +133,12 @@ export class DynamoFindingStore implements FindingStore {
   }
 
   /** Never hides that a version at least this high was sent: a planned note outranks a held one. */
-  async markHeld(id: string, version: number | undefined, errors: FieldError[], now: Date) {
+  async markHeld(id: string, version: number | undefined, errors: FieldError[], now: Date, options: { evenIfPlanned?: boolean } = {}) {
     const pipelineErrors = errors.map((e) => `${e.field}: ${e.message}`);
     // The same hold recorded again (a replayed record) is not news: the key makes the write a no-op.
     const holdKey = createHash('sha256').update(JSON.stringify([version ?? null, pipelineErrors])).digest('hex').slice(0, 16);
-    const news = { condition: '(attribute_not_exists(pipelineHoldKey) OR pipelineHoldKey <> :holdKey)', values: { ':holdKey': holdKey } };
+    // No parentheses here: writeBack adds them, and DynamoDB refuses redundant ones.
+    const news = { condition: 'attribute_not_exists(pipelineHoldKey) OR pipelineHoldKey <> :holdKey', values: { ':holdKey': holdKey } };
     return this.writeBack(
       id,
       {
@@ -148,12 +149,14 @@ export class DynamoFindingStore implements FindingStore {
         pipelineHoldKey: holdKey,
         ...(version !== undefined ? { pipelineVersion: version } : {}),
       },
-      version !== undefined
+      options.evenIfPlanned
+        ? news
+        : version !== undefined
         ? {
-            condition: `${news.condition} AND (attribute_not_exists(pipelineStatus) OR pipelineStatus <> :planned OR pipelineVersion < :v)`,
+            condition: `(${news.condition}) AND (attribute_not_exists(pipelineStatus) OR pipelineStatus <> :planned OR pipelineVersion < :v)`,
             values: { ...news.values, ':planned': 'planned', ':v': version },
           }
-        : { condition: `${news.condition} AND (attribute_not_exists(pipelineStatus) OR pipelineStatus <> :planned)`, values: { ...news.values, ':planned': 'planned' }, remove: ['pipelineVersion'] },
+        : { condition: `(${news.condition}) AND (attribute_not_exists(pipelineStatus) OR pipelineStatus <> :planned)`, values: { ...news.values, ':planned': 'planned' }, remove: ['pipelineVersion'] },
     );
   }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { knownId, unknownIdMessage } from './known-id';
+import { knownId, shownValue, unknownIdMessage } from './known-id';
 import { AGENCY_IDS, ALL_AGENCIES, SOURCE_TYPE_IDS, TOPIC_IDS } from './taxonomy';
 
 /**
@@ -172,7 +172,7 @@ export const findingSchema = z.object({
     error: (issue) =>
       issue.input === undefined
         ? 'status is missing. Use draft, published or withdrawn.'
-        : `status '${String(issue.input)}' is not valid. Use one of: ${FINDING_STATUSES.join(', ')} (lower case).`,
+        : `status '${shownValue(issue.input)}' is not valid. Use one of: ${FINDING_STATUSES.join(', ')} (lower case).`,
   }),
   version: versionNumber,
   title: text('title', undefined, TEXT_LIMITS.title),

@@ -32,8 +32,10 @@ export interface FindingStore {
   /**
    * Records on the item itself why it was not sent, where an admin looking at it will see.
    * True when this is news (not the same hold recorded again), so the admin is emailed once.
+   * A planned note normally outranks a hold (an edit to what went out is never held);
+   * `evenIfPlanned` is for a slip made to the item itself after sending (a lowered version).
    */
-  markHeld(id: string, version: number | undefined, errors: FieldError[], now: Date): Promise<boolean>;
+  markHeld(id: string, version: number | undefined, errors: FieldError[], now: Date, options?: { evenIfPlanned?: boolean }): Promise<boolean>;
   markPlanned(id: string, version: number, summary: PlanSummary, now: Date): Promise<void>;
   markWithdrawn(id: string, summary: { notices: number; cancelled: number }, now: Date): Promise<void>;
 }

@@ -50,8 +50,8 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
 
   const version = versionOf(newItem);
   const findingId = typeof newItem.id === 'string' ? newItem.id : '(no id)';
-  const hold = async (errors: FieldError[], problems: HeldProblem[]): Promise<PlanOutcome> => {
-    const news = await deps.findings.markHeld(findingId, version, errors, now());
+  const hold = async (errors: FieldError[], problems: HeldProblem[], options?: { evenIfPlanned?: boolean }): Promise<PlanOutcome> => {
+    const news = await deps.findings.markHeld(findingId, version, errors, now(), options);
     if (news) await deps.admin?.held(findingId, version, problems);
     return { outcome: 'held', findingId, errors };
   };
@@ -62,7 +62,8 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
       field: 'version',
       message: `version went down from ${versionOf(oldItem)} to ${version}: versions only go up. Set it back to ${versionOf(oldItem)} (nothing is sent), or to ${(versionOf(oldItem) ?? 0) + 1} to send a correction.`,
     };
-    return hold([error], [validationProblem(error)]);
+    // The slip is on an item that went out, so this hold must show even over the "planned" note.
+    return hold([error], [validationProblem(error)], { evenIfPlanned: true });
   }
   // An edit to a version that went out is never sent again, even if the item's own
   // "planned" note has not caught up with it yet: the briefings table has the last word.

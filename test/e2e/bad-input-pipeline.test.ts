@@ -142,16 +142,10 @@ describe('a version lowered after it was sent', () => {
     expect(await briefingEmails()).toHaveLength(sentBefore);
   });
 
-  // BUG (shared/adapters/dynamo-stores.ts, markHeld, the condition at line 153): the hold is
-  // only written if the item is not 'planned' at a version >= this one. The console saves
-  // the whole item as shown, so after version 2 was planned and sent, typing version 1 saves
-  // pipelineStatus 'planned' / pipelineVersion 2 along with it. plan-briefing decides 'held'
-  // ("version went down from 2 to 1"), but markHeld's conditional write is refused and returns
-  // false, so the item still says planned (version 2) and the admin is never emailed.
-  // Expected (publication.ts: "held: a slip to tell the admin about"): pipelineStatus 'held',
-  // pipelineErrors with "version: version went down from 2 to 1 ...", one notice to the admin.
-  // (Saved without the pipeline attributes, the same lowered item is held as expected.)
-  test.failing('is held on the item with the fix, and the admin is told', async () => {
+  // The console saves the whole item as shown, so after version 2 was planned and sent, typing
+  // version 1 saves pipelineStatus 'planned' / pipelineVersion 2 along with it: the hold must
+  // still show (it once did not: the planned note outranked it).
+  test('is held on the item with the fix, and the admin is told', async () => {
     // plan-briefing has already judged the change (see beforeAll): a short wait is enough.
     await expectHeld(id, versionCase, { heldVersion: 1, timeoutMs: 2_000 });
   });

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { parse as parseYaml } from 'yaml';
 import { runCli } from '../../cli/main';
 import type { Output } from '../../cli/output';
 import { freePort, waitFor } from '../../infra/local/emulators';
@@ -192,3 +193,57 @@ test('an unreachable local default gets a message that says what to start', asyn
   expect(code).toBe(1);
   expect(out.join('\n')).toContain('Is the local default running (npm start)?');
 });
+
+describe('safe by default', () => {
+  const nhs = (nine: string) => {
+    const sum = [...nine].reduce((acc, d, i) => acc + Number(d) * (10 - i), 0);
+    const check = (11 - (sum % 11)) % 11;
+    if (check === 10) throw new Error('no valid check digit for this stem');
+    return `${nine.slice(0, 3)} ${nine.slice(3, 6)} ${nine.slice(6)}${check}`;
+  };
+
+  test('denylist add/list/remove keeps the terms in the data, and findings show runs the gate against them', async () => {
+    expect((await cli('denylist')).out).toContain('The deny list is empty');
+    expect((await cli('denylist', 'add', 'Example Street', 'Testford Academy')).out).toContain('Added 2 term(s)');
+    expect((await cli('denylist', 'add', 'example street')).out).toContain('Added 0 term(s)');
+    expect((await cli('denylist', 'list')).out).toMatch(/2 term\(s\)[\s\S]*Example Street[\s\S]*Testford Academy/);
+
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'gate.json');
+    const item = JSON.parse(JSON.stringify(readFindingFixture()));
+    item.id = 'gate-check';
+    item.learning = [...item.learning, `Staff at Testford Academy noted the child's number ${nhs('999000001')}.`];
+    writeFileSync(file, JSON.stringify(item));
+    expect((await cli('findings', 'add', file)).code).toBe(0);
+    const shown = await cli('findings', 'show', 'gate-check');
+    expect(shown.out).toContain('Approved by: Chair, Learning and Development Group (test)');
+    expect(shown.out).toMatch(/Held by the anonymisation check: learning\[\d+\], character \d+: .*NHS number/);
+    expect(shown.out).toMatch(/Held by the anonymisation check: .*deny list/i);
+    expect(shown.out).not.toContain('999 000 001');
+    expect(shown.out).not.toContain('Testford Academy');
+
+    expect((await cli('denylist', 'remove', 'testford academy')).out).toContain('Removed 1 term(s); the deny list has 1.');
+  });
+
+  test('deliveries retry --briefing re-drives FAILED rows, and says which it leaves alone', async () => {
+    const db = documentClient(pipeline.dynamo.client);
+    const deliveries = new DynamoDeliveryStore(db, localTableNames().deliveries);
+    const failed = pendingDelivery('retry-briefing', 1, { email: 'failed.once@example.org', name: 'Failed Once', agency: 'police', role: 'frontline', via: ['x'] }, new Date());
+    const unknown = pendingDelivery('retry-briefing', 1, { email: 'maybe.sent@example.org', name: 'Maybe Sent', agency: 'police', role: 'frontline', via: ['x'] }, new Date());
+    // Written as the sender leaves them, without going through the stream.
+    await db.send(new PutCommand({ TableName: localTableNames().deliveries, Item: { ...failed, status: 'FAILED', reason: 'SES MessageRejected' } }));
+    await db.send(new PutCommand({ TableName: localTableNames().deliveries, Item: { ...unknown, status: 'FAILED', outcomeUnknown: true } }));
+    expect((await cli('deliveries', 'retry')).code).toBe(2);
+    const result = await cli('deliveries', 'retry', '--briefing', 'retry-briefing#v1');
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("Re-drove 1 of 1 delivery row(s) of 'retry-briefing#v1'");
+    expect(result.out).toContain('1 row(s) were left alone: their send may have reached SES');
+    const rows = await deliveries.byBriefing('retry-briefing#v1');
+    expect(rows.find((r) => r.recipientKey === unknown.recipientKey)).toMatchObject({ status: 'FAILED', outcomeUnknown: true });
+    expect(rows.find((r) => r.recipientKey === failed.recipientKey)?.status).not.toBe('FAILED');
+    expect((await cli('deliveries', 'retry', '--briefing', 'no-such#v1')).err).toContain('No deliveries for briefing');
+  });
+});
+
+function readFindingFixture(): Record<string, unknown> {
+  return parseYaml(readFileSync(join(fixtures, 'audit-finding.yaml'), 'utf8')) as Record<string, unknown>;
+}

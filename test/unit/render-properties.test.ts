@@ -17,21 +17,6 @@ const links = { unsubscribeUrl: 'https://www.example.org/unsubscribe?token=abc&x
 /** Anything the JSON view of the console, an unmarshalled stream image or a file could hold. */
 const jsonish = fc.anything({ withBigInt: true, withSet: true, withMap: true, withDate: true, withSparseArray: true, maxDepth: 3 });
 
-/**
- * A map with an attribute named toString or valueOf (or Symbol.toPrimitive) cannot be turned
- * into text: see the failing test below. Left out of the other properties so they keep
- * checking everything else.
- */
-function hasPrimitiveTrap(value: unknown, depth = 0): boolean {
-  if (depth > 10 || value === null || typeof value !== 'object') return false;
-  const own = Object.prototype.hasOwnProperty;
-  if (!Array.isArray(value) && !(value instanceof Map) && !(value instanceof Set) && !(value instanceof Date)) {
-    if (own.call(value, 'toString') || own.call(value, 'valueOf') || own.call(value, Symbol.toPrimitive)) return true;
-  }
-  const children = value instanceof Map || value instanceof Set ? [...value.values()] : Object.values(value);
-  return children.some((child) => hasPrimitiveTrap(child, depth + 1));
-}
-
 function expectFieldLevelAnswer(input: unknown) {
   const result = parseFinding(input);
   if (result.ok) return;
@@ -46,11 +31,11 @@ function expectFieldLevelAnswer(input: unknown) {
 
 describe('parseFinding answers any input without throwing', () => {
   test('anything at all', () => {
-    fc.assert(fc.property(jsonish.filter((v) => !hasPrimitiveTrap(v)), expectFieldLevelAnswer), RUNS);
+    fc.assert(fc.property(jsonish, expectFieldLevelAnswer), RUNS);
   });
 
   test('any object', () => {
-    fc.assert(fc.property(fc.object({ maxDepth: 3 }).filter((v) => !hasPrimitiveTrap(v)), expectFieldLevelAnswer), RUNS);
+    fc.assert(fc.property(fc.object({ maxDepth: 3, withNullPrototype: true }), expectFieldLevelAnswer), RUNS);
   });
 
   test('a valid item with any one attribute replaced by anything', () => {
@@ -59,7 +44,7 @@ describe('parseFinding answers any input without throwing', () => {
       fc.property(
         rawFindingArb,
         fc.constantFrom(...keys, 'source.type', 'source.url', 'topics[0]', 'actions.all', 'actions.police[0]'),
-        jsonish.filter((v) => !hasPrimitiveTrap(v)),
+        jsonish,
         (raw, key, value) => {
           const item = structuredClone(raw) as Record<string, any>;
           if (key === 'source.type') item.source.type = value;
@@ -75,14 +60,8 @@ describe('parseFinding answers any input without throwing', () => {
     );
   });
 
-  // BUG (shared/domain/finding.ts:175 and shared/domain/known-id.ts:8): the error messages
-  // call String(input), which throws "TypeError: Cannot convert object to primitive value"
-  // for a map with an attribute named toString (or valueOf). A console item with
-  // topics: [{ "M": { "toString": { "S": "neglect" } } }] unmarshalls to exactly that, so
-  // parseFinding throws instead of returning a field-level error (expected: topics[0] with
-  // "is not a known topic"; status likewise). In plan-briefing the record then fails and is
-  // retried to the dead-letter file, and the item is never marked held.
-  test.failing('a map with an attribute named toString where an id or the status is expected', () => {
+  // A console item with topics: [{ "M": { "toString": ... } }] unmarshalls to exactly this; it once threw.
+  test('a map with an attribute named toString where an id or the status is expected gets a field-level error, never a throw', () => {
     const trap = { toString: 'neglect' };
     for (const item of [
       { ...base, topics: [trap] },
