@@ -104,6 +104,22 @@ export const TABLES = {
     envVar: 'SUPPRESSIONS_TABLE',
     partitionKey: { name: 'recipientKey', type: 'S' },
   },
+  /**
+   * Anonymous answers to "what will your team do differently?", given with an
+   * acknowledgement: agency, role and briefing, never the address. Read by briefing.
+   */
+  responses: {
+    name: 'responses',
+    envVar: 'RESPONSES_TABLE',
+    partitionKey: { name: 'responseId', type: 'S' },
+    globalIndexes: [
+      {
+        name: 'by-briefing',
+        partitionKey: { name: 'briefingId', type: 'S' },
+        sortKey: { name: 'at', type: 'S' },
+      },
+    ],
+  },
   /** Per-deployment settings admins keep with the CLI (the anonymisation gate's deny list). */
   settings: {
     name: 'settings',
@@ -239,10 +255,10 @@ export const FUNCTIONS = {
   },
   subscriptions: {
     entry: 'functions/subscriptions/handler.ts',
-    description: 'Public pages: subscribe, confirm (double opt-in), manage preferences, one-click unsubscribe.',
+    description: 'Public pages: subscribe, confirm (double opt-in), manage preferences, one-click unsubscribe, acknowledge a briefing.',
     memoryMb: 512,
     timeoutSeconds: 15,
-    tables: { subscribers: 'readWrite', suppressions: 'readWrite', rateLimits: 'readWrite' },
+    tables: { subscribers: 'readWrite', suppressions: 'readWrite', rateLimits: 'readWrite', deliveries: 'readWrite', responses: 'write' },
     sendsEmail: true,
     signsLinks: true,
     trigger: {
@@ -257,6 +273,8 @@ export const FUNCTIONS = {
         { method: 'POST', path: '/preferences' },
         { method: 'GET', path: '/unsubscribe' },
         { method: 'POST', path: '/unsubscribe' },
+        { method: 'GET', path: '/acknowledge' },
+        { method: 'POST', path: '/acknowledge' },
       ],
       throttle: { ratePerSecond: 20, burst: 40 },
     },

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoBriefingStore, DynamoDeliveryStore, DynamoFindingStore, DynamoListStore, DynamoSettingsStore, documentClient } from './dynamo-stores';
+import { DynamoBriefingStore, DynamoDeliveryStore, DynamoFindingStore, DynamoListStore, DynamoResponseStore, DynamoSettingsStore, documentClient } from './dynamo-stores';
 import { DynamoRateLimiter, DynamoSubscriberStore, DynamoSuppressionStore } from './dynamo-subscribers';
 import type { FunctionConfig } from '../config';
 
@@ -30,6 +30,7 @@ export function stores(config: Pick<FunctionConfig, 'tables'>, client: DynamoDBC
     suppressions: () => new DynamoSuppressionStore(db, config.tables.suppressions),
     rateLimiter: () => new DynamoRateLimiter(db, config.tables.rateLimits),
     settings: () => new DynamoSettingsStore(db, config.tables.settings),
+    responses: () => new DynamoResponseStore(db, config.tables.responses),
   };
 }
 

@@ -17,7 +17,7 @@ import { TABLES } from '../../infra/definitions';
 import { distributionListSchema, memberSchema, type DistributionList, type Member } from '../domain/audience';
 import { OPEN_SHARDS, deliveryRowSchema, mailEventRank, openShardOf, type DeliveryRow, type MailOutcome } from '../domain/delivery';
 import { fieldPath, type FieldError } from '../domain/finding';
-import type { Briefing, BriefingStore, DeliveryStore, FindingStore, ListStore, Loaded, PlanSummary, SettingsStore } from '../domain/ports';
+import type { Briefing, BriefingStore, DeliveryStore, FindingStore, ListStore, Loaded, PlanSummary, Response, ResponseStore, SettingsStore } from '../domain/ports';
 import type { ZodType } from 'zod';
 
 export function documentClient(client: DynamoDBClient = new DynamoDBClient({})): DynamoDBDocumentClient {
@@ -510,6 +510,28 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
+  async acknowledge(deliveryId: string, at: Date) {
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { deliveryId },
+          ConditionExpression: '#status = :sent',
+          // The agency and role at the time: the report counts them even if the person moves on.
+          UpdateExpression: 'SET acknowledgedAt = if_not_exists(acknowledgedAt, :at), ackAgency = if_not_exists(ackAgency, agency), ackRole = if_not_exists(ackRole, #role)',
+          ExpressionAttributeNames: { '#status': 'status', '#role': 'role' },
+          ExpressionAttributeValues: { ':sent': 'SENT', ':at': at.toISOString() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const row = deliveryRowSchema.parse(result.Attributes);
+      return { first: row.acknowledgedAt === at.toISOString(), row };
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
   async byRecipient(recipientKey: string) {
     const items = await allPages<unknown>((ExclusiveStartKey) =>
       this.db.send(
@@ -580,5 +602,29 @@ export class DynamoSettingsStore implements SettingsStore {
 
   async setDenyList(terms: readonly string[]) {
     await this.db.send(new PutCommand({ TableName: this.table, Item: { key: DENY_LIST, terms: [...terms], updatedAt: new Date().toISOString() } }));
+  }
+}
+
+const RESPONSES_BY_BRIEFING = TABLES.responses.globalIndexes[0].name;
+
+export class DynamoResponseStore implements ResponseStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async put(response: Response) {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...response } }));
+  }
+
+  async byBriefing(briefingId: string) {
+    return allPages<Response>((ExclusiveStartKey) =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: RESPONSES_BY_BRIEFING,
+          KeyConditionExpression: 'briefingId = :b',
+          ExpressionAttributeValues: { ':b': briefingId },
+          ExclusiveStartKey,
+        }),
+      ),
+    );
   }
 }

@@ -41,6 +41,15 @@ export const deliveryRowSchema = z.object({
   openSince: z.string().optional(),
   /** How often the sweeper put this row back after it was left SENDING (at most once). */
   redrives: z.coerce.number().int().min(0).optional(),
+  /** "I have read this briefing": when, and the agency and role it was sent for. */
+  acknowledgedAt: z.string().optional(),
+  ackAgency: z.string().optional(),
+  ackRole: z.string().optional(),
+  sentAt: z.string().optional(),
+  /** The one reminder to acknowledge, if any was sent. */
+  reminderSentAt: z.string().optional(),
+  /** When retention removed the address and name. */
+  personalDataRemovedAt: z.string().optional(),
   /** FAILED because a send may or may not have reached SES: never retried automatically. */
   outcomeUnknown: z.boolean().optional(),
 });

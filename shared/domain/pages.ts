@@ -19,7 +19,7 @@ export interface PageResult {
 export type FormValues = { email?: string; agency?: string; role?: string; frequency?: string; topics?: string[] };
 
 export type LinkProblem = 'missing' | 'malformed' | 'tampered' | 'wrong-purpose' | 'expired' | 'stale' | 'unknown';
-type LinkPurpose = 'confirm' | 'manage' | 'unsubscribe';
+type LinkPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'acknowledge';
 
 const SERVICE = 'Safeguarding learning briefings';
 const FOOTER = 'Safeguarding learning briefings from your local safeguarding children partnership.';
@@ -366,6 +366,7 @@ function nextStep(kind: 'expired' | 'stale' | 'unknown', purpose: LinkPurpose | 
   if (purpose === 'manage' || purpose === 'unsubscribe') {
     return text('Use the link at the bottom of a more recent briefing email.');
   }
+  if (purpose === 'acknowledge') return text('Use the "I have read this briefing" link in the briefing email itself.');
   return para(`If you get briefings, use the link at the bottom of a more recent briefing. If you were subscribing, ${subscribe}.`);
 }
 
@@ -385,7 +386,7 @@ function linkProblemText(problem: LinkProblem, purpose: LinkPurpose | undefined)
       return {
         title: 'This link is for a different page',
         body: [
-          text('Each link in our emails does one thing: confirm a subscription, change preferences, or unsubscribe.'),
+          text('Each link in our emails does one thing: confirm a subscription, change preferences, unsubscribe, or say you have read a briefing.'),
           text('Go back to the email and select the link for what you want to do.'),
         ],
       };
@@ -476,6 +477,51 @@ export function unsubscribeConfirmPage(opts: { token: string }): PageResult {
       text('You will stop getting safeguarding learning briefings by email. You can subscribe again at any time.'),
       form('/unsubscribe', button('Unsubscribe from all briefings', true), opts.token),
     ].join('\n'),
+  });
+}
+
+/** The longest "what will your team do differently?" answer: one line, as the briefing asks. */
+export const ANSWER_MAX_CHARS = 280;
+
+/**
+ * "I have read this briefing". Mail scanners pre-fetch links, so the GET only asks; the
+ * button's POST records it. The optional answer is stored without the address.
+ */
+export function acknowledgePage(opts: { token: string; title: string; answer?: string; error?: string; already?: boolean }): PageResult {
+  const error = opts.error;
+  const field = fieldWrap(error, [
+    '<label class="label" for="answer">What will your team do differently? (optional)</label>',
+    `<p class="hint" id="answer-hint">One line, up to ${ANSWER_MAX_CHARS} characters. It is kept without your name or email address, with your agency and role.</p>`,
+    errorMessage('answer', error),
+    `<input class="input" type="text" id="answer" name="answer" maxlength="${ANSWER_MAX_CHARS}" autocomplete="off"` +
+      `${opts.answer ? ` value="${escapeHtml(opts.answer)}"` : ''}` +
+      `${describedBy(['answer-hint', error !== undefined && 'answer-error'])}${error === undefined ? '' : ' aria-invalid="true"'}>`,
+  ]);
+  const errors: Errors = new Map(error === undefined ? [] : [['answer', error]]);
+  return page({
+    status: error === undefined ? 200 : 400,
+    title: 'I have read this briefing',
+    hasErrors: error !== undefined,
+    top: errorSummary(errors, ['answer']),
+    body: [
+      para(`Briefing: <strong>${escapeHtml(opts.title)}</strong>`),
+      opts.already ? text('You have already told us you read it. You can add or change your answer.') : text('Thank you for reading it. Press the button to let your partnership know.'),
+      form('/acknowledge', [field, button('I have read this briefing')].join('\n'), opts.token),
+    ].join('\n'),
+  });
+}
+
+export function acknowledgedPage(opts: { title: string; answered: boolean }): PageResult {
+  return page({
+    status: 200,
+    title: 'Thank you',
+    body: [
+      para(`Your partnership now knows you have read <strong>${escapeHtml(opts.title)}</strong>.`),
+      opts.answered ? text('Your answer is saved, without your name or email address.') : '',
+      text('You can close this page.'),
+    ]
+      .filter(Boolean)
+      .join('\n'),
   });
 }
 

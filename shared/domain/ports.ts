@@ -116,6 +116,12 @@ export interface DeliveryStore {
   get(deliveryId: string): Promise<DeliveryRow | undefined>;
   /** Records SES's verdict on a sent row; a weaker event never replaces a stronger one. False if no such row. */
   recordMailEvent(deliveryId: string, event: MailOutcome, at: string): Promise<boolean>;
+  /**
+   * Records "I have read this" on a SENT row, with the agency and role it was sent for.
+   * Idempotent: the first time stands. `first` says whether this was it; undefined when the
+   * row does not exist or was never sent.
+   */
+  acknowledge(deliveryId: string, at: Date): Promise<{ first: boolean; row: DeliveryRow } | undefined>;
   /** Every row for one recipient (a Scan: subject access and erasure only). */
   byRecipient(recipientKey: string): Promise<DeliveryRow[]>;
   /**
@@ -173,4 +179,21 @@ export interface SettingsStore {
   /** Words and names the anonymisation gate blocks (for example local place or school names). */
   denyList(): Promise<string[]>;
   setDenyList(terms: readonly string[]): Promise<void>;
+}
+
+/** An anonymous answer given with an acknowledgement: agency, role and briefing, never the address. */
+export interface Response {
+  /** A keyed fingerprint of the delivery: one answer per acknowledgement, replaced if given again. */
+  responseId: string;
+  briefingId: string;
+  findingId: string;
+  agency: string;
+  role: string;
+  answer: string;
+  at: string;
+}
+
+export interface ResponseStore {
+  put(response: Response): Promise<void>;
+  byBriefing(briefingId: string): Promise<Response[]>;
 }

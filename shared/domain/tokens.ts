@@ -8,7 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * unsubscribe token, and no field can be changed without the key.
  */
 
-export const TOKEN_PURPOSES = ['confirm', 'manage', 'unsubscribe'] as const;
+export const TOKEN_PURPOSES = ['confirm', 'manage', 'unsubscribe', 'acknowledge'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 /** How long each kind of link works. Links in briefings must keep working for a long time (RFC 8058). */
@@ -16,6 +16,8 @@ export const TOKEN_LIFETIME_SECONDS: Record<TokenPurpose, number> = {
   confirm: 2 * 24 * 3600,
   manage: 365 * 24 * 3600,
   unsubscribe: 365 * 24 * 3600,
+  // Teams read briefings at their next meeting, sometimes weeks later.
+  acknowledge: 365 * 24 * 3600,
 };
 
 export interface TokenClaims {
@@ -93,12 +95,15 @@ export class TokenSigner {
 export interface RecipientLinks {
   unsubscribeUrl: string;
   manageUrl: string;
+  /** "I have read this briefing": bound to one delivery, so it records against that row only. */
+  acknowledgeUrl?: string;
 }
 
-export function recipientLinks(publicBaseUrl: string, signer: TokenSigner, recipientKey: string, now: Date): RecipientLinks {
+export function recipientLinks(publicBaseUrl: string, signer: TokenSigner, recipientKey: string, now: Date, deliveryId?: string): RecipientLinks {
   const base = publicBaseUrl.replace(/\/+$/, '');
   return {
     unsubscribeUrl: `${base}/unsubscribe?t=${signer.sign('unsubscribe', recipientKey, now)}`,
     manageUrl: `${base}/preferences?t=${signer.sign('manage', recipientKey, now)}`,
+    ...(deliveryId ? { acknowledgeUrl: `${base}/acknowledge?t=${signer.sign('acknowledge', deliveryId, now)}` } : {}),
   };
 }
