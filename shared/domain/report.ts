@@ -1,3 +1,4 @@
+import { escapeHtml } from './briefing';
 import { AGENCIES, AGENCY_IDS, ROLES, ROLE_IDS } from './taxonomy';
 
 /**
@@ -76,7 +77,7 @@ export const COUNTING_NOTES: readonly string[] = [
   'Reach counts first-issue briefing emails only: one per practitioner for each version of a finding. Corrections, withdrawal notices and weekly digests are not counted.',
   'Recipients: briefing emails addressed to practitioners, leaving out any cancelled because the finding was withdrawn before they were sent.',
   'Sent: emails handed to the mail provider. Emails still queued, or whose sending failed, are recipients but not sent.',
-  'Delivered: sent emails whose delivery was confirmed by the mail provider. An email with no report from the provider, or one the reader marked as spam, is not counted as delivered.',
+  'Delivered: sent emails with delivery confirmed by the mail provider. An email with no report from the provider, or one the reader marked as spam, is not counted as delivered.',
   'Bounced: emails the mail provider reported as bounced (permanently or temporarily) or rejected.',
   'Acknowledged: practitioners who followed the email’s “I have read this briefing” link.',
   'Acknowledgement rate: acknowledged divided by sent, as a whole percentage; n/a when nothing was sent.',
@@ -433,9 +434,8 @@ export function reportCsv(report: DisseminationReport): string {
 
 // ---- HTML ------------------------------------------------------------------------------------
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/** Escapes text for HTML element content and quoted attributes (same rules as briefing.ts). */
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+/** Element content and quoted attributes alike: & < > " ' all escaped. */
+const esc = (s: unknown) => escapeHtml(String(s));
 
 /** The briefing email's look. Bars ≥3:1 against white, text ≥4.5:1. */
 export const REPORT_COLOURS = {
@@ -469,7 +469,7 @@ thead th:first-child{text-align:left}
 tr.total th,tr.total td{font-weight:bold;border-top:2px solid ${C.text}}
 figure{margin:0 0 1.5rem;break-inside:avoid;page-break-inside:avoid}
 figcaption{font-weight:bold;margin:0 0 .35rem}
-svg{display:block;width:100%;max-width:34rem;height:auto}
+svg{display:block;width:100%;max-width:28rem;height:auto}
 .answers{padding-left:1.25rem}
 .answers li{margin:0 0 1rem}
 blockquote{margin:.25rem 0 0;padding:0 0 0 .75rem;border-left:3px solid ${C.rule}}
@@ -487,20 +487,22 @@ blockquote{margin:.25rem 0 0;padding:0 0 0 .75rem;border-left:3px solid ${C.rule
 @media print{
   body{font-size:11pt}
   main{max-width:none;padding:0}
-  svg{max-width:17cm}
+  svg{max-width:12cm}
   *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
   li,blockquote{break-inside:avoid;page-break-inside:avoid}
 }`;
 
 const SVG_FONT = 'font-family="Arial, Helvetica, sans-serif"';
 
-/** 0 → 1; otherwise the next of 1, 2, 5 × 10ⁿ at or above n. */
+/** The axis maximum: the first of 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120… at or above n. */
 function niceMax(n: number): number {
   if (n <= 1) return 1;
   const p = 10 ** Math.floor(Math.log10(n));
-  for (const m of [1, 2, 5, 10]) if (m * p >= n) return m * p;
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (Math.round(m * p) >= n) return Math.round(m * p);
   return 10 * p;
 }
+/** 0, the middle when it is a whole number, and the maximum. */
+const ticksFor = (max: number) => (max >= 2 && max % 2 === 0 ? [0, max / 2, max] : [0, max]);
 const fmt = (n: number) => String(Math.round(n * 100) / 100);
 
 function svgText(lines: string[], x: number, y: number, lineHeight: number, attrs: string): string {
@@ -519,53 +521,52 @@ function agencyChart(report: DisseminationReport): string {
       rows.map((f) => `${f.label}: ${f.sent} sent, ${f.acknowledged} acknowledged (${formatRate(f.ackRate)}).`).join(' ');
   const max = niceMax(Math.max(0, ...rows.map((f) => Math.max(f.sent, f.acknowledged))));
   const x0 = 2;
-  const plot = WIDTH - x0 - 118; // room for "1234 acknowledged" after the longest bar
+  const plot = WIDTH - x0 - 132; // room for "1234 acknowledged" after the longest bar
   const scale = (n: number) => (n / max) * plot;
   const out: string[] = [];
   // Legend.
   out.push(
     `<g aria-hidden="true"><rect x="${x0}" y="4" width="14" height="14" fill="${C.sent}"/>` +
-      `<text x="${x0 + 20}" y="16" font-size="13" fill="${C.text}">Sent</text>` +
-      `<rect x="${x0 + 70}" y="4" width="14" height="14" fill="${C.acknowledged}"/>` +
-      `<text x="${x0 + 90}" y="16" font-size="13" fill="${C.text}">Acknowledged</text></g>`,
+      `<text x="${x0 + 20}" y="16" font-size="15" fill="${C.text}">Sent</text>` +
+      `<rect x="${x0 + 80}" y="4" width="14" height="14" fill="${C.acknowledged}"/>` +
+      `<text x="${x0 + 100}" y="16" font-size="15" fill="${C.text}">Acknowledged</text></g>`,
   );
   let y = 36;
   const top = y;
   if (rows.length === 0) {
-    out.push(`<text x="${x0}" y="${y + 14}" font-size="13" fill="${C.text}">No briefing emails in scope.</text>`);
+    out.push(`<text x="${x0}" y="${y + 14}" font-size="15" fill="${C.text}">No briefing emails in scope.</text>`);
     y += 28;
   }
   for (const f of rows) {
-    const lines = wrap(f.label, 44);
-    out.push(svgText(lines, x0, y + 12, 16, `font-size="13" font-weight="bold" fill="${C.text}"`));
-    y += lines.length * 16 + 2;
+    const lines = wrap(f.label, 36);
+    out.push(svgText(lines, x0, y + 14, 18, `font-size="15" font-weight="bold" fill="${C.text}"`));
+    y += lines.length * 18 + 3;
     for (const [series, value, colour, word] of [
       ['sent', f.sent, C.sent, 'sent'],
       ['acknowledged', f.acknowledged, C.acknowledged, 'acknowledged'],
     ] as const) {
       const w = scale(value);
       out.push(
-        `<rect x="${x0}" y="${y}" width="${fmt(w)}" height="16" fill="${colour}" data-agency="${esc(f.key)}" data-series="${series}" data-value="${value}">` +
+        `<rect x="${x0}" y="${y}" width="${fmt(w)}" height="18" fill="${colour}" data-agency="${esc(f.key)}" data-series="${series}" data-value="${value}">` +
           `<title>${esc(`${f.label}: ${value} ${word}`)}</title></rect>`,
       );
-      out.push(`<text x="${fmt(x0 + w + 5)}" y="${y + 12.5}" font-size="12" fill="${C.text}">${value} ${word}</text>`);
-      y += 20;
+      out.push(`<text x="${fmt(x0 + w + 5)}" y="${y + 14}" font-size="14" fill="${C.text}">${value} ${word}</text>`);
+      y += 22;
     }
-    y += 12;
+    y += 14;
   }
   // Axis: a baseline, ticks at 0, half and the scale's maximum, and its name.
   const axisY = y;
   out.push(`<g aria-hidden="true"><line x1="${x0}" y1="${top - 4}" x2="${x0}" y2="${axisY}" stroke="${C.text}" stroke-width="1"/>`);
   out.push(`<line x1="${x0}" y1="${axisY}" x2="${x0 + plot}" y2="${axisY}" stroke="${C.text}" stroke-width="1"/>`);
-  const ticks = max >= 2 && max % 2 === 0 ? [0, max / 2, max] : [0, max];
-  for (const t of ticks) {
+  for (const t of ticksFor(max)) {
     const tx = x0 + scale(t);
     const anchor = t === 0 ? 'start' : t === max ? 'end' : 'middle';
     out.push(`<line x1="${fmt(tx)}" y1="${axisY}" x2="${fmt(tx)}" y2="${axisY + 4}" stroke="${C.text}" stroke-width="1"/>`);
-    out.push(`<text x="${fmt(t === 0 ? x0 : tx)}" y="${axisY + 17}" font-size="12" text-anchor="${anchor}" fill="${C.text}">${t}</text>`);
+    out.push(`<text x="${fmt(t === 0 ? x0 : tx)}" y="${axisY + 19}" font-size="14" text-anchor="${anchor}" fill="${C.text}">${t}</text>`);
   }
-  out.push(`<text x="${x0}" y="${axisY + 34}" font-size="12" fill="${C.text}">Number of practitioners (briefing emails)</text></g>`);
-  const height = axisY + 42;
+  out.push(`<text x="${x0}" y="${axisY + 40}" font-size="14" fill="${C.text}">Number of practitioners (briefing emails)</text></g>`);
+  const height = axisY + 48;
   return svg('chart-agency', title, desc, height, out.join(''));
 }
 
@@ -580,7 +581,7 @@ function timelineChart(report: DisseminationReport): string {
     : `Bar chart of acknowledgements per day (UTC), one bar a day from ${formatDay(days[0]!.date)} to ${formatDay(days[days.length - 1]!.date)}: ` +
       `${totalAcks} acknowledgement${totalAcks === 1 ? '' : 's'} over ${days.length} day${days.length === 1 ? '' : 's'}; ` +
       `the most, ${busiest.count}, on ${formatDay(busiest.date)}.`;
-  const x0 = 30;
+  const x0 = 34;
   const plotW = WIDTH - x0 - 6;
   const top = 22;
   const plotH = 140;
@@ -588,14 +589,14 @@ function timelineChart(report: DisseminationReport): string {
   const max = niceMax(Math.max(0, ...days.map((d) => d.count)));
   const out: string[] = [];
   out.push(`<g aria-hidden="true">`);
-  for (const t of max >= 2 && max % 2 === 0 ? [0, max / 2, max] : [0, max]) {
+  for (const t of ticksFor(max)) {
     const ty = base - (t / max) * plotH;
     out.push(`<line x1="${x0}" y1="${fmt(ty)}" x2="${x0 + plotW}" y2="${fmt(ty)}" stroke="${t === 0 ? C.text : '#d0d0d0'}" stroke-width="1"/>`);
-    out.push(`<text x="${x0 - 5}" y="${fmt(ty + 4)}" font-size="12" text-anchor="end" fill="${C.text}">${t}</text>`);
+    out.push(`<text x="${x0 - 5}" y="${fmt(ty + 5)}" font-size="14" text-anchor="end" fill="${C.text}">${t}</text>`);
   }
   out.push(`</g>`);
   if (days.length === 0) {
-    out.push(`<text x="${x0 + 8}" y="${top + plotH / 2}" font-size="13" fill="${C.text}">No acknowledgements yet.</text>`);
+    out.push(`<text x="${x0 + 8}" y="${top + plotH / 2}" font-size="15" fill="${C.text}">No acknowledgements yet.</text>`);
   }
   const slot = days.length > 0 ? plotW / days.length : plotW;
   const gap = Math.min(4, slot * 0.2);
@@ -608,17 +609,17 @@ function timelineChart(report: DisseminationReport): string {
         `<title>${esc(`${formatDay(d.date)}: ${d.count}`)}</title></rect>`,
     );
     if (slot >= 16 && d.count > 0) {
-      out.push(`<text x="${fmt(x + (slot - gap) / 2)}" y="${fmt(base - h - 4)}" font-size="11" text-anchor="middle" fill="${C.text}">${d.count}</text>`);
+      out.push(`<text x="${fmt(x + (slot - gap) / 2)}" y="${fmt(base - h - 4)}" font-size="13" text-anchor="middle" fill="${C.text}">${d.count}</text>`);
     }
     if (labelled.has(i)) {
       const cx = x + (slot - gap) / 2;
       const anchor = days.length > 7 ? (i === 0 ? 'start' : i === days.length - 1 ? 'end' : 'middle') : 'middle';
       const lx = anchor === 'start' ? x : anchor === 'end' ? x + slot - gap : cx;
-      out.push(`<text x="${fmt(lx)}" y="${base + 16}" font-size="11" text-anchor="${anchor}" fill="${C.text}" aria-hidden="true">${esc(shortDay(d.date))}</text>`);
+      out.push(`<text x="${fmt(lx)}" y="${base + 18}" font-size="13" text-anchor="${anchor}" fill="${C.text}" aria-hidden="true">${esc(shortDay(d.date))}</text>`);
     }
   });
-  out.push(`<text x="${x0}" y="${base + 36}" font-size="12" fill="${C.text}" aria-hidden="true">Acknowledgements per day (UTC)</text>`);
-  return svg('chart-timeline', title, desc, base + 44, out.join(''));
+  out.push(`<text x="${x0}" y="${base + 40}" font-size="14" fill="${C.text}" aria-hidden="true">Acknowledgements per day (UTC)</text>`);
+  return svg('chart-timeline', title, desc, base + 48, out.join(''));
 }
 
 function svg(id: string, title: string, desc: string, height: number, body: string): string {
