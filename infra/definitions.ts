@@ -138,7 +138,7 @@ export const TABLES = {
 export type TableKey = keyof typeof TABLES;
 
 /** A Lambda event-filter pattern, as the event source mapping and the local poller both apply it. */
-export type FilterValue = string | number | { readonly 'equals-ignore-case': string };
+export type FilterValue = string | number | { readonly 'equals-ignore-case': string } | { readonly exists: boolean };
 export type FilterPattern = { [key: string]: FilterPattern | readonly FilterValue[] };
 
 export interface StreamTrigger {
@@ -221,7 +221,7 @@ export const FUNCTIONS = {
       // start anything; the handler then checks that this record is a transition, not an edit.
       filters: [
         { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { status: { S: [{ 'equals-ignore-case': 'published' }] } } } },
-        { eventName: ['MODIFY'], dynamodb: { NewImage: { status: { S: ['withdrawn'] } } } },
+        { eventName: ['MODIFY'], dynamodb: { NewImage: { status: { S: [{ 'equals-ignore-case': 'withdrawn' }] } } } },
       ],
       batchSize: 10,
       maxBatchingWindowSeconds: 0,
@@ -243,7 +243,11 @@ export const FUNCTIONS = {
     trigger: {
       kind: 'stream',
       table: 'deliveries',
-      filters: [{ eventName: ['INSERT'], dynamodb: { NewImage: { status: { S: ['PENDING'] } } } }],
+      // New rows, and rows put back in the queue (by the sweeper or a retry: they carry wakeAt).
+      filters: [
+        { eventName: ['INSERT'], dynamodb: { NewImage: { status: { S: ['PENDING'] } } } },
+        { eventName: ['MODIFY'], dynamodb: { NewImage: { status: { S: ['PENDING'] }, wakeAt: [{ exists: true }] } } },
+      ],
       batchSize: 25,
       maxBatchingWindowSeconds: 1,
       retryAttempts: 5,

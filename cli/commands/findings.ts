@@ -163,11 +163,11 @@ export async function publishFinding(target: Target, io: Output, id: string, opt
     if (briefing && item?.pipelineStatus === 'planned' && freshNote) {
       const rows = await target.deliveries.byBriefing(briefingId);
       const count = (status: string) => rows.filter((row) => row.status === status).length;
-      const done = count('SENT') + count('FAILED');
+      const done = count('SENT') + count('FAILED') + count('CANCELLED');
       io.progress(`Sending: ${count('SENT')} sent, ${count('FAILED')} failed, ${rows.length - done} to go (of ${briefing.recipients})`);
       if (rows.length >= briefing.recipients && done === rows.length) {
         io.progress('');
-        io.out(`Done: ${count('SENT')} sent, ${count('FAILED')} failed, of ${briefing.recipients} recipient(s).`);
+        io.out(`Done: ${count('SENT')} sent, ${count('FAILED')} failed${count('CANCELLED') ? `, ${count('CANCELLED')} cancelled (withdrawn or replaced)` : ''}, of ${briefing.recipients} recipient(s).`);
         return count('FAILED') ? 1 : 0;
       }
     } else {

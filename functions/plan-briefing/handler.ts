@@ -5,6 +5,7 @@ import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { emailAdminNotifier } from '../../shared/services/admin-notice';
 import { inOrderPerKey } from '../../shared/adapters/in-order';
 import { imagesOf } from '../../shared/adapters/stream-record';
+import { FUNCTIONS } from '../../infra/definitions';
 import { loadFunctionConfig } from '../../shared/config';
 import { planBriefing } from '../../shared/services/plan-briefing';
 
@@ -12,6 +13,7 @@ const config = loadFunctionConfig('plan-briefing');
 const logger = createLogger('plan-briefing');
 const store = stores(config);
 const deps = {
+  timeZone: FUNCTIONS.digest.trigger.timeZone,
   settings: store.settings(),
   admin: emailAdminNotifier(new SesMailer(sesClient(), config.configurationSet), config.senderAddress, config.adminAddress),
   findings: store.findings(),

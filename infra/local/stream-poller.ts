@@ -54,6 +54,7 @@ export function matchesPattern(pattern: FilterPattern, value: unknown): boolean 
     if (Array.isArray(expected)) {
       return expected.some((candidate) => {
         if (typeof candidate !== 'object') return candidate === actual;
+        if ('exists' in candidate) return (actual !== undefined) === candidate.exists;
         if ('equals-ignore-case' in candidate) {
           return typeof actual === 'string' && actual.toLowerCase() === candidate['equals-ignore-case'].toLowerCase();
         }

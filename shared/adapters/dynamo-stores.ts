@@ -137,8 +137,12 @@ export class DynamoFindingStore implements FindingStore {
     const pipelineErrors = errors.map((e) => `${e.field}: ${e.message}`);
     // The same hold recorded again (a replayed record) is not news: the key makes the write a no-op.
     const holdKey = createHash('sha256').update(JSON.stringify([version ?? null, pipelineErrors])).digest('hex').slice(0, 16);
-    // No parentheses here: writeBack adds them, and DynamoDB refuses redundant ones.
-    const news = { condition: 'attribute_not_exists(pipelineHoldKey) OR pipelineHoldKey <> :holdKey', values: { ':holdKey': holdKey } };
+    // News: a different hold, or the same one whose admin email has not gone yet (it failed, or the
+    // process died). No parentheses here: writeBack adds them, and DynamoDB refuses redundant ones.
+    const news = {
+      condition: 'attribute_not_exists(pipelineHoldKey) OR pipelineHoldKey <> :holdKey OR attribute_not_exists(pipelineAdminToldAt)',
+      values: { ':holdKey': holdKey },
+    };
     return this.writeBack(
       id,
       {
@@ -149,15 +153,26 @@ export class DynamoFindingStore implements FindingStore {
         pipelineHoldKey: holdKey,
         ...(version !== undefined ? { pipelineVersion: version } : {}),
       },
+      // The admin is not told of this hold yet: see markAdminTold.
       options.evenIfPlanned
-        ? news
+        ? { ...news, remove: ['pipelineAdminToldAt'] }
         : version !== undefined
         ? {
             condition: `(${news.condition}) AND (attribute_not_exists(pipelineStatus) OR pipelineStatus <> :planned OR pipelineVersion < :v)`,
             values: { ...news.values, ':planned': 'planned', ':v': version },
+            remove: ['pipelineAdminToldAt'],
           }
-        : { condition: `(${news.condition}) AND (attribute_not_exists(pipelineStatus) OR pipelineStatus <> :planned)`, values: { ...news.values, ':planned': 'planned' }, remove: ['pipelineVersion'] },
+        : {
+            condition: `(${news.condition}) AND (attribute_not_exists(pipelineStatus) OR pipelineStatus <> :planned)`,
+            values: { ...news.values, ':planned': 'planned' },
+            remove: ['pipelineVersion', 'pipelineAdminToldAt'],
+          },
     );
+  }
+
+  /** After the admin email went: a replay of the same hold is then not news. */
+  async markAdminTold(id: string, now: Date) {
+    await this.writeBack(id, { pipelineAdminToldAt: now.toISOString() }, { condition: 'pipelineStatus = :held', values: { ':held': 'held' } });
   }
 
   async markWithdrawn(id: string, summary: { notices: number; cancelled: number }, now: Date) {
@@ -303,14 +318,15 @@ export class DynamoBriefingStore implements BriefingStore {
     return result.Item as Briefing | undefined;
   }
 
-  async markWithdrawn(briefingId: string, at: Date) {
+  async markStopped(briefingId: string, how: 'withdrawnAt' | 'supersededAt', at: Date) {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { briefingId },
           ConditionExpression: 'attribute_exists(briefingId)',
-          UpdateExpression: 'SET withdrawnAt = if_not_exists(withdrawnAt, :at)',
+          UpdateExpression: 'SET #how = if_not_exists(#how, :at)',
+          ExpressionAttributeNames: { '#how': how },
           ExpressionAttributeValues: { ':at': at.toISOString() },
         }),
       );
@@ -379,8 +395,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
+  /** No `wakeAt`: the stream retries the failed record itself; a second wake-up would only race it. */
   async release(deliveryId: string, reason: string) {
-    await this.transition(deliveryId, 'SENDING', 'PENDING', { lastError: reason });
+    await this.transition(deliveryId, 'SENDING', 'PENDING', { lastError: reason }, { remove: ['wakeAt'] });
   }
 
   async markSent(deliveryId: string, messageId: string, now: Date) {
@@ -435,34 +452,35 @@ export class DynamoDeliveryStore implements DeliveryStore {
     return items.map((item) => deliveryRowSchema.parse(item));
   }
 
+  /**
+   * One conditional update, so the row is never missing, even if this process dies half-way.
+   * A new createdAt means the old stream record can never claim it; `wakeAt` is what the
+   * sender's stream filter looks for in a MODIFY (a hand-back by `release` carries none).
+   */
   async requeue(row: DeliveryRow, now: Date) {
+    const at = now.toISOString();
     try {
       await this.db.send(
-        new DeleteCommand({
+        new UpdateCommand({
           TableName: this.table,
           Key: { deliveryId: row.deliveryId },
           ConditionExpression: '#status = :status AND createdAt = :createdAt',
+          UpdateExpression:
+            'SET #status = :pending, createdAt = :at, requeuedFrom = :status, openShard = :shard, openSince = :at, wakeAt = :at, redrives = :redrives ' +
+            'REMOVE messageId, reason, outcomeUnknown',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': row.status, ':createdAt': row.createdAt },
+          ExpressionAttributeValues: {
+            ':status': row.status,
+            ':createdAt': row.createdAt,
+            ':pending': 'PENDING',
+            ':at': at,
+            ':shard': openShardOf(row.deliveryId),
+            // A row left SENDING may have reached SES: count it, so it is re-driven at most once.
+            ':redrives': (row.redrives ?? 0) + (row.status === 'SENDING' ? 1 : 0),
+          },
         }),
       );
-      const { messageId: _messageId, reason: _reason, ...rest } = row;
-      // A new createdAt: the old stream record can never claim the new row.
-      return await putIfAbsent(
-        this.db,
-        this.table,
-        {
-          ...rest,
-          status: 'PENDING',
-          createdAt: now.toISOString(),
-          requeuedFrom: row.status,
-          openShard: openShardOf(row.deliveryId),
-          openSince: now.toISOString(),
-          // A row left SENDING may have reached SES: count it, so it is re-driven at most once.
-          redrives: (row.redrives ?? 0) + (row.status === 'SENDING' ? 1 : 0),
-        },
-        'deliveryId',
-      );
+      return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
@@ -573,14 +591,15 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   /** `close`: the row is finished, so it leaves the sweeper's index. */
-  private async transition(deliveryId: string, from: string, to: string, values: Record<string, unknown>, options: { close?: boolean } = {}) {
+  private async transition(deliveryId: string, from: string, to: string, values: Record<string, unknown>, options: { close?: boolean; remove?: string[] } = {}) {
     const set = setClause({ status: to, ...values });
+    const remove = [...(options.close ? ['openShard', 'openSince', 'wakeAt'] : []), ...(options.remove ?? [])];
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { deliveryId },
         ConditionExpression: '#status = :from',
-        UpdateExpression: `SET ${set.clause}${options.close ? ' REMOVE openShard, openSince' : ''}`,
+        UpdateExpression: `SET ${set.clause}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
         ExpressionAttributeNames: set.names,
         ExpressionAttributeValues: { ':from': from, ...set.values },
       }),

@@ -93,6 +93,8 @@ const idList = <const T extends readonly [string, ...string[]]>(field: string, k
       .min(1, { error: `${field} is an empty list. Add at least one ${kind} id.` }),
   );
 
+export const MAX_VERSION = 1000;
+
 const versionNumber = z.preprocess(
   (input) => (typeof input === 'string' && /^\s*\d+\s*$/.test(input) ? Number(input) : input),
   z
@@ -103,7 +105,9 @@ const versionNumber = z.preprocess(
           : `version must be a whole Number (N) such as 1, not ${describeValue(issue.input)}.`,
     })
     .int({ error: 'version must be a whole number such as 1 or 2.' })
-    .min(1, { error: 'version starts at 1.' }),
+    .min(1, { error: 'version starts at 1.' })
+    // A date typed into the wrong field (20220501) would make every earlier version a lookup.
+    .max(MAX_VERSION, { error: `version goes up one at a time from 1; ${MAX_VERSION} at most. Did you type a date into it?` }),
 );
 
 /** 2022-02-31 matches the pattern but is no date; a month alone is always fine. */

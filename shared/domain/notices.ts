@@ -77,9 +77,6 @@ export interface HeldProblem {
   what: string;
 }
 
-/** Quoted values in a validation message can be whatever was typed (even a name): the email leaves them out. */
-export const withoutQuotedValues = (message: string) => message.replace(/'[^']{0,300}'/g, '(the value typed)');
-
 export function heldNotice(findingId: string, version: number | undefined, problems: readonly HeldProblem[]): RenderedBriefing {
   const subject = `Held, not sent: finding ${singleLine(findingId)}${version !== undefined ? ` (version ${version})` : ''}`;
   const lines = problems.map((p) => `${p.field}: ${p.what}`);

@@ -36,6 +36,8 @@ export interface FindingStore {
    * `evenIfPlanned` is for a slip made to the item itself after sending (a lowered version).
    */
   markHeld(id: string, version: number | undefined, errors: FieldError[], now: Date, options?: { evenIfPlanned?: boolean }): Promise<boolean>;
+  /** The admin email about the current hold went. */
+  markAdminTold(id: string, now: Date): Promise<void>;
   markPlanned(id: string, version: number, summary: PlanSummary, now: Date): Promise<void>;
   markWithdrawn(id: string, summary: { notices: number; cancelled: number }, now: Date): Promise<void>;
 }
@@ -71,6 +73,8 @@ export interface Briefing {
   changedFields?: string[];
   /** Set when the finding is withdrawn: rows of it still queued are cancelled, not sent. */
   withdrawnAt?: string;
+  /** Set when a higher version is planned: this version's unsent rows are cancelled, not sent. */
+  supersededAt?: string;
 }
 
 export interface BriefingStore {
@@ -78,7 +82,8 @@ export interface BriefingStore {
   putIfAbsent(briefing: Briefing): Promise<Briefing>;
   setRecipients(briefingId: string, recipients: number): Promise<void>;
   get(briefingId: string): Promise<Briefing | undefined>;
-  markWithdrawn(briefingId: string, at: Date): Promise<void>;
+  /** Marks a snapshot withdrawn, or superseded by a higher version: its queued rows must not go. */
+  markStopped(briefingId: string, how: 'withdrawnAt' | 'supersededAt', at: Date): Promise<void>;
   /** Briefings planned at or after `since` (a Scan: one row per finding version, a small table). */
   plannedSince(since: Date): Promise<Briefing[]>;
 }

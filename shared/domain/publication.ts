@@ -16,18 +16,21 @@
 export type Item = Record<string, unknown>;
 
 /** Attributes the pipeline writes back onto the finding so admins see what happened. */
-export const PIPELINE_ATTRIBUTES = ['pipelineStatus', 'pipelineMessage', 'pipelineErrors', 'pipelineWarnings', 'pipelineVersion', 'pipelineAt', 'pipelineHoldKey'] as const;
+export const PIPELINE_ATTRIBUTES = ['pipelineStatus', 'pipelineMessage', 'pipelineErrors', 'pipelineWarnings', 'pipelineVersion', 'pipelineAt', 'pipelineHoldKey', 'pipelineAdminToldAt'] as const;
 
 export type TriggerDecision =
   | { act: true; reason: 'published' | 'reissued' | 'edited' | 'version-lowered' | 'withdrawn' }
   | { act: false; reason: 'not-published' | 'no-transition' };
 
 /** `Published`, ` PUBLISHED `: meant as published, but not what the schema accepts; it is held with the fix. */
-const meansPublished = (status: unknown) => typeof status === 'string' && status.trim().toLowerCase() === 'published';
+const means = (status: unknown, word: string) => typeof status === 'string' && status.trim().toLowerCase() === word;
+const meansPublished = (status: unknown) => means(status, 'published');
+const meansWithdrawn = (status: unknown) => means(status, 'withdrawn');
 
 export const versionOf = (item: Item | undefined): number | undefined => {
   const value = typeof item?.version === 'string' && item.version.trim() !== '' ? Number(item.version) : item?.version;
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : undefined;
+  // Past the schema's limit it is held by validation, never used to count versions.
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1000 ? value : undefined;
 };
 
 /** The highest version the pipeline has planned for this item, from its write-back. */
@@ -49,9 +52,10 @@ function contentOf(item: Item): string {
 }
 
 export function briefingTrigger(oldItem: Item | undefined, newItem: Item): TriggerDecision {
-  // Withdrawing something that was published: tell the people who received it.
-  if (newItem.status === 'withdrawn') {
-    return oldItem && meansPublished(oldItem.status) ? { act: true, reason: 'withdrawn' } : { act: false, reason: 'not-published' };
+  // Withdrawn, in any case and from any status (published → draft → withdrawn too): plan-briefing
+  // asks the briefings table whether anything went out, and tells those who received it.
+  if (meansWithdrawn(newItem.status)) {
+    return oldItem && !meansWithdrawn(oldItem.status) ? { act: true, reason: 'withdrawn' } : { act: false, reason: 'not-published' };
   }
   if (!meansPublished(newItem.status)) return { act: false, reason: 'not-published' };
   if (!oldItem || !meansPublished(oldItem.status)) return { act: true, reason: 'published' };

@@ -1,7 +1,8 @@
 import type { GateHit, GateRule } from '../domain/anonymisation';
 import type { FieldError } from '../domain/finding';
+import { AGENCY_IDS, ALL_AGENCIES } from '../domain/taxonomy';
 import { composeBriefingMime } from '../domain/mime';
-import { heldNotice, withoutQuotedValues, type HeldProblem } from '../domain/notices';
+import { heldNotice, type HeldProblem } from '../domain/notices';
 import type { Mailer } from '../domain/ports';
 
 /** Tells the partnership's admin mailbox that a finding was held: what is wrong and how to fix it. */
@@ -25,7 +26,29 @@ export const gateProblem = (hit: GateHit): HeldProblem => ({
   what: `${RULE_WHAT[hit.rule]} at character ${hit.position + 1}. Remove it or describe it without the detail.`,
 });
 
-export const validationProblem = (error: FieldError): HeldProblem => ({ field: error.field, what: withoutQuotedValues(error.message) });
+const ACTION_KEYS = [ALL_AGENCIES, ...AGENCY_IDS];
+
+/** A field path as the schema names it; a key someone typed (an unknown agency in actions) is not repeated. */
+function safeField(field: string): string {
+  const match = /^([A-Za-z]+)((?:\[\d+\])?)(?:\.([A-Za-z_]+))?((?:\[\d+\])?)(?:\.([A-Za-z]+))?$/.exec(field);
+  if (!match) return 'a field';
+  const [, top, , key] = match;
+  // Under actions the key is whatever was typed: only a known agency (or all) is repeated.
+  if (top === 'actions' && key !== undefined && !(ACTION_KEYS as readonly string[]).includes(key)) return 'actions (an unknown agency key)';
+  return field;
+}
+
+/**
+ * Validation messages can quote what was typed (even a name typed into the wrong field), so
+ * the email names the field and where to read the fix, not the message.
+ */
+export const validationProblem = (error: FieldError): HeldProblem => ({
+  field: safeField(error.field),
+  what: 'is missing or not valid. The fix is on the item (pipelineErrors) and in `findings show`.',
+});
+
+/** Messages the pipeline wrote itself (approval, version): they quote nothing typed. */
+export const ownProblem = (error: FieldError): HeldProblem => ({ field: error.field, what: error.message });
 
 export function emailAdminNotifier(mailer: Mailer, from: string, adminAddress: string): AdminNotifier {
   return {

@@ -129,7 +129,9 @@ async function sendOne(deps: DigestDeps, weekId: string, subscriber: Subscriber,
     kind: 'digest',
     findingIds: findings.map((f) => f.id),
   };
-  if (!(await deps.deliveries.claimNew(row, now, new Date(now.getTime() - STALE_SENDING_MS)))) return 'already-sent';
+  // Claimed at the moment of claiming (a run can last minutes), so a sweep never thinks it stale mid-run.
+  const claimedAt = new Date();
+  if (!(await deps.deliveries.claimNew(row, claimedAt, new Date(claimedAt.getTime() - STALE_SENDING_MS)))) return 'already-sent';
   try {
     const links = recipientLinks(deps.publicBaseUrl, deps.signer, subscriber.subscriberId, now);
     const raw = await composeBriefingMime({

@@ -15,8 +15,8 @@ import type {
   SuppressionStore,
 } from '../domain/ports';
 import { briefingTrigger, versionOf, type Item } from '../domain/publication';
-import { gateProblem, validationProblem, type AdminNotifier } from './admin-notice';
-import { earlierRecipients, withdrawFinding, type WithdrawOutcome } from './withdraw';
+import { gateProblem, ownProblem, validationProblem, type AdminNotifier } from './admin-notice';
+import { supersedeEarlier, withdrawFinding, type WithdrawOutcome } from './withdraw';
 
 export interface PlanDeps {
   findings: FindingStore;
@@ -28,6 +28,8 @@ export interface PlanDeps {
   settings: SettingsStore;
   /** Emails the admin when a finding is held (once per distinct hold). */
   admin?: AdminNotifier;
+  /** The digest's time zone: a withdrawal finds the digests that carried the finding by ISO week. */
+  timeZone?: string;
   now?: () => Date;
 }
 
@@ -52,18 +54,21 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
   const findingId = typeof newItem.id === 'string' ? newItem.id : '(no id)';
   const hold = async (errors: FieldError[], problems: HeldProblem[], options?: { evenIfPlanned?: boolean }): Promise<PlanOutcome> => {
     const news = await deps.findings.markHeld(findingId, version, errors, now(), options);
-    if (news) await deps.admin?.held(findingId, version, problems);
+    if (news && deps.admin) {
+      await deps.admin.held(findingId, version, problems);
+      await deps.findings.markAdminTold(findingId, now());
+    }
     return { outcome: 'held', findingId, errors };
   };
 
-  if (decision.reason === 'withdrawn') return withdrawFinding(deps, findingId, version, now());
+  if (decision.reason === 'withdrawn') return withdrawFinding(deps, findingId, version, now(), deps.timeZone ?? 'Europe/London');
   if (decision.reason === 'version-lowered') {
     const error = {
       field: 'version',
       message: `version went down from ${versionOf(oldItem)} to ${version}: versions only go up. Set it back to ${versionOf(oldItem)} (nothing is sent), or to ${(versionOf(oldItem) ?? 0) + 1} to send a correction.`,
     };
     // The slip is on an item that went out, so this hold must show even over the "planned" note.
-    return hold([error], [validationProblem(error)], { evenIfPlanned: true });
+    return hold([error], [ownProblem(error)], { evenIfPlanned: true });
   }
   // An edit to a version that went out is never sent again, even if the item's own
   // "planned" note has not caught up with it yet: the briefings table has the last word.
@@ -79,7 +84,7 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
       field: 'approvedBy',
       message: "approvedBy is missing: nothing is sent until someone approves it. Add approvedBy (S) with the approver's name or role, then save.",
     };
-    return hold([error], [validationProblem(error)]);
+    return hold([error], [ownProblem(error)]);
   }
 
   const gate = scanFinding(finding, await deps.settings.denyList());
@@ -97,8 +102,18 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
       : []),
   ];
 
+  // Publishing a version that was withdrawn again would send what was taken back: raise the version.
+  const existing = await deps.briefings.get(briefingIdOf(finding.id, finding.version));
+  if (existing?.withdrawnAt) {
+    const error = {
+      field: 'version',
+      message: `version ${finding.version} was withdrawn, so it is not sent again. To publish corrected text, raise version to ${finding.version + 1}.`,
+    };
+    return hold([error], [ownProblem(error)], { evenIfPlanned: true });
+  }
+
   // A higher version of something people already received is a correction, for them only.
-  const earlier = await earlierRecipients(deps, finding.id, finding.version);
+  const earlier = await supersedeEarlier(deps, finding.id, finding.version, now());
   const briefing = await deps.briefings.putIfAbsent({
     briefingId: briefingIdOf(finding.id, finding.version),
     findingId: finding.id,
@@ -109,13 +124,19 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
     ...(earlier.previous ? { changedFields: changedFields(earlier.previous.finding, finding) } : {}),
   });
   const correction = earlier.recipients.length > 0;
-  const audience = correction ? { recipients: earlier.recipients, skipped: [] } : await firstIssueAudience(deps, briefing.finding);
+  // A correction for those who had an earlier version; the whole briefing for anyone whose earlier row had not gone yet.
+  const audience = correction
+    ? { recipients: [...earlier.recipients, ...earlier.notYetReached], skipped: [] }
+    : await firstIssueAudience(deps, briefing.finding);
   const suppressed = await deps.suppressions.suppressed(audience.recipients.map((r) => recipientKey(r.email)));
   const recipients = audience.recipients.filter((r) => !suppressed.has(recipientKey(r.email)));
+  const hadEarlier = new Set(earlier.recipients.map((r) => recipientKey(r.email)));
 
   const createdAt = now();
-  const kind: DeliveryKind = correction ? 'correction' : 'briefing';
-  const rows = recipients.map((recipient) => pendingDelivery(finding.id, finding.version, recipient, createdAt, kind));
+  const rows = recipients.map((recipient) => {
+    const kind: DeliveryKind = hadEarlier.has(recipientKey(recipient.email)) ? 'correction' : 'briefing';
+    return pendingDelivery(finding.id, finding.version, recipient, createdAt, kind);
+  });
   const newDeliveries = await deps.deliveries.insertMissing(rows);
   await deps.briefings.setRecipients(briefing.briefingId, recipients.length);
   const summary: PlanSummary = {

@@ -71,9 +71,10 @@ export async function sendDelivery(
     await deps.deliveries.release(row.deliveryId, 'could not read the briefing snapshot');
     throw new TransientSendError(`Could not read briefing ${snapshotId}`, { cause: error });
   }
-  // Withdrawn while this row waited: only the withdrawal notice itself still goes.
-  if (briefing.withdrawnAt && row.kind !== 'withdrawal') {
-    await deps.deliveries.cancel(row.deliveryId, 'SENDING', 'The finding was withdrawn before this was sent.', now());
+  // Withdrawn, or replaced by a higher version, while this row waited: only a withdrawal notice still goes.
+  if ((briefing.withdrawnAt || briefing.supersededAt) && row.kind !== 'withdrawal') {
+    const reason = briefing.withdrawnAt ? 'The finding was withdrawn before this was sent.' : 'A newer version replaced this one before it was sent.';
+    await deps.deliveries.cancel(row.deliveryId, 'SENDING', reason, now());
     return { outcome: 'cancelled' };
   }
 

@@ -17,6 +17,8 @@ export const SWEEP_LIMITS = {
   pendingAfterMs: 15 * 60_000,
   // Well past send-briefing's 60 s timeout: a row this old is not still being sent.
   sendingAfterMs: 10 * 60_000,
+  // A digest run may last up to the function's 15 minutes.
+  digestSendingAfterMs: 20 * 60_000,
   maxRedrivesOfSending: 1,
   rowsPerRun: 500,
 } as const;
@@ -58,7 +60,7 @@ async function sweepRow(
 ) {
   if (row.status === 'PENDING' && stuck(row, limits.pendingAfterMs)) {
     if (await deliveries.requeue(row, now)) result.requeuedPending++;
-  } else if (row.status === 'SENDING' && stuck(row, limits.sendingAfterMs)) {
+  } else if (row.status === 'SENDING' && stuck(row, row.kind === 'digest' ? limits.digestSendingAfterMs : limits.sendingAfterMs)) {
     if (row.kind === 'digest') {
       await deliveries.markFailed(row.deliveryId, 'The digest run stopped before recording this send; the next digest run retries it.', now);
       result.digestsFailed++;

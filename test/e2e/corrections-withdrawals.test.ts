@@ -83,11 +83,41 @@ describe('a correction', () => {
     expect(notices[0]!.body.text).toMatch(/do not share it further/);
     expect(await findings.getRaw(finding.id)).toMatchObject({ pipelineStatus: 'withdrawn', pipelineMessage: expect.stringContaining('a notice goes to 2 person(s)') });
 
+    // Publishing the withdrawn version again is held: it would send what was taken back.
+    const sentBefore = (await pipeline.ses.emails()).filter((e) => !e.destination.to.join().includes(ADMIN)).length;
+    await setStatus(finding.id, 'published');
+    await waitFor('the re-publish to be held', async () => (await findings.getRaw(finding.id))?.pipelineStatus === 'held' && (await settled()));
+    expect(await findings.getRaw(finding.id)).toMatchObject({ pipelineErrors: [expect.stringContaining('version 2 was withdrawn, so it is not sent again')] });
+    expect((await pipeline.ses.emails()).filter((e) => !e.destination.to.join().includes(ADMIN))).toHaveLength(sentBefore);
+    await setStatus(finding.id, 'withdrawn');
+    await waitFor('the withdrawal to settle again', settled);
+
     // Saving it again, or replaying, sends nothing more.
     const before = (await pipeline.ses.emails()).length;
     await db.send(new UpdateCommand({ TableName: tables.findings, Key: { id: finding.id }, UpdateExpression: 'SET title = :t', ExpressionAttributeValues: { ':t': `${finding.title as string} (edited)` } }));
     await waitFor('the edit to be judged', settled);
     expect(await pipeline.ses.emails()).toHaveLength(before);
+  });
+});
+
+describe('a new version while the old one is still queued', () => {
+  const finding = seed('nr-child-protection-in-england-2022');
+
+  test("the old version's queued rows are cancelled and everyone gets the new version once", async () => {
+    await pipeline.pollers['send-briefing'].stop();
+    await db.send(new PutCommand({ TableName: tables.findings, Item: { ...finding, status: 'published' } }));
+    await waitFor('version 1 to be queued', async () => (await ledgerOf(finding.id)).length === 3 && pipeline.pollers['plan-briefing'].isCaughtUp);
+    await db.send(new UpdateCommand({ TableName: tables.findings, Key: { id: finding.id }, UpdateExpression: 'SET version = :v, title = :t', ExpressionAttributeValues: { ':v': 2, ':t': `${finding.title as string} (v2)` } }));
+    await waitFor('version 2 to be planned', async () => (await findings.getRaw(finding.id))?.pipelineVersion === 2 && pipeline.pollers['plan-briefing'].isCaughtUp);
+    pipeline.pollers['send-briefing'].start();
+    await waitFor('the sender to finish', async () => (await ledgerOf(finding.id)).every((r) => ['SENT', 'CANCELLED'].includes(String(r.status))) && (await settled()));
+
+    const rows = await ledgerOf(finding.id);
+    expect(rows.filter((r) => r.version === 1).map((r) => r.status)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
+    expect(rows.filter((r) => r.version === 2).map((r) => [r.status, r.kind])).toEqual([['SENT', 'briefing'], ['SENT', 'briefing'], ['SENT', 'briefing']]);
+    const emails = await emailsFor(finding.title as string);
+    expect(emails).toHaveLength(3); // one each: the v2 text, never v1 as well
+    expect(emails.every((e) => e.subject.includes('(v2)'))).toBe(true);
   });
 });
 

@@ -145,6 +145,10 @@ describe('weekly digest', () => {
 
   test('a withdrawn finding is left out, and nothing goes when nothing matches', async () => {
     await db.send(new UpdateCommand({ TableName: tables.findings, Key: { id: outOfRoutine.id }, UpdateExpression: 'SET #s = :w', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':w': 'withdrawn' } }));
+    await waitFor('the withdrawal to be planned', async () => {
+      const item = (await db.send(new ScanCommand({ TableName: tables.findings }))).Items?.find((f) => f.id === outOfRoutine.id);
+      return item?.pipelineStatus === 'withdrawn';
+    });
     await db.send(new ScanCommand({ TableName: tables.deliveries })).then(async ({ Items }) => {
       // Start the week afresh for this check: the ledger is what guards re-runs.
       for (const item of Items ?? []) if (item.kind === 'digest') await db.send(new UpdateCommand({ TableName: tables.deliveries, Key: { deliveryId: item.deliveryId }, UpdateExpression: 'SET #s = :f', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':f': 'FAILED' } }));
@@ -152,7 +156,16 @@ describe('weekly digest', () => {
     const before = (await pipeline.ses.emails()).length;
     const summary = await digest({});
     expect(summary).toMatchObject({ findings: 1, subscribers: 1, sent: 1 });
-    // Withdrawing it also sent withdrawal notices to those who had it; the digest is the one "weekly" email.
+    // Withdrawing it told everyone who had it, weekly digest readers included.
+    const withdrawnTo = async () => (await pipeline.ses.emails()).filter((e) => e.subject.startsWith('Withdrawn:')).map((e) => e.destination.to.join()).join();
+    await waitFor('withdrawal notices to the digest readers', async () => {
+      const to = await withdrawnTo();
+      return ['weekly.reader@example.org', 'weekly.sleep@example.org'].every((address) => to.includes(address));
+    });
+    const withdrawals = (await pipeline.ses.emails()).filter((e) => e.subject.startsWith('Withdrawn:')).map((e) => e.destination.to.join());
+    expect(withdrawals.some((to) => to.includes('weekly.reader@example.org'))).toBe(true);
+    expect(withdrawals.some((to) => to.includes('weekly.sleep@example.org'))).toBe(true);
+    // The digest is the one "weekly" email.
     const latest = (await pipeline.ses.emails()).slice(before).filter((e) => e.subject.startsWith('Your weekly'));
     expect(latest).toHaveLength(1);
     expect(latest[0]!.destination.to.join()).toContain('weekly.reader@example.org');

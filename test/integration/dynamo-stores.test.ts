@@ -223,8 +223,12 @@ describe('DynamoFindingStore', () => {
       pipelineAt: now.toISOString(),
       pipelineHoldKey: expect.any(String),
     });
+    expect(stored).not.toHaveProperty('pipelineAdminToldAt');
     expect(stored?.topics).toBeInstanceOf(Set);
-    // The same hold again is not news (no second admin email); a different one is.
+    // Until the admin email has gone, the same hold is still news (the email is retried with the record).
+    expect(await findings.markHeld('held-finding', 3, errors, now)).toBe(true);
+    await findings.markAdminTold('held-finding', now);
+    // Then the same hold again is not news (no second admin email); a different one is.
     expect(await findings.markHeld('held-finding', 3, errors, now)).toBe(false);
     expect(await findings.markHeld('held-finding', 3, [{ field: 'title', message: 'title is missing.' }], now)).toBe(true);
   });

@@ -137,6 +137,7 @@ describe('each rejection names the field and the fix', () => {
     [0, 'starts at 1'],
     [1.5, 'whole number'],
     ['two', 'whole Number (N)'],
+    [20220501, 'Did you type a date into it?'],
   ])('version %p is rejected', (version, phrase) => {
     const error = onlyError(withChanges({ version }));
     expect(error.field).toBe('version');

@@ -73,9 +73,13 @@ describe('briefingTrigger', () => {
     expect(briefingTrigger(draft, { ...published, status: 'Published' })).toEqual({ act: true, reason: 'published' });
   });
 
-  test('published → withdrawn: act (withdrawal notices); draft → withdrawn: no act', () => {
+  test('becoming withdrawn (any case, from any status) acts: the briefings table says whether anything went out', () => {
     expect(briefingTrigger(published, { ...published, status: 'withdrawn' })).toEqual({ act: true, reason: 'withdrawn' });
-    expect(briefingTrigger(draft, { ...draft, status: 'withdrawn' })).toEqual({ act: false, reason: 'not-published' });
+    expect(briefingTrigger(published, { ...published, status: 'Withdrawn' })).toEqual({ act: true, reason: 'withdrawn' });
+    // Published, then set back to draft, then withdrawn: what went out must still be withdrawn.
+    expect(briefingTrigger(draft, { ...draft, status: 'withdrawn' })).toEqual({ act: true, reason: 'withdrawn' });
+    // Already withdrawn (the case fixed, or an edit): nothing new.
+    expect(briefingTrigger({ ...published, status: 'Withdrawn' }, { ...published, status: 'withdrawn' })).toEqual({ act: false, reason: 'not-published' });
     expect(briefingTrigger(undefined, { ...draft, status: 'withdrawn' })).toEqual({ act: false, reason: 'not-published' });
   });
 

@@ -52,6 +52,11 @@ describe('send-briefing filter (deliveries stream)', () => {
     expect(matchesAny(filters, record('MODIFY', { NewImage: delivery('PENDING') }))).toBe(false);
   });
 
+  test('a row put back in the queue (PENDING with wakeAt, by the sweeper or a retry) matches', () => {
+    expect(matchesAny(filters, record('MODIFY', { NewImage: { ...delivery('PENDING'), wakeAt: { S: '2024-01-01T10:00:00Z' } } }))).toBe(true);
+    expect(matchesAny(filters, record('MODIFY', { NewImage: { ...delivery('SENDING'), wakeAt: { S: '2024-01-01T10:00:00Z' } } }))).toBe(false);
+  });
+
   test('an INSERT of a SENT row does not match', () => {
     expect(matchesAny(filters, record('INSERT', { NewImage: delivery('SENT') }))).toBe(false);
   });
@@ -90,6 +95,7 @@ describe('plan-briefing filter (findings stream)', () => {
 
   test('a change to withdrawn matches (the withdrawal notice); an insert as withdrawn does not', () => {
     expect(matchesAny(filters, record('MODIFY', { NewImage: finding('withdrawn') }))).toBe(true);
+    expect(matchesAny(filters, record('MODIFY', { NewImage: finding('Withdrawn') }))).toBe(true);
     expect(matchesAny(filters, record('INSERT', { NewImage: finding('withdrawn') }))).toBe(false);
   });
 
