@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { AGENCIES, ROLES, SOURCE_TYPES, TOPIC_GROUPS, TOPICS } from '../shared/domain/taxonomy';
 import { addFinding, listFindings, previewFinding, publishFinding, retryBriefing, retryFinding, showFinding } from './commands/findings';
 import { denyList } from './commands/settings';
+import { disseminationReport } from './commands/report';
 import { runDigestNow } from './commands/digest';
 import { createList, importMembers, showLists } from './commands/lists';
 import { eraseSubscriber, exportSubscriber, listSubscribers, showSubscriber, suppressSubscriber } from './commands/subscribers';
@@ -41,6 +42,9 @@ Subscribers (people who subscribed themselves to topics)
   subscribers export <email> [--out file.json]
                                               everything held about one person (subject access)
   subscribers erase <email>                   remove their personal data; anonymous counts stay
+Reports
+  report dissemination [--finding <id> | --from YYYY-MM-DD --to YYYY-MM-DD] [--format table|csv|html] [--out file]
+                                              reach and acknowledgement by agency and role (html: one file with charts)
 Digest
   digest run --now                            send this week's digest to weekly subscribers (local)
 Reference
@@ -87,6 +91,10 @@ export async function runCli(argv: string[], io: Output = terminalOutput(), env:
         agencies: { type: 'string' },
         roles: { type: 'string' },
         briefing: { type: 'string' },
+        finding: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        format: { type: 'string' },
         status: { type: 'string' },
         reason: { type: 'string' },
         now: { type: 'boolean', default: false },
@@ -151,6 +159,8 @@ export async function runCli(argv: string[], io: Output = terminalOutput(), env:
         return await importMembers(target, io, args[0]!, args[1]!);
       case 'lists show':
         return await showLists(target, io, args[0]);
+      case 'report dissemination':
+        return await disseminationReport(target, io, { finding: values.finding, from: values.from, to: values.to, format: values.format, out: values.out });
       case 'deliveries retry': {
         if (!values.briefing) throw new UsageError('Usage: npm run cli -- deliveries retry --briefing <finding id>#v<N>, for example --briefing jtai-mash-2022#v1');
         const stuckMinutes = Number(values['stuck-minutes']);

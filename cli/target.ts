@@ -48,6 +48,7 @@ export function connect({ target, stack, env }: TargetOptions) {
     subscribers: store.subscribers(),
     suppressions: store.suppressions(),
     settings: store.settings(),
+    responses: store.responses(),
     isLocal: where === 'local',
     close: () => client.destroy(),
   };

@@ -43,6 +43,14 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Brie
     );
   };
 
+  const days = (contextKey: string, fromEnv: string | undefined): number | undefined => {
+    const raw = text(contextKey) ?? (fromEnv?.trim() || undefined);
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0) throw new AppConfigError(`${contextKey} '${raw}' must be a whole number of days, 0 or more.`);
+    return value;
+  };
+
   const senderIdentity = text('senderIdentity');
   if (senderIdentity !== undefined && senderIdentity !== 'address' && senderIdentity !== 'domain') {
     throw new AppConfigError(`senderIdentity '${senderIdentity}' must be 'address' or 'domain'.`);
@@ -53,6 +61,8 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Brie
     publicBaseUrl: required('publicBaseUrl', 'PUBLIC_BASE_URL', 'https://briefings.your-partnership.org.uk'),
     alarmEmail: text('alarmEmail') ?? (env.ALARM_EMAIL?.trim() || undefined),
     adminEmail: text('adminEmail') ?? (env.ADMIN_EMAIL?.trim() || undefined),
+    reminderAfterDays: days('reminderAfterDays', env.REMINDER_AFTER_DAYS),
+    retentionDays: days('retentionDays', env.RETENTION_DAYS),
     senderIdentity,
   });
 

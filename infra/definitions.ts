@@ -199,6 +199,8 @@ export interface FunctionDefinition {
   sendsEmail?: boolean;
   /** Signs links (confirm, manage, unsubscribe) with the token key: it gets read access to the secret. */
   signsLinks?: boolean;
+  /** Reads the reminder and retention settings (REMINDER_AFTER_DAYS, RETENTION_DAYS). */
+  usesRetention?: boolean;
   trigger: Trigger;
 }
 
@@ -262,7 +264,11 @@ export const FUNCTIONS = {
     description: 'Public pages: subscribe, confirm (double opt-in), manage preferences, one-click unsubscribe, acknowledge a briefing.',
     memoryMb: 512,
     timeoutSeconds: 15,
-    tables: { subscribers: 'readWrite', suppressions: 'readWrite', rateLimits: 'readWrite', deliveries: 'readWrite', responses: 'write' },
+    tables: {
+      subscribers: 'readWrite', suppressions: 'readWrite', rateLimits: 'readWrite',
+      // Acknowledgements: the row is marked read, the briefing's title shown, the answer kept apart.
+      deliveries: 'readWrite', briefings: 'read', responses: 'write',
+    },
     sendsEmail: true,
     signsLinks: true,
     trigger: {
@@ -301,6 +307,17 @@ export const FUNCTIONS = {
     tables: { deliveries: 'readWrite' },
     trigger: { kind: 'interval', minutes: 5 },
   },
+  housekeeping: {
+    entry: 'functions/housekeeping/handler.ts',
+    description: 'Hourly: the one reminder to acknowledge (optional), and retention: addresses removed from old ledger rows, counts kept.',
+    memoryMb: 256,
+    timeoutSeconds: 300,
+    tables: { briefings: 'readWrite', deliveries: 'readWrite', suppressions: 'read' },
+    sendsEmail: true,
+    signsLinks: true,
+    usesRetention: true,
+    trigger: { kind: 'interval', minutes: 60 },
+  },
   'ses-events': {
     entry: 'functions/ses-events/handler.ts',
     description: 'SES events: a hard bounce or complaint suppresses the address; every event is recorded on its delivery row.',
@@ -324,6 +341,10 @@ export const COMMON_ENV = {
   tokenKeyFile: 'TOKEN_KEY_FILE',
   /** Where held-finding notices go: the partnership's admin mailbox. */
   adminAddress: 'ADMIN_EMAIL',
+  /** Days after a briefing before the one reminder to acknowledge it; 0 turns reminders off. */
+  reminderAfterDays: 'REMINDER_AFTER_DAYS',
+  /** Days after a briefing before addresses and names are removed from its ledger rows. */
+  retentionDays: 'RETENTION_DAYS',
 } as const;
 
 /** Functions started by a stream, with their trigger narrowed. */

@@ -18,6 +18,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { DEFAULT_RETENTION_DAYS } from '../shared/config';
 import { BriefingFunction } from './constructs/briefing-function';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import {
@@ -50,6 +51,10 @@ export interface BriefingsStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** Where notices of held findings go (what to fix). @default the sender address */
   readonly adminEmail?: string;
+  /** Days after a briefing before the one reminder to acknowledge it. @default 0 (no reminders) */
+  readonly reminderAfterDays?: number;
+  /** Days after a briefing before addresses and names leave its ledger rows. @default 730 */
+  readonly retentionDays?: number;
   /**
    * Verify only the sender address, or its whole domain (Easy DKIM, needs DNS records).
    * @default 'address'
@@ -210,6 +215,10 @@ export class BriefingsStack extends Stack {
         if (access) this.grantTable(fn, tableKey, access);
       }
       if (def.sendsEmail) this.grantSendEmail(fn, senderAddress, publicBaseUrl, configurationSetArn);
+      if (def.usesRetention) {
+        fn.addEnvironment(COMMON_ENV.reminderAfterDays, String(props.reminderAfterDays ?? 0));
+        fn.addEnvironment(COMMON_ENV.retentionDays, String(props.retentionDays ?? DEFAULT_RETENTION_DAYS));
+      }
       if (def.signsLinks) this.grantTokenKey(fn);
       this.connectTrigger(name, fn, def.trigger);
       this.acknowledgeFunctionFindings(fn);

@@ -12,6 +12,22 @@ export interface FunctionConfig {
   configurationSet?: string;
   /** Where held-finding notices go; the sender's own mailbox when ADMIN_EMAIL is not set. */
   adminAddress: string;
+  /** 0 = no reminders. */
+  reminderAfterDays: number;
+  retentionDays: number;
+}
+
+export const DEFAULT_RETENTION_DAYS = 730;
+
+function daysFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 0) {
+    problems.push(`${name}=${raw} is not a number of days: use a whole number, 0 or more.`);
+    return fallback;
+  }
+  return days;
 }
 
 /**
@@ -40,6 +56,8 @@ export function loadFunctionConfig(name: FunctionName, env: NodeJS.ProcessEnv = 
   if (signsLinks && !env[COMMON_ENV.tokenKeySecretArn] && !env[COMMON_ENV.tokenKeyFile]) {
     problems.push(`${COMMON_ENV.tokenKeySecretArn} (AWS) or ${COMMON_ENV.tokenKeyFile} (local) must be set: the key that signs links in emails.`);
   }
+  const reminderAfterDays = daysFrom(env, COMMON_ENV.reminderAfterDays, 0, problems);
+  const retentionDays = daysFrom(env, COMMON_ENV.retentionDays, DEFAULT_RETENTION_DAYS, problems);
   if (problems.length) throw new ConfigError(`${name} cannot start:\n- ${problems.join('\n- ')}`);
 
   const tables = new Proxy(tableNames as Record<TableKey, string>, {
@@ -55,5 +73,7 @@ export function loadFunctionConfig(name: FunctionName, env: NodeJS.ProcessEnv = 
     publicBaseUrl: env[COMMON_ENV.publicBaseUrl] ?? '',
     configurationSet: env[COMMON_ENV.configurationSet] || undefined,
     adminAddress: env[COMMON_ENV.adminAddress] || env[COMMON_ENV.senderAddress] || '',
+    reminderAfterDays,
+    retentionDays,
   };
 }

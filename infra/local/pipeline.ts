@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { COMMON_ENV, FUNCTIONS, TABLES, streamFunctions, type FunctionName, type StreamFunctionName } from '../definitions';
+import { COMMON_ENV, FUNCTIONS, TABLES, streamFunctions, type FunctionName, type StreamFunctionName, type Trigger } from '../definitions';
 import { ensureLocalTokenKey } from '../../shared/adapters/token-key';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, freePort, repoRoot, startDynamoDb, startSes, type Running } from './emulators';
 import { startHttpServer, type HttpHandler } from './http-server';
@@ -53,6 +53,9 @@ export function pointEnvironmentAt(
     [COMMON_ENV.publicBaseUrl]: options.publicBaseUrl ?? 'http://localhost:3000',
     [COMMON_ENV.tokenKeyFile]: options.tokenKeyFile,
     [COMMON_ENV.adminAddress]: process.env[COMMON_ENV.adminAddress] ?? 'safeguarding-admin@example.org',
+    // Locally reminders are on, so the feature can be seen; in AWS they are off unless configured.
+    [COMMON_ENV.reminderAfterDays]: process.env[COMMON_ENV.reminderAfterDays] ?? '7',
+    [COMMON_ENV.retentionDays]: process.env[COMMON_ENV.retentionDays] ?? '730',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     ...localTableEnv(),
   });
@@ -106,14 +109,20 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
     pages = await startHttpServer(await loadHandler<Parameters<HttpHandler>[0], Awaited<ReturnType<HttpHandler>>>('subscriptions'), httpPort);
     const runDigest = await loadHandler<unknown, unknown>('digest');
     const digestTimer = new WeeklyTimer(FUNCTIONS.digest.trigger, () => runDigest({}), options.log);
-    const runSweeper = await loadHandler<unknown, unknown>('sweeper');
-    let sweepTimer: NodeJS.Timeout | undefined;
+    const intervalTimers: NodeJS.Timeout[] = [];
     if (options.runSchedules) {
       digestTimer.start();
-      sweepTimer = setInterval(() => {
-        runSweeper({}).catch((error: unknown) => options.log?.error(`sweeper failed: ${(error as Error).name}`));
-      }, FUNCTIONS.sweeper.trigger.minutes * 60_000);
-      sweepTimer.unref();
+      // Every function on an interval (the sweeper, housekeeping), as EventBridge Scheduler would run it.
+      for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+        const trigger: Trigger = FUNCTIONS[name].trigger;
+        if (trigger.kind !== 'interval') continue;
+        const run = await loadHandler<unknown, unknown>(name);
+        const timer = setInterval(() => {
+          run({}).catch((error: unknown) => options.log?.error(`${name} failed: ${(error as Error).name}`));
+        }, trigger.minutes * 60_000);
+        timer.unref();
+        intervalTimers.push(timer);
+      }
     }
     return {
       dynamo,
@@ -123,7 +132,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
       digestTimer,
       async stop() {
         digestTimer.stop();
-        if (sweepTimer) clearInterval(sweepTimer);
+        for (const timer of intervalTimers) clearInterval(timer);
         await pages?.stop();
         await Promise.all(Object.values(pollers).map((poller) => poller.stop()));
         streams.destroy();

@@ -318,7 +318,7 @@ export class DynamoBriefingStore implements BriefingStore {
     return result.Item as Briefing | undefined;
   }
 
-  async markStopped(briefingId: string, how: 'withdrawnAt' | 'supersededAt', at: Date) {
+  async markStopped(briefingId: string, how: 'withdrawnAt' | 'supersededAt' | 'personalDataRemovedAt', at: Date) {
     try {
       await this.db.send(
         new UpdateCommand({
@@ -546,6 +546,44 @@ export class DynamoDeliveryStore implements DeliveryStore {
       return { first: row.acknowledgedAt === at.toISOString(), row };
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async claimReminder(deliveryId: string, now: Date) {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { deliveryId },
+          ConditionExpression: '#status = :sent AND attribute_not_exists(reminderSentAt) AND attribute_not_exists(acknowledgedAt) AND attribute_not_exists(personalDataRemovedAt)',
+          UpdateExpression: 'SET reminderSentAt = :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sent': 'SENT', ':now': now.toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async removePersonalData(deliveryId: string, now: Date) {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { deliveryId },
+          ConditionExpression: 'attribute_exists(deliveryId) AND attribute_not_exists(personalDataRemovedAt)',
+          UpdateExpression: 'SET email = :removed, #name = :empty, personalDataRemovedAt = :now REMOVE lastError, messageId, reason',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: { ':removed': 'removed', ':empty': '', ':now': now.toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

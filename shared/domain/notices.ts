@@ -94,3 +94,21 @@ export function heldNotice(findingId: string, version: number | undefined, probl
     ],
   });
 }
+
+/** The one reminder to someone who has not said they read a briefing. */
+export function reminderEmail(title: string, links: { acknowledgeUrl: string; manageUrl: string; unsubscribeUrl: string }): RenderedBriefing {
+  return renderNotice({
+    subject: singleLine(`Reminder: have you read "${title}"?`),
+    heading: 'Have you read this briefing?',
+    paragraphs: [
+      `A few days ago your local safeguarding children partnership sent you the learning briefing "${singleLine(title)}".`,
+      'If you have read it, or talked it through with your team, please let us know. It takes one click, and it helps the partnership show that the learning arrived.',
+    ],
+    action: { label: 'I have read this briefing', url: links.acknowledgeUrl },
+    after: [
+      'This is the only reminder we will send about it.',
+      `Manage your preferences: ${links.manageUrl}`,
+      `Unsubscribe: ${links.unsubscribeUrl}`,
+    ],
+  });
+}

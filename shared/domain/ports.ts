@@ -75,6 +75,8 @@ export interface Briefing {
   withdrawnAt?: string;
   /** Set when a higher version is planned: this version's unsent rows are cancelled, not sent. */
   supersededAt?: string;
+  /** Set when retention removed the addresses from this briefing's rows. */
+  personalDataRemovedAt?: string;
 }
 
 export interface BriefingStore {
@@ -83,7 +85,7 @@ export interface BriefingStore {
   setRecipients(briefingId: string, recipients: number): Promise<void>;
   get(briefingId: string): Promise<Briefing | undefined>;
   /** Marks a snapshot withdrawn, or superseded by a higher version: its queued rows must not go. */
-  markStopped(briefingId: string, how: 'withdrawnAt' | 'supersededAt', at: Date): Promise<void>;
+  markStopped(briefingId: string, how: 'withdrawnAt' | 'supersededAt' | 'personalDataRemovedAt', at: Date): Promise<void>;
   /** Briefings planned at or after `since` (a Scan: one row per finding version, a small table). */
   plannedSince(since: Date): Promise<Briefing[]>;
 }
@@ -127,6 +129,10 @@ export interface DeliveryStore {
    * row does not exist or was never sent.
    */
   acknowledge(deliveryId: string, at: Date): Promise<{ first: boolean; row: DeliveryRow } | undefined>;
+  /** Claims the one reminder for a sent, unacknowledged row; false if it was reminded (or read) already. */
+  claimReminder(deliveryId: string, now: Date): Promise<boolean>;
+  /** Retention: removes the address and name (and SES text that may quote them); the counts stay. */
+  removePersonalData(deliveryId: string, now: Date): Promise<boolean>;
   /** Every row for one recipient (a Scan: subject access and erasure only). */
   byRecipient(recipientKey: string): Promise<DeliveryRow[]>;
   /**

@@ -81,7 +81,8 @@ export async function sendDelivery(
   // Rendering is deterministic: if it fails once it always will, so record why rather than retry.
   let raw: Buffer;
   try {
-    const links = recipientLinks(deps.publicBaseUrl, deps.signer, row.recipientKey, now());
+    // Only a first issue asks "I have read this": that is what the dissemination report counts.
+    const links = recipientLinks(deps.publicBaseUrl, deps.signer, row.recipientKey, now(), row.kind === 'briefing' ? row.deliveryId : undefined);
     const rendered = renderFor(row, briefing, links);
     raw = await composeBriefingMime({
       from: deps.senderAddress,

@@ -1,4 +1,5 @@
 import * as pages from '../domain/pages';
+import { acknowledge, acknowledgementPageFor, type AcknowledgementDeps } from './acknowledgements';
 import { formFields } from '../domain/subscriber';
 import {
   checkConfirmToken,
@@ -56,7 +57,7 @@ const asValues = (form: Record<string, string | string[]>): pages.FormValues => 
 
 const tokenOf = (request: PageRequest) => request.query.get('t') ?? request.body.get('t') ?? undefined;
 
-export async function routePage(deps: SubscriptionDeps, request: PageRequest): Promise<PageResponse> {
+export async function routePage(deps: SubscriptionDeps & AcknowledgementDeps, request: PageRequest): Promise<PageResponse> {
   const route = `${request.method.toUpperCase()} ${request.path.replace(/\/+$/, '') || '/'}`;
   switch (route) {
     case 'GET /':
@@ -113,6 +114,19 @@ export async function routePage(deps: SubscriptionDeps, request: PageRequest): P
       const result = await unsubscribe(deps, tokenOf(request), how);
       if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: result.purpose }));
       return respond(pages.unsubscribedPage());
+    }
+    case 'GET /acknowledge': {
+      const token = tokenOf(request);
+      const result = await acknowledgementPageFor(deps, token);
+      if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: 'acknowledge' }));
+      return respond(pages.acknowledgePage({ token: token ?? '', title: result.title, already: result.already }));
+    }
+    case 'POST /acknowledge': {
+      const token = tokenOf(request);
+      const result = await acknowledge(deps, token, request.body.get('answer'));
+      if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: 'acknowledge' }));
+      if (result.outcome === 'invalid') return respond(pages.acknowledgePage({ token: token ?? '', title: result.title, answer: result.answer, error: result.error }));
+      return respond(pages.acknowledgedPage({ title: result.title, answered: result.answered }));
     }
     default:
       return respond(pages.notFoundPage());

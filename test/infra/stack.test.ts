@@ -199,7 +199,10 @@ describe.each([
       expect(tokenVars).toEqual(def.signsLinks ? TOKEN_ENV : []);
       expect(variables[COMMON_ENV.tokenKeyFile]).toBeUndefined();
       expect(variables).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: name });
-      const known = new Set<string>(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', ...granted, ...emailVars, ...tokenVars]);
+      const retentionVars = [COMMON_ENV.reminderAfterDays, COMMON_ENV.retentionDays].filter((key) => key in variables);
+      expect(retentionVars).toEqual(def.usesRetention ? [COMMON_ENV.reminderAfterDays, COMMON_ENV.retentionDays] : []);
+      if (def.usesRetention) expect(variables).toMatchObject({ [COMMON_ENV.reminderAfterDays]: '0', [COMMON_ENV.retentionDays]: '730' });
+      const known = new Set<string>(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', ...granted, ...emailVars, ...tokenVars, ...retentionVars]);
       expect(Object.keys(variables).filter((key) => !known.has(key))).toEqual([]);
     });
 
@@ -375,7 +378,10 @@ describe.each([
   describe.each(functionsWith('interval'))('%s (every few minutes)', (name, trigger) => {
     it('runs at the defined interval, with retries and a dead-letter queue', () => {
       const schedule = template.findResources('AWS::Scheduler::Schedule')[logicalId(stack, stack.schedules[name]!)] as Json;
-      expect(schedule.Properties).toMatchObject({ ScheduleExpression: `rate(${trigger.minutes} minutes)`, State: 'ENABLED' });
+      // CDK writes whole hours as hours: rate(1 hour), rate(5 minutes).
+      const hours = trigger.minutes / 60;
+      const expression = Number.isInteger(hours) ? `rate(${hours} hour${hours === 1 ? '' : 's'})` : `rate(${trigger.minutes} minutes)`;
+      expect(schedule.Properties).toMatchObject({ ScheduleExpression: expression, State: 'ENABLED' });
       expect(schedule.Properties.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [logicalId(stack, stack.deadLetterQueues[name]!), 'Arn'] } });
     });
   });

@@ -45,8 +45,8 @@ describe('TokenSigner: round trip', () => {
     expect(check.ok && check.claims.nonce).toBe('2026-11-26T12:00:00.000Z');
   });
 
-  it('confirm links last 48 hours; manage and unsubscribe links a year', () => {
-    expect(TOKEN_LIFETIME_SECONDS).toEqual({ confirm: 48 * 3600, manage: 365 * 24 * 3600, unsubscribe: 365 * 24 * 3600 });
+  it('confirm links last 48 hours; manage, unsubscribe and acknowledge links a year', () => {
+    expect(TOKEN_LIFETIME_SECONDS).toEqual({ confirm: 48 * 3600, manage: 365 * 24 * 3600, unsubscribe: 365 * 24 * 3600, acknowledge: 365 * 24 * 3600 });
   });
 
   it('a token verifies with a second signer built from the same key (the key, not the instance, is what counts)', () => {
@@ -62,8 +62,8 @@ describe('TokenSigner: purpose binding', () => {
     expect(signer.verify(signer.sign(signed, SUBJECT, NOW), checked, NOW)).toEqual({ ok: false, reason: 'wrong-purpose' });
   });
 
-  it('covers all six ordered pairs', () => {
-    expect(pairs).toHaveLength(6);
+  it('covers all twelve ordered pairs of the four purposes', () => {
+    expect(pairs).toHaveLength(12);
   });
 
   it('re-labelling a confirm payload as unsubscribe while keeping its MAC is tampering, not a wrong purpose', () => {

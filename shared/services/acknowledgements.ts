@@ -1,0 +1,72 @@
+import { briefingIdOf } from '../domain/delivery';
+import { hiddenCharacterProblem } from '../domain/finding';
+import { ANSWER_MAX_CHARS } from '../domain/pages';
+import type { BriefingStore, DeliveryStore, ResponseStore } from '../domain/ports';
+import type { TokenSigner } from '../domain/tokens';
+import type { LinkProblem } from './subscriptions';
+
+/**
+ * "I have read this briefing": a signed link bound to one delivery row. Following it shows
+ * a page (mail scanners pre-fetch links, so a GET never counts); its POST records the
+ * acknowledgement once, with the agency and role the briefing was sent for, and an
+ * optional one-line answer kept without the address.
+ */
+
+export interface AcknowledgementDeps {
+  deliveries: DeliveryStore;
+  briefings: Pick<BriefingStore, 'get'>;
+  responses: ResponseStore;
+  signer: TokenSigner;
+  now?: () => Date;
+}
+
+type LinkFailure = { outcome: 'link-problem'; problem: LinkProblem };
+
+async function deliveryFor(deps: AcknowledgementDeps, token: string | undefined) {
+  const now = (deps.now ?? (() => new Date()))();
+  const check = deps.signer.verify(token, 'acknowledge', now);
+  if (!check.ok) return { outcome: 'link-problem', problem: check.reason } as LinkFailure;
+  const row = await deps.deliveries.get(check.claims.subject);
+  // Only a briefing that was sent can be read; an erased or unknown row gives the same answer.
+  if (!row || row.status !== 'SENT' || row.erasedAt) return { outcome: 'link-problem', problem: 'unknown' } as LinkFailure;
+  const snapshot = await deps.briefings.get(briefingIdOf(row.findingId, row.version));
+  return { outcome: 'ok' as const, row, title: snapshot?.finding.title ?? 'this briefing', now };
+}
+
+export async function acknowledgementPageFor(deps: AcknowledgementDeps, token: string | undefined) {
+  const found = await deliveryFor(deps, token);
+  if (found.outcome !== 'ok') return found;
+  return { outcome: 'ask' as const, title: found.title, already: Boolean(found.row.acknowledgedAt) };
+}
+
+export function checkAnswer(raw: string | null | undefined): { ok: true; answer: string } | { ok: false; error: string } {
+  const answer = (raw ?? '').replace(/\s+/g, ' ').trim();
+  if (answer.length > ANSWER_MAX_CHARS) {
+    return { ok: false, error: `Your answer is ${answer.length} characters: keep it to one line of ${ANSWER_MAX_CHARS} at most.` };
+  }
+  const hidden = hiddenCharacterProblem('Your answer', answer);
+  return hidden ? { ok: false, error: hidden } : { ok: true, answer };
+}
+
+export async function acknowledge(deps: AcknowledgementDeps, token: string | undefined, rawAnswer: string | null | undefined) {
+  const found = await deliveryFor(deps, token);
+  if (found.outcome !== 'ok') return found;
+  const checked = checkAnswer(rawAnswer);
+  if (!checked.ok) return { outcome: 'invalid' as const, title: found.title, error: checked.error, answer: rawAnswer ?? '' };
+  const recorded = await deps.deliveries.acknowledge(found.row.deliveryId, found.now);
+  if (!recorded) return { outcome: 'link-problem', problem: 'unknown' } as LinkFailure;
+  if (checked.answer) {
+    const row = recorded.row;
+    await deps.responses.put({
+      // Keyed, so a second answer replaces the first, and the id cannot be traced back to the row without the key.
+      responseId: deps.signer.fingerprint(`response:${row.deliveryId}`),
+      briefingId: row.briefingId,
+      findingId: row.findingId,
+      agency: row.ackAgency ?? row.agency,
+      role: row.ackRole ?? row.role,
+      answer: checked.answer,
+      at: found.now.toISOString(),
+    });
+  }
+  return { outcome: 'acknowledged' as const, title: found.title, first: recorded.first, answered: Boolean(checked.answer) };
+}

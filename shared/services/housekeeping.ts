@@ -1,0 +1,111 @@
+import { recipientKey } from '../domain/audience';
+import { withdrawalIdOf, type DeliveryRow } from '../domain/delivery';
+import { weekIdAt } from '../domain/digest';
+import { composeBriefingMime } from '../domain/mime';
+import { reminderEmail } from '../domain/notices';
+import type { BriefingStore, DeliveryStore, Mailer, SuppressionStore } from '../domain/ports';
+import { DELIVERY_ID_HEADER } from '../domain/ses-event';
+import { recipientLinks, type TokenSigner } from '../domain/tokens';
+
+/**
+ * Hourly housekeeping: the optional reminder to acknowledge, and retention.
+ * - Reminder: one email, at most once per delivery, to people who were sent a briefing
+ *   `reminderAfterDays` ago (up to two weeks later) and have not acknowledged it; never to
+ *   suppressed people, never for a withdrawn or superseded briefing. Off when 0.
+ * - Retention: `retentionDays` after a briefing was issued, the address and name are removed
+ *   from its ledger rows (pseudonymised: the row keeps a one-way key, the agency, role, status
+ *   and times the report counts). Weekly digest rows and withdrawal notices too.
+ */
+
+export interface HousekeepingDeps {
+  briefings: BriefingStore;
+  deliveries: DeliveryStore;
+  suppressions: SuppressionStore;
+  mailer: Mailer;
+  signer: TokenSigner;
+  senderAddress: string;
+  publicBaseUrl: string;
+  reminderAfterDays: number;
+  retentionDays: number;
+  timeZone: string;
+  now?: () => Date;
+}
+
+export interface HousekeepingResult {
+  reminded: number;
+  remindersFailed: number;
+  rowsPseudonymised: number;
+  briefingsPseudonymised: number;
+}
+
+const DAY_MS = 86_400_000;
+const REMINDER_WINDOW_DAYS = 14;
+
+export async function housekeeping(deps: HousekeepingDeps): Promise<HousekeepingResult> {
+  const now = (deps.now ?? (() => new Date()))();
+  const result: HousekeepingResult = { reminded: 0, remindersFailed: 0, rowsPseudonymised: 0, briefingsPseudonymised: 0 };
+  if (deps.reminderAfterDays > 0) await sendReminders(deps, now, result);
+  if (deps.retentionDays > 0) await applyRetention(deps, now, result);
+  return result;
+}
+
+async function sendReminders(deps: HousekeepingDeps, now: Date, result: HousekeepingResult) {
+  const dueBefore = new Date(now.getTime() - deps.reminderAfterDays * DAY_MS).toISOString();
+  const since = new Date(now.getTime() - (deps.reminderAfterDays + REMINDER_WINDOW_DAYS) * DAY_MS);
+  const due = (await deps.briefings.plannedSince(since)).filter((b) => b.plannedAt <= dueBefore && !b.withdrawnAt && !b.supersededAt && !b.personalDataRemovedAt);
+  for (const briefing of due) {
+    const waiting = (await deps.deliveries.byBriefing(briefing.briefingId)).filter(
+      (row) => row.kind === 'briefing' && row.status === 'SENT' && !row.acknowledgedAt && !row.reminderSentAt && !row.erasedAt && !row.personalDataRemovedAt,
+    );
+    const suppressed = await deps.suppressions.suppressed(waiting.map((row) => row.recipientKey));
+    for (const row of waiting.filter((r) => !suppressed.has(r.recipientKey))) {
+      // Claimed first: at most one reminder per delivery, even if this run is repeated or dies.
+      if (!(await deps.deliveries.claimReminder(row.deliveryId, now))) continue;
+      try {
+        await remind(deps, row, briefing.finding.title, now);
+        result.reminded++;
+      } catch {
+        result.remindersFailed++;
+      }
+    }
+  }
+}
+
+async function remind(deps: HousekeepingDeps, row: DeliveryRow, title: string, now: Date) {
+  const links = recipientLinks(deps.publicBaseUrl, deps.signer, recipientKey(row.email), now, row.deliveryId);
+  const raw = await composeBriefingMime({
+    from: deps.senderAddress,
+    to: { name: row.name, email: row.email },
+    rendered: reminderEmail(title, { acknowledgeUrl: links.acknowledgeUrl!, manageUrl: links.manageUrl, unsubscribeUrl: links.unsubscribeUrl }),
+    unsubscribeUrl: links.unsubscribeUrl,
+    headers: { 'X-Briefing-Id': row.briefingId, [DELIVERY_ID_HEADER]: row.deliveryId },
+  });
+  await deps.mailer.sendRaw(raw);
+}
+
+async function applyRetention(deps: HousekeepingDeps, now: Date, result: HousekeepingResult) {
+  const cutoff = new Date(now.getTime() - deps.retentionDays * DAY_MS);
+  const expired = (await deps.briefings.plannedSince(new Date(0))).filter((b) => b.plannedAt < cutoff.toISOString() && !b.personalDataRemovedAt);
+  for (const briefing of expired) {
+    // The briefing's rows, and its withdrawal notices (kept under the finding).
+    for (const ledgerId of [briefing.briefingId, withdrawalIdOf(briefing.findingId)]) {
+      result.rowsPseudonymised += await pseudonymise(deps, ledgerId, now);
+    }
+    await deps.briefings.markStopped(briefing.briefingId, 'personalDataRemovedAt', now);
+    result.briefingsPseudonymised++;
+  }
+  // Weekly digests of the year before the cutoff (older ones were done by earlier runs).
+  for (let t = cutoff.getTime() - 52 * 7 * DAY_MS; t <= cutoff.getTime() - 7 * DAY_MS; t += 7 * DAY_MS) {
+    result.rowsPseudonymised += await pseudonymise(deps, `digest#${weekIdAt(new Date(t), deps.timeZone)}`, now);
+  }
+}
+
+async function pseudonymise(deps: HousekeepingDeps, ledgerId: string, now: Date): Promise<number> {
+  let count = 0;
+  for (const row of await deps.deliveries.byBriefing(ledgerId)) {
+    // Only finished rows: a row still queued needs its address to be sent.
+    if (row.personalDataRemovedAt || row.erasedAt || row.status === 'PENDING' || row.status === 'SENDING') continue;
+    if (await deps.deliveries.removePersonalData(row.deliveryId, now)) count++;
+  }
+  return count;
+}
