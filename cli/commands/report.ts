@@ -48,6 +48,7 @@ export async function disseminationReport(
     if (value !== undefined && !isDate(value)) throw new UsageError(`${flag} ${value} is not a date: write it as YYYY-MM-DD, for example 2026-11-01.`);
   }
   if (options.finding && (options.from || options.to)) throw new UsageError('Give --finding, or --from/--to, not both.');
+  if (options.from && options.to && options.to < options.from) throw new UsageError(`--to ${options.to} is before --from ${options.from}: swap them.`);
 
   const { briefings, description } = await briefingsInScope(target, options);
   if (!briefings.length) {

@@ -550,6 +550,24 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
+  async markAnswered(deliveryId: string) {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { deliveryId },
+          ConditionExpression: 'attribute_exists(acknowledgedAt) AND attribute_not_exists(answered)',
+          UpdateExpression: 'SET answered = :yes',
+          ExpressionAttributeValues: { ':yes': true },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   async claimReminder(deliveryId: string, now: Date) {
     try {
       await this.db.send(

@@ -491,7 +491,7 @@ export function acknowledgePage(opts: { token: string; title: string; answer?: s
   const error = opts.error;
   const field = fieldWrap(error, [
     '<label class="label" for="answer">What will your team do differently? (optional)</label>',
-    `<p class="hint" id="answer-hint">One line, up to ${ANSWER_MAX_CHARS} characters. It is kept without your name or email address, with your agency and role.</p>`,
+    `<p class="hint" id="answer-hint">One line, up to ${ANSWER_MAX_CHARS} characters. It is kept apart from your name and email address, with your agency and role and the day only.</p>`,
     errorMessage('answer', error),
     `<input class="input" type="text" id="answer" name="answer" maxlength="${ANSWER_MAX_CHARS}" autocomplete="off"` +
       `${opts.answer ? ` value="${escapeHtml(opts.answer)}"` : ''}` +
@@ -511,13 +511,14 @@ export function acknowledgePage(opts: { token: string; title: string; answer?: s
   });
 }
 
-export function acknowledgedPage(opts: { title: string; answered: boolean }): PageResult {
+export function acknowledgedPage(opts: { title: string; answered: boolean; alreadyAnswered?: boolean }): PageResult {
   return page({
     status: 200,
     title: 'Thank you',
     body: [
       para(`Your partnership now knows you have read <strong>${escapeHtml(opts.title)}</strong>.`),
       opts.answered ? text('Your answer is saved, without your name or email address.') : '',
+      opts.alreadyAnswered ? text('Your team’s answer was saved the first time; it is kept as it was.') : '',
       text('You can close this page.'),
     ]
       .filter(Boolean)

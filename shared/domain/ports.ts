@@ -129,6 +129,8 @@ export interface DeliveryStore {
    * row does not exist or was never sent.
    */
   acknowledge(deliveryId: string, at: Date): Promise<{ first: boolean; row: DeliveryRow } | undefined>;
+  /** Notes that this delivery's one answer was given; false if it was already. */
+  markAnswered(deliveryId: string): Promise<boolean>;
   /** Claims the one reminder for a sent, unacknowledged row; false if it was reminded (or read) already. */
   claimReminder(deliveryId: string, now: Date): Promise<boolean>;
   /** Retention: removes the address and name (and SES text that may quote them); the counts stay. */
@@ -194,13 +196,14 @@ export interface SettingsStore {
 
 /** An anonymous answer given with an acknowledgement: agency, role and briefing, never the address. */
 export interface Response {
-  /** A keyed fingerprint of the delivery: one answer per acknowledgement, replaced if given again. */
+  /** Random: nothing joins it back to the delivery. */
   responseId: string;
   briefingId: string;
   findingId: string;
   agency: string;
   role: string;
   answer: string;
+  /** The day only (YYYY-MM-DD): an exact time could be matched to the ledger's acknowledgedAt. */
   at: string;
 }
 

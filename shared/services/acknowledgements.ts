@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { briefingIdOf } from '../domain/delivery';
 import { hiddenCharacterProblem } from '../domain/finding';
 import { ANSWER_MAX_CHARS } from '../domain/pages';
@@ -28,8 +29,10 @@ async function deliveryFor(deps: AcknowledgementDeps, token: string | undefined)
   if (!check.ok) return { outcome: 'link-problem', problem: check.reason } as LinkFailure;
   const row = await deps.deliveries.get(check.claims.subject);
   // Only a briefing that was sent can be read; an erased or unknown row gives the same answer.
-  if (!row || row.status !== 'SENT' || row.erasedAt) return { outcome: 'link-problem', problem: 'unknown' } as LinkFailure;
+  if (!row || row.status !== 'SENT' || row.kind !== 'briefing' || row.erasedAt) return { outcome: 'link-problem', problem: 'unknown' } as LinkFailure;
   const snapshot = await deps.briefings.get(briefingIdOf(row.findingId, row.version));
+  // A withdrawn briefing is not to be used: nothing to acknowledge.
+  if (snapshot?.withdrawnAt) return { outcome: 'link-problem', problem: 'stale' } as LinkFailure;
   return { outcome: 'ok' as const, row, title: snapshot?.finding.title ?? 'this briefing', now };
 }
 
@@ -55,18 +58,21 @@ export async function acknowledge(deps: AcknowledgementDeps, token: string | und
   if (!checked.ok) return { outcome: 'invalid' as const, title: found.title, error: checked.error, answer: rawAnswer ?? '' };
   const recorded = await deps.deliveries.acknowledge(found.row.deliveryId, found.now);
   if (!recorded) return { outcome: 'link-problem', problem: 'unknown' } as LinkFailure;
-  if (checked.answer) {
+  let answered = false;
+  // One answer per delivery: the row remembers that one was given, the answer itself is kept apart,
+  // under a random id and with the day only, so it cannot be joined back to the row or the person.
+  if (checked.answer && (await deps.deliveries.markAnswered(recorded.row.deliveryId))) {
     const row = recorded.row;
     await deps.responses.put({
-      // Keyed, so a second answer replaces the first, and the id cannot be traced back to the row without the key.
-      responseId: deps.signer.fingerprint(`response:${row.deliveryId}`),
+      responseId: randomUUID(),
       briefingId: row.briefingId,
       findingId: row.findingId,
       agency: row.ackAgency ?? row.agency,
       role: row.ackRole ?? row.role,
       answer: checked.answer,
-      at: found.now.toISOString(),
+      at: found.now.toISOString().slice(0, 10),
     });
+    answered = true;
   }
-  return { outcome: 'acknowledged' as const, title: found.title, first: recorded.first, answered: Boolean(checked.answer) };
+  return { outcome: 'acknowledged' as const, title: found.title, first: recorded.first, answered, alreadyAnswered: Boolean(checked.answer) && !answered };
 }

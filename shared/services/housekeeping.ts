@@ -4,7 +4,6 @@ import { weekIdAt } from '../domain/digest';
 import { composeBriefingMime } from '../domain/mime';
 import { reminderEmail } from '../domain/notices';
 import type { BriefingStore, DeliveryStore, Mailer, SuppressionStore } from '../domain/ports';
-import { DELIVERY_ID_HEADER } from '../domain/ses-event';
 import { recipientLinks, type TokenSigner } from '../domain/tokens';
 
 /**
@@ -78,7 +77,8 @@ async function remind(deps: HousekeepingDeps, row: DeliveryRow, title: string, n
     to: { name: row.name, email: row.email },
     rendered: reminderEmail(title, { acknowledgeUrl: links.acknowledgeUrl!, manageUrl: links.manageUrl, unsubscribeUrl: links.unsubscribeUrl }),
     unsubscribeUrl: links.unsubscribeUrl,
-    headers: { 'X-Briefing-Id': row.briefingId, [DELIVERY_ID_HEADER]: row.deliveryId },
+    // No X-Delivery-Id: SES events about the reminder must not overwrite the briefing's own delivery record.
+    headers: { 'X-Briefing-Id': row.briefingId },
   });
   await deps.mailer.sendRaw(raw);
 }
@@ -88,24 +88,35 @@ async function applyRetention(deps: HousekeepingDeps, now: Date, result: Houseke
   const expired = (await deps.briefings.plannedSince(new Date(0))).filter((b) => b.plannedAt < cutoff.toISOString() && !b.personalDataRemovedAt);
   for (const briefing of expired) {
     // The briefing's rows, and its withdrawal notices (kept under the finding).
+    let stillQueued = 0;
     for (const ledgerId of [briefing.briefingId, withdrawalIdOf(briefing.findingId)]) {
-      result.rowsPseudonymised += await pseudonymise(deps, ledgerId, now);
+      const done = await pseudonymise(deps, ledgerId, now);
+      result.rowsPseudonymised += done.count;
+      stillQueued += done.stillQueued;
     }
-    await deps.briefings.markStopped(briefing.briefingId, 'personalDataRemovedAt', now);
-    result.briefingsPseudonymised++;
+    // Done only when nothing is left to send: a row still queued is revisited next hour.
+    if (stillQueued === 0) {
+      await deps.briefings.markStopped(briefing.briefingId, 'personalDataRemovedAt', now);
+      result.briefingsPseudonymised++;
+    }
   }
   // Weekly digests of the year before the cutoff (older ones were done by earlier runs).
   for (let t = cutoff.getTime() - 52 * 7 * DAY_MS; t <= cutoff.getTime() - 7 * DAY_MS; t += 7 * DAY_MS) {
-    result.rowsPseudonymised += await pseudonymise(deps, `digest#${weekIdAt(new Date(t), deps.timeZone)}`, now);
+    result.rowsPseudonymised += (await pseudonymise(deps, `digest#${weekIdAt(new Date(t), deps.timeZone)}`, now)).count;
   }
 }
 
-async function pseudonymise(deps: HousekeepingDeps, ledgerId: string, now: Date): Promise<number> {
+async function pseudonymise(deps: HousekeepingDeps, ledgerId: string, now: Date): Promise<{ count: number; stillQueued: number }> {
   let count = 0;
+  let stillQueued = 0;
   for (const row of await deps.deliveries.byBriefing(ledgerId)) {
+    if (row.personalDataRemovedAt || row.erasedAt) continue;
     // Only finished rows: a row still queued needs its address to be sent.
-    if (row.personalDataRemovedAt || row.erasedAt || row.status === 'PENDING' || row.status === 'SENDING') continue;
+    if (row.status === 'PENDING' || row.status === 'SENDING') {
+      stillQueued++;
+      continue;
+    }
     if (await deps.deliveries.removePersonalData(row.deliveryId, now)) count++;
   }
-  return count;
+  return { count, stillQueued };
 }

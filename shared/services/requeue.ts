@@ -22,6 +22,7 @@ export async function requeueDeliveries(deliveries: DeliveryStore, rows: Deliver
     (row) =>
       // An erased person's rows hold no address: there is nobody to send them to. Digests are re-run, not re-queued.
       !row.erasedAt &&
+      !row.personalDataRemovedAt &&
       // It may have reached SES: retrying it could send it twice. (See the sweeper.)
       !row.outcomeUnknown &&
       row.kind !== 'digest' &&

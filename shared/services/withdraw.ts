@@ -30,7 +30,8 @@ async function receivedBy(deps: Pick<Deps, 'deliveries'>, briefingIds: readonly 
   const people = new Map<string, Recipient>();
   for (const briefingId of briefingIds) {
     for (const row of await deps.deliveries.byBriefing(briefingId)) {
-      if (!received(row) || row.erasedAt || people.has(row.recipientKey)) continue;
+      // Erased or past retention: there is no address left to write to.
+      if (!received(row) || row.erasedAt || row.personalDataRemovedAt || people.has(row.recipientKey)) continue;
       if (row.kind === 'digest' && !(findingId && row.findingIds?.includes(findingId))) continue;
       people.set(row.recipientKey, { email: row.email, name: row.name, agency: row.agency, role: row.role, via: row.via });
     }
@@ -57,6 +58,7 @@ export async function supersedeEarlier(deps: Pick<Deps, 'briefings' | 'deliverie
   for (const snapshot of snapshots) {
     await deps.briefings.markStopped(snapshot.briefingId, 'supersededAt', now);
     for (const row of await cancelQueued(deps, snapshot.briefingId, 'A newer version replaced this one before it was sent.', now)) {
+      if (row.erasedAt || row.personalDataRemovedAt) continue;
       notYetReached.set(row.recipientKey, { email: row.email, name: row.name, agency: row.agency, role: row.role, via: row.via });
     }
   }

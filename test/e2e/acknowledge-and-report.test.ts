@@ -90,14 +90,17 @@ test('pressing the button records it once, with the agency and role; a second pr
   expect(await first.text()).toMatch(/Thank you/);
   const row = await rowOf('police.reader@example.org');
   expect(row).toMatchObject({ ackAgency: 'police', ackRole: 'frontline', acknowledgedAt: expect.any(String) });
-  const again = await post(link, {});
+  const again = await post(link, { answer: 'A second, different answer.' });
   expect(again.status).toBe(200);
+  expect(await again.text()).toMatch(/saved the first time/);
   expect((await rowOf('police.reader@example.org')).acknowledgedAt).toBe(row.acknowledgedAt);
 
   // The answer is kept without the address or the delivery id.
   const responses = (await db.send(new ScanCommand({ TableName: tables.responses }))).Items ?? [];
   expect(responses).toHaveLength(1);
   expect(responses[0]).toMatchObject({ agency: 'police', role: 'frontline', answer: 'We will invite every agency to strategy discussions.' });
+  // The day only: an exact time could be matched to the row's acknowledgedAt.
+  expect(responses[0]!.at).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   expect(JSON.stringify(responses)).not.toMatch(/@|police\.reader|#v1#/);
 });
 
