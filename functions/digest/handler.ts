@@ -1,5 +1,4 @@
-import { createLogger, sesClient, stores } from '../../shared/adapters/aws';
-import { SesMailer } from '../../shared/adapters/ses-mailer';
+import { createLogger, emailing, stores } from '../../shared/adapters/aws';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { loadFunctionConfig } from '../../shared/config';
 import { FUNCTIONS } from '../../infra/definitions';
@@ -15,9 +14,7 @@ const base = {
   subscribers: store.subscribers(),
   suppressions: store.suppressions(),
   deliveries: store.deliveries(),
-  mailer: new SesMailer(sesClient(), config.configurationSet),
-  senderAddress: config.senderAddress,
-  publicBaseUrl: config.publicBaseUrl,
+  ...emailing(config),
   timeZone: FUNCTIONS.digest.trigger.timeZone,
 };
 

@@ -1,6 +1,5 @@
 import { FUNCTIONS } from '../../infra/definitions';
-import { createLogger, sesClient, stores } from '../../shared/adapters/aws';
-import { SesMailer } from '../../shared/adapters/ses-mailer';
+import { createLogger, emailing, stores } from '../../shared/adapters/aws';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { loadFunctionConfig } from '../../shared/config';
 import { housekeeping } from '../../shared/services/housekeeping';
@@ -13,9 +12,7 @@ const base = {
   briefings: store.briefings(),
   deliveries: store.deliveries(),
   suppressions: store.suppressions(),
-  mailer: new SesMailer(sesClient(), config.configurationSet),
-  senderAddress: config.senderAddress,
-  publicBaseUrl: config.publicBaseUrl,
+  ...emailing(config),
   reminderAfterDays: config.reminderAfterDays,
   retentionDays: config.retentionDays,
   timeZone: FUNCTIONS.digest.trigger.timeZone,

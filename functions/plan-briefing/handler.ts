@@ -1,7 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { createLogger, sesClient, stores } from '../../shared/adapters/aws';
-import { SesMailer } from '../../shared/adapters/ses-mailer';
+import { createLogger, emailing, stores } from '../../shared/adapters/aws';
 import { emailAdminNotifier } from '../../shared/services/admin-notice';
 import { inOrderPerKey } from '../../shared/adapters/in-order';
 import { imagesOf } from '../../shared/adapters/stream-record';
@@ -15,7 +14,7 @@ const store = stores(config);
 const deps = {
   timeZone: FUNCTIONS.digest.trigger.timeZone,
   settings: store.settings(),
-  admin: emailAdminNotifier(new SesMailer(sesClient(), config.configurationSet), config.senderAddress, config.adminAddress),
+  admin: emailAdminNotifier(emailing(config).mailer, config.senderAddress, config.adminAddress),
   findings: store.findings(),
   lists: store.lists(),
   briefings: store.briefings(),

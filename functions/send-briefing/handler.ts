@@ -1,7 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { createLogger, sesClient, stores } from '../../shared/adapters/aws';
-import { SesMailer } from '../../shared/adapters/ses-mailer';
+import { createLogger, emailing, stores } from '../../shared/adapters/aws';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { imagesOf } from '../../shared/adapters/stream-record';
 import { loadFunctionConfig } from '../../shared/config';
@@ -17,9 +16,7 @@ const base = {
   briefings: store.briefings(),
   deliveries: store.deliveries(),
   suppressions: store.suppressions(),
-  mailer: new SesMailer(sesClient(), config.configurationSet),
-  senderAddress: config.senderAddress,
-  publicBaseUrl: config.publicBaseUrl,
+  ...emailing(config),
 };
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 

@@ -1,6 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createLogger, sesClient, stores } from '../../shared/adapters/aws';
-import { SesMailer } from '../../shared/adapters/ses-mailer';
+import { createLogger, emailing, stores } from '../../shared/adapters/aws';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { loadFunctionConfig } from '../../shared/config';
 import { serverErrorPage } from '../../shared/domain/pages';
@@ -17,9 +16,7 @@ const base = {
   deliveries: store.deliveries(),
   briefings: store.briefings(),
   responses: store.responses(),
-  mailer: new SesMailer(sesClient(), config.configurationSet),
-  senderAddress: config.senderAddress,
-  publicBaseUrl: config.publicBaseUrl,
+  ...emailing(config),
 };
 
 /**

@@ -3,6 +3,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoBriefingStore, DynamoDeliveryStore, DynamoFindingStore, DynamoListStore, DynamoResponseStore, DynamoSettingsStore, documentClient } from './dynamo-stores';
 import { DynamoRateLimiter, DynamoSubscriberStore, DynamoSuppressionStore } from './dynamo-subscribers';
+import { SesMailer } from './ses-mailer';
 import type { FunctionConfig } from '../config';
 
 /**
@@ -33,6 +34,13 @@ export function stores(config: Pick<FunctionConfig, 'tables'>, client: DynamoDBC
     responses: () => new DynamoResponseStore(db, config.tables.responses),
   };
 }
+
+/** What every function that emails needs: the one SES mailer, the sender and the pages' base URL. */
+export const emailing = (config: Pick<FunctionConfig, 'configurationSet' | 'senderAddress' | 'publicBaseUrl'>) => ({
+  mailer: new SesMailer(sesClient(), config.configurationSet),
+  senderAddress: config.senderAddress,
+  publicBaseUrl: config.publicBaseUrl,
+});
 
 /** Logs carry ids and counts only: never an email address or finding text. */
 export const createLogger = (serviceName: string) => new Logger({ serviceName });

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { runCli } from '../../cli/main';
-import type { Output } from '../../cli/output';
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
+import { runCapturing } from '../support/cli';
 import { DynamoDeliveryStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
 import { TokenSigner } from '../../shared/domain/tokens';
 
@@ -42,13 +41,7 @@ const post = (url: URL, fields: Record<string, string>) =>
 const rowOf = async (address: string) =>
   ((await db.send(new ScanCommand({ TableName: tables.deliveries }))).Items ?? []).find((r) => r.email === address && r.kind === 'briefing')!;
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Output = { out: (l) => out.push(l), err: (l) => err.push(l), progress: () => undefined };
-  const code = await runCli(argv, io, env);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (...argv: string[]) => runCapturing(argv, env);
 
 beforeAll(async () => {
   pipeline = await startLocalPipeline({ pollIntervalMs: 50, retryDelayMs: 50 });

@@ -2,11 +2,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { runCli } from '../../cli/main';
-import type { Output } from '../../cli/output';
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
+import { runCapturing } from '../support/cli';
 import { DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
 import { DynamoSubscriberStore } from '../../shared/adapters/dynamo-subscribers';
 import { recipientKey } from '../../shared/domain/audience';
@@ -19,14 +18,7 @@ let pipeline: LocalPipeline;
 let db: DynamoDBDocumentClient;
 let env: NodeJS.ProcessEnv;
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const progress: string[] = [];
-  const io: Output = { out: (l) => out.push(l), err: (l) => err.push(l), progress: (l) => progress.push(l) };
-  const code = await runCli(argv, io, env);
-  return { code, out: out.join('\n'), err: err.join('\n'), progress };
-}
+const cli = (...argv: string[]) => runCapturing(argv, env);
 
 const seed = JSON.parse(readFileSync(join(__dirname, '../../infra/local/seed/findings/nr-myth-of-invisible-men-2021.json'), 'utf8')) as Record<string, unknown> & { id: string };
 const ledger = async () => ((await db.send(new ScanCommand({ TableName: tables.deliveries }))).Items ?? []) as Record<string, unknown>[];

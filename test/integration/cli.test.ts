@@ -1,13 +1,14 @@
+import { runCli } from '../../cli/main';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { parse as parseYaml } from 'yaml';
-import { runCli } from '../../cli/main';
 import type { Output } from '../../cli/output';
 import { freePort, waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
+import { runCapturing } from '../support/cli';
 import { DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo-stores';
 import { pendingDelivery } from '../../shared/domain/delivery';
 
@@ -20,14 +21,7 @@ let env: NodeJS.ProcessEnv;
 const emailsTo = async (address: string) =>
   (await pipeline.ses.emails()).filter((email) => email.destination.to.some((to) => to.includes(address)));
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const progress: string[] = [];
-  const io: Output = { out: (l) => out.push(l), err: (l) => err.push(l), progress: (l) => progress.push(l) };
-  const code = await runCli(argv, io, env);
-  return { code, out: out.join('\n'), err: err.join('\n'), progress };
-}
+const cli = (...argv: string[]) => runCapturing(argv, env);
 
 beforeAll(async () => {
   pipeline = await startLocalPipeline({ pollIntervalMs: 50, retryDelayMs: 50 });
