@@ -153,8 +153,9 @@ export class StreamPoller {
           clean = false;
           iterators.delete(shardId);
           if (error instanceof TrimmedDataAccessException) {
-            // The checkpoint points at records the stream no longer keeps: start from its oldest.
-            log?.error(`${this.options.name}: shard ${shardId} was trimmed past the checkpoint; reading from its oldest record.`);
+            // The checkpoint points at records the stream no longer keeps: start from its oldest. Without a
+            // checkpoint (a fresh table) DynamoDB Local can say the same of a brand-new iterator: not worth a warning.
+            if (this.checkpoints[shardId]) log?.error(`${this.options.name}: shard ${shardId} was trimmed past the checkpoint; reading from its oldest record.`);
             delete this.checkpoints[shardId];
             this.forceTrimHorizon.add(shardId);
           } else if (!(error instanceof ExpiredIteratorException)) {
