@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
+import { contrast } from '../support/contrast';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -31,17 +32,6 @@ function seedFinding(): Finding {
   return parsed.finding;
 }
 
-const luminance = (rgb: number[]) => {
-  const [r, g, b] = rgb.map((v) => {
-    const c = v / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-};
-const contrast = (a: number[], b: number[]) => {
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (hi! + 0.05) / (lo! + 0.05);
-};
 
 test('at 320 px nothing scrolls sideways, headings are in order, and text contrast passes WCAG AA', async () => {
   const { html } = renderBriefing(seedFinding(), { name: 'Phone Reader', agency: 'police', role: 'frontline' }, { unsubscribeUrl: 'https://briefings.example.org/unsubscribe?t=x', manageUrl: 'https://briefings.example.org/preferences?t=x' });

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
+import { contrast } from '../support/contrast';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -67,17 +68,6 @@ function seededReport() {
   return computeDissemination({ briefings, deliveries, responses, description: 'Briefings issued in March 2024', from: '2024-03-01', to: '2024-03-31', now: new Date('2024-04-02T10:15:00.000Z') });
 }
 
-const luminance = (rgb: number[]) => {
-  const [r, g, b] = rgb.map((v) => {
-    const c = v / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-};
-const contrast = (a: number[], b: number[]) => {
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (hi! + 0.05) / (lo! + 0.05);
-};
 const WHITE = [255, 255, 255];
 
 const report = seededReport();

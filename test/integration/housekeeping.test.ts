@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SESClient } from '@aws-sdk/client-ses';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSes } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
+import { publishedSeed, snapshotOf } from '../support/findings';
 import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo-stores';
 import { DynamoSuppressionStore } from '../../shared/adapters/dynamo-subscribers';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { recipientKey } from '../../shared/domain/audience';
 import { pendingDelivery } from '../../shared/domain/delivery';
-import { parseFinding } from '../../shared/domain/finding';
 import { computeDissemination } from '../../shared/domain/report';
 import { TokenSigner } from '../../shared/domain/tokens';
 import { housekeeping, type HousekeepingDeps } from '../../shared/services/housekeeping';
@@ -26,10 +24,7 @@ let deliveries: DynamoDeliveryStore;
 let briefings: DynamoBriefingStore;
 let suppressions: DynamoSuppressionStore;
 
-const seed = JSON.parse(readFileSync(join(__dirname, '../../infra/local/seed/findings/nr-it-was-hard-to-escape-2020.json'), 'utf8'));
-const parsed = parseFinding({ ...seed, status: 'published' });
-if (!parsed.ok) throw new Error('seed finding is invalid');
-const finding = parsed.finding;
+const finding = publishedSeed('nr-it-was-hard-to-escape-2020');
 const issuedAt = new Date('2026-01-05T09:00:00Z');
 const PEOPLE = ['read.it', 'not.yet', 'stopped.mail', 'also.waiting'].map((local, i) => ({
   email: `${local}@example.org`,
@@ -64,7 +59,7 @@ beforeAll(async () => {
   deliveries = new DynamoDeliveryStore(db, tables.deliveries);
   briefings = new DynamoBriefingStore(db, tables.briefings);
   suppressions = new DynamoSuppressionStore(db, tables.suppressions);
-  await briefings.putIfAbsent({ briefingId: `${finding.id}#v1`, findingId: finding.id, version: 1, finding, plannedAt: issuedAt.toISOString(), recipients: 4 });
+  await briefings.putIfAbsent(snapshotOf(finding, issuedAt, 4));
   const rows = PEOPLE.map((p) => pendingDelivery(finding.id, 1, p, issuedAt));
   await deliveries.insertMissing(rows);
   for (const row of rows) {

@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SESClient } from '@aws-sdk/client-ses';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSes } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
+import { publishedSeed, snapshotOf } from '../support/findings';
 import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo-stores';
 import { DynamoSuppressionStore } from '../../shared/adapters/dynamo-subscribers';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { pendingDelivery, type DeliveryRow } from '../../shared/domain/delivery';
-import { parseFinding } from '../../shared/domain/finding';
 import { TokenSigner } from '../../shared/domain/tokens';
 import { requeueDeliveries } from '../../shared/services/requeue';
 import { sendDelivery, type SendDeps } from '../../shared/services/send-briefing';
@@ -28,10 +26,7 @@ let ses: Awaited<ReturnType<typeof startSes>>;
 let db: DynamoDBDocumentClient;
 let ledger: DynamoDeliveryStore;
 
-const seed = JSON.parse(readFileSync(join(__dirname, '../../infra/local/seed/findings/nr-out-of-routine-2020.json'), 'utf8'));
-const parsed = parseFinding({ ...seed, status: 'published' });
-if (!parsed.ok) throw new Error('seed finding is invalid');
-const finding = parsed.finding;
+const finding = publishedSeed('nr-out-of-routine-2020');
 
 class ProcessDied extends Error {
   override readonly name = 'ProcessDied';
@@ -80,14 +75,7 @@ beforeAll(async () => {
   await ensureTables(dynamo.client);
   db = documentClient(dynamo.client);
   ledger = new DynamoDeliveryStore(db, tables.deliveries);
-  await new DynamoBriefingStore(db, tables.briefings).putIfAbsent({
-    briefingId: `${finding.id}#v1`,
-    findingId: finding.id,
-    version: 1,
-    finding,
-    plannedAt: new Date().toISOString(),
-    recipients: 3,
-  });
+  await new DynamoBriefingStore(db, tables.briefings).putIfAbsent(snapshotOf(finding, new Date(), 3));
 }, 120_000);
 
 afterAll(async () => {

@@ -1,17 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { TokenSigner } from '../../shared/domain/tokens';
 import { DynamoSuppressionStore } from '../../shared/adapters/dynamo-subscribers';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { startDynamoDb } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
+import { publishedSeed, snapshotOf } from '../support/findings';
 import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo-stores';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { pendingDelivery } from '../../shared/domain/delivery';
-import { parseFinding } from '../../shared/domain/finding';
 import { sendDelivery, TransientSendError, type SendDeps } from '../../shared/services/send-briefing';
 
 /**
@@ -25,23 +23,13 @@ let dynamo: Awaited<ReturnType<typeof startDynamoDb>>;
 let db: DynamoDBDocumentClient;
 const sesMock = mockClient(SESClient);
 
-const seed = JSON.parse(readFileSync(join(__dirname, '../../infra/local/seed/findings/nr-out-of-routine-2020.json'), 'utf8'));
-const parsed = parseFinding({ ...seed, status: 'published' });
-if (!parsed.ok) throw new Error('seed finding is invalid');
-const finding = parsed.finding;
+const finding = publishedSeed('nr-out-of-routine-2020');
 
 beforeAll(async () => {
   dynamo = await startDynamoDb();
   await ensureTables(dynamo.client);
   db = documentClient(dynamo.client);
-  await new DynamoBriefingStore(db, tables.briefings).putIfAbsent({
-    briefingId: `${finding.id}#v1`,
-    findingId: finding.id,
-    version: 1,
-    finding,
-    plannedAt: new Date().toISOString(),
-    recipients: 3,
-  });
+  await new DynamoBriefingStore(db, tables.briefings).putIfAbsent(snapshotOf(finding, new Date(), 3));
 }, 120_000);
 
 afterAll(async () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseFinding, type Finding } from '../../shared/domain/finding';
 
 /** A valid finding for unit tests, and variations of it. */
@@ -49,3 +51,16 @@ export function validFinding(overrides: Record<string, unknown> = {}): Finding {
   return result.finding;
 }
 
+
+/** One of the seed findings (infra/local/seed/findings/<name>.json), as published and validated. */
+export function publishedSeed(name: string): Finding {
+  const item = JSON.parse(readFileSync(join(__dirname, '../../infra/local/seed/findings', `${name}.json`), 'utf8')) as Record<string, unknown>;
+  const result = parseFinding({ ...item, status: 'published' });
+  if (!result.ok) throw new Error(`seed finding ${name} is not valid: ${JSON.stringify(result.errors)}`);
+  return result.finding;
+}
+
+/** The version-1 snapshot the sender renders from, as plan-briefing would have written it. */
+export function snapshotOf(finding: Finding, plannedAt: Date, recipients: number) {
+  return { briefingId: `${finding.id}#v1`, findingId: finding.id, version: 1, finding, plannedAt: plannedAt.toISOString(), recipients };
+}

@@ -1,3 +1,4 @@
+import { contrast } from '../support/contrast';
 import {
   checkYourEmailPage,
   confirmedPage,
@@ -185,19 +186,6 @@ describe.each(ALL_PAGES)('%s page', (_name, render) => {
 });
 
 // ---- the look -----------------------------------------------------------------------------------
-
-/** WCAG relative luminance and contrast ratio. */
-function contrast(a: string, b: string): number {
-  const lum = (hex: string) => {
-    const [r, g, bl] = [1, 3, 5].map((i) => {
-      const c = parseInt(hex.slice(i, i + 2), 16) / 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
-  };
-  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
-  return (hi! + 0.05) / (lo! + 0.05);
-}
 
 describe('the stylesheet', () => {
   const css = /<style>([\s\S]*?)<\/style>/.exec(subscribePage().html)![1]!;
