@@ -345,6 +345,8 @@ export const COMMON_ENV = {
   reminderAfterDays: 'REMINDER_AFTER_DAYS',
   /** Days after a briefing before addresses and names are removed from its ledger rows. */
   retentionDays: 'RETENTION_DAYS',
+  /** The most emails per second the sender may hand to SES: the account's SES sending quota. */
+  maxSendRate: 'MAX_SEND_RATE',
 } as const;
 
 /** Functions started by a stream, with their trigger narrowed. */

@@ -15,9 +15,24 @@ export interface FunctionConfig {
   /** 0 = no reminders. */
   reminderAfterDays: number;
   retentionDays: number;
+  /** Emails per second, across every concurrent sender: SES's maximum send rate. */
+  maxSendRate: number;
 }
 
 export const DEFAULT_RETENTION_DAYS = 730;
+/** SES's maximum send rate for a new production account, in emails per second. */
+export const DEFAULT_MAX_SEND_RATE = 14;
+
+function rateFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const rate = Number(raw);
+  if (!Number.isFinite(rate) || rate <= 0) {
+    problems.push(`${name}=${raw} is not a send rate: use emails per second above 0, for example 14 (the SES quota shown in the SES console).`);
+    return fallback;
+  }
+  return rate;
+}
 
 function daysFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
   const raw = env[name];
@@ -58,6 +73,7 @@ export function loadFunctionConfig(name: FunctionName, env: NodeJS.ProcessEnv = 
   }
   const reminderAfterDays = daysFrom(env, COMMON_ENV.reminderAfterDays, 0, problems);
   const retentionDays = daysFrom(env, COMMON_ENV.retentionDays, DEFAULT_RETENTION_DAYS, problems);
+  const maxSendRate = rateFrom(env, COMMON_ENV.maxSendRate, DEFAULT_MAX_SEND_RATE, problems);
   if (problems.length) throw new ConfigError(`${name} cannot start:\n- ${problems.join('\n- ')}`);
 
   const tables = new Proxy(tableNames as Record<TableKey, string>, {
@@ -75,5 +91,6 @@ export function loadFunctionConfig(name: FunctionName, env: NodeJS.ProcessEnv = 
     adminAddress: env[COMMON_ENV.adminAddress] || env[COMMON_ENV.senderAddress] || '',
     reminderAfterDays,
     retentionDays,
+    maxSendRate,
   };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { COMMON_ENV, FUNCTIONS, TABLES, streamFunctions, type FunctionName, type StreamFunctionName, type Trigger } from '../definitions';
 import { ensureLocalTokenKey } from '../../shared/adapters/token-key';
+import { DEFAULT_MAX_SEND_RATE } from '../../shared/config';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, freePort, repoRoot, startDynamoDb, startSes, type Running } from './emulators';
 import { startHttpServer, type HttpHandler } from './http-server';
 import { WeeklyTimer } from './weekly-timer';
@@ -32,6 +33,8 @@ export interface LocalPipelineOptions {
   /** Run the scheduled functions (the weekly digest, the sweeper) on their schedules: npm start does; tests call them. */
   runSchedules?: boolean;
   log?: PollerLog;
+  /** Emails per second the sender may send (MAX_SEND_RATE); the SES default quota, 14, when absent. */
+  maxSendRate?: number;
 }
 
 export type LocalPipeline = Awaited<ReturnType<typeof startLocalPipeline>>;
@@ -40,7 +43,7 @@ export type LocalPipeline = Awaited<ReturnType<typeof startLocalPipeline>>;
 export function pointEnvironmentAt(
   dynamoUrl: string,
   sesUrl: string,
-  options: Pick<LocalPipelineOptions, 'senderAddress' | 'publicBaseUrl'> & { tokenKeyFile: string },
+  options: Pick<LocalPipelineOptions, 'senderAddress' | 'publicBaseUrl' | 'maxSendRate'> & { tokenKeyFile: string },
 ) {
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
@@ -56,6 +59,7 @@ export function pointEnvironmentAt(
     // Locally reminders are on, so the feature can be seen; in AWS they are off unless configured.
     [COMMON_ENV.reminderAfterDays]: process.env[COMMON_ENV.reminderAfterDays] ?? '7',
     [COMMON_ENV.retentionDays]: process.env[COMMON_ENV.retentionDays] ?? '730',
+    [COMMON_ENV.maxSendRate]: String(options.maxSendRate ?? process.env[COMMON_ENV.maxSendRate] ?? DEFAULT_MAX_SEND_RATE),
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     ...localTableEnv(),
   });
