@@ -51,6 +51,14 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Brie
     return value;
   };
 
+  const rate = (contextKey: string, fromEnv: string | undefined): number | undefined => {
+    const raw = text(contextKey) ?? (fromEnv?.trim() || undefined);
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) throw new AppConfigError(`${contextKey} '${raw}' must be emails per second above 0: the SES maximum send rate shown in the SES console, for example 14.`);
+    return value;
+  };
+
   const senderIdentity = text('senderIdentity');
   if (senderIdentity !== undefined && senderIdentity !== 'address' && senderIdentity !== 'domain') {
     throw new AppConfigError(`senderIdentity '${senderIdentity}' must be 'address' or 'domain'.`);
@@ -63,6 +71,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Brie
     adminEmail: text('adminEmail') ?? (env.ADMIN_EMAIL?.trim() || undefined),
     reminderAfterDays: days('reminderAfterDays', env.REMINDER_AFTER_DAYS),
     retentionDays: days('retentionDays', env.RETENTION_DAYS),
+    maxSendRate: rate('maxSendRate', env.MAX_SEND_RATE),
     senderIdentity,
   });
 

@@ -201,7 +201,32 @@ export interface FunctionDefinition {
   signsLinks?: boolean;
   /** Reads the reminder and retention settings (REMINDER_AFTER_DAYS, RETENTION_DAYS). */
   usesRetention?: boolean;
+  /**
+   * The bulk sender: its concurrency and each instance's pace come from MAX_SEND_RATE
+   * (see sendingPlan), so together its instances never exceed the SES quota.
+   */
+  pacedBySendRate?: boolean;
   trigger: Trigger;
+}
+
+/**
+ * What one send-briefing instance can keep up: it sends a batch of 25 in parallel, and an SES
+ * call takes ~50–150 ms, so about this many emails a second before SES's latency binds.
+ */
+export const SENDS_PER_SECOND_PER_INSTANCE = 25;
+
+/**
+ * From the account's SES rate: how many send-briefing instances may run at once (the
+ * function's reserved concurrency, so the bound holds whatever the stream's shard count),
+ * how many batches of one shard run at once (Lambda allows 1–10), and each instance's pace.
+ */
+export function sendingPlan(maxSendRate: number) {
+  const concurrency = Math.max(1, Math.ceil(maxSendRate / SENDS_PER_SECOND_PER_INSTANCE));
+  return {
+    concurrency,
+    parallelizationFactor: Math.min(10, concurrency),
+    perInstanceRate: maxSendRate / concurrency,
+  };
 }
 
 export const FUNCTIONS = {
@@ -242,6 +267,7 @@ export const FUNCTIONS = {
     tables: { briefings: 'read', deliveries: 'readWrite', suppressions: 'read' },
     sendsEmail: true,
     signsLinks: true,
+    pacedBySendRate: true,
     trigger: {
       kind: 'stream',
       table: 'deliveries',
@@ -254,7 +280,10 @@ export const FUNCTIONS = {
       maxBatchingWindowSeconds: 1,
       retryAttempts: 5,
       bisectOnError: true,
-      maxRecordAgeSeconds: 3600,
+      // A big list waits its turn behind the SES rate (50,000 at 14/s is an hour): a record is
+      // never dropped for its age before the stream itself lets it go, after 24 hours.
+      maxRecordAgeSeconds: 86_400,
+      // The stack raises this (and reserves concurrency) from MAX_SEND_RATE: see sendingPlan.
       parallelizationFactor: 1,
       startingPosition: 'TRIM_HORIZON',
     },

@@ -18,7 +18,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DEFAULT_RETENTION_DAYS } from '../shared/config';
+import { DEFAULT_MAX_SEND_RATE, DEFAULT_RETENTION_DAYS } from '../shared/config';
 import { BriefingFunction } from './constructs/briefing-function';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import {
@@ -27,6 +27,7 @@ import {
   TABLES,
   type Access,
   type FunctionDefinition,
+  sendingPlan,
   type FunctionName,
   type HttpTrigger,
   type KeyDefinition,
@@ -55,6 +56,11 @@ export interface BriefingsStackProps extends StackProps {
   readonly reminderAfterDays?: number;
   /** Days after a briefing before addresses and names leave its ledger rows. @default 730 */
   readonly retentionDays?: number;
+  /**
+   * The account's SES maximum send rate, emails per second (the SES console shows it).
+   * send-briefing's concurrency and pace are derived from it (see sendingPlan). @default 14
+   */
+  readonly maxSendRate?: number;
   /**
    * Verify only the sender address, or its whole domain (Easy DKIM, needs DNS records).
    * @default 'address'
@@ -116,6 +122,9 @@ export class BriefingsStack extends Stack {
   readonly alarmTopic?: sns.Topic;
   private readonly publicBaseUrl: string;
   private readonly adminAddress: string;
+  private readonly maxSendRate: number;
+  /** send-briefing's reserved concurrency, batches per shard and per-instance pace, from maxSendRate. */
+  readonly sending: ReturnType<typeof sendingPlan>;
   private pages?: PagesApi;
   private tokenKey?: secretsmanager.Secret;
 
@@ -146,6 +155,11 @@ export class BriefingsStack extends Stack {
       throw new StackConfigError(`adminEmail '${props.adminEmail}' is not an email address: held-finding notices go there, for example safeguarding-admin@example.org.`);
     }
     this.adminAddress = props.adminEmail ?? senderAddress;
+    this.maxSendRate = props.maxSendRate ?? DEFAULT_MAX_SEND_RATE;
+    if (!(this.maxSendRate > 0) || !Number.isFinite(this.maxSendRate)) {
+      throw new StackConfigError(`maxSendRate ${props.maxSendRate} is not a send rate: use the account's SES maximum send rate in emails per second (the SES console shows it), for example 14.`);
+    }
+    this.sending = sendingPlan(this.maxSendRate);
 
     // ---- Tables: exactly as definitions.ts describes them.
     for (const [key, def] of entries<TableKey, TableDefinition>(TABLES)) {
@@ -210,6 +224,8 @@ export class BriefingsStack extends Stack {
         description: def.description,
         memorySize: def.memoryMb,
         timeout: Duration.seconds(def.timeoutSeconds),
+        // At most this many senders at once, each paced to its share: together, never over the SES quota.
+        ...(def.pacedBySendRate ? { reservedConcurrentExecutions: this.sending.concurrency } : {}),
       });
       for (const [tableKey, access] of entries<TableKey, Access | undefined>(def.tables)) {
         if (access) this.grantTable(fn, tableKey, access);
@@ -260,6 +276,7 @@ export class BriefingsStack extends Stack {
     fn.addEnvironment(COMMON_ENV.publicBaseUrl, publicBaseUrl);
     fn.addEnvironment(COMMON_ENV.configurationSet, this.configurationSet.configurationSetName);
     fn.addEnvironment(COMMON_ENV.adminAddress, this.adminAddress);
+    fn.addEnvironment(COMMON_ENV.maxSendRate, String(this.maxSendRate));
   }
 
   /** Read access to the link-signing key and the env var naming it, always together (as for tables). */
@@ -330,7 +347,7 @@ export class BriefingsStack extends Stack {
         retryAttempts: trigger.retryAttempts,
         bisectBatchOnError: trigger.bisectOnError,
         maxRecordAge: Duration.seconds(trigger.maxRecordAgeSeconds),
-        parallelizationFactor: trigger.parallelizationFactor,
+        parallelizationFactor: (FUNCTIONS[name] as FunctionDefinition).pacedBySendRate ? this.sending.parallelizationFactor : trigger.parallelizationFactor,
         reportBatchItemFailures: true,
         // FilterCriteria.filter serialises to { pattern: JSON.stringify(pattern) }, the form Lambda expects.
         filters: trigger.filters.map((pattern) => lambda.FilterCriteria.filter(pattern)),

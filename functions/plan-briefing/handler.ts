@@ -13,6 +13,7 @@ const logger = createLogger('plan-briefing');
 const store = stores(config);
 const deps = {
   timeZone: FUNCTIONS.digest.trigger.timeZone,
+  maxSendRate: config.maxSendRate,
   settings: store.settings(),
   admin: emailAdminNotifier(emailing(config).mailer, config.senderAddress, config.adminAddress),
   findings: store.findings(),

@@ -4,6 +4,7 @@ import { createLogger, emailing, stores } from '../../shared/adapters/aws';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { imagesOf } from '../../shared/adapters/stream-record';
 import { loadFunctionConfig } from '../../shared/config';
+import { sendingPlan } from '../../infra/definitions';
 import { deliveryRowSchema } from '../../shared/domain/delivery';
 import type { Briefing } from '../../shared/domain/ports';
 import { sendDelivery } from '../../shared/services/send-briefing';
@@ -16,7 +17,8 @@ const base = {
   briefings: store.briefings(),
   deliveries: store.deliveries(),
   suppressions: store.suppressions(),
-  ...emailing(config),
+  // Its share of MAX_SEND_RATE: the stack runs at most sendingPlan(rate).concurrency of these at once.
+  ...emailing(config, sendingPlan(config.maxSendRate).perInstanceRate),
 };
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 

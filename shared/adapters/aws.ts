@@ -3,7 +3,8 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoBriefingStore, DynamoDeliveryStore, DynamoFindingStore, DynamoListStore, DynamoResponseStore, DynamoSettingsStore, documentClient } from './dynamo-stores';
 import { DynamoRateLimiter, DynamoSubscriberStore, DynamoSuppressionStore } from './dynamo-subscribers';
-import { SesMailer } from './ses-mailer';
+import { DEFAULT_RETRY, SesMailer } from './ses-mailer';
+import { TokenBucket } from '../domain/token-bucket';
 import type { FunctionConfig } from '../config';
 
 /**
@@ -35,9 +36,17 @@ export function stores(config: Pick<FunctionConfig, 'tables'>, client: DynamoDBC
   };
 }
 
-/** What every function that emails needs: the one SES mailer, the sender and the pages' base URL. */
-export const emailing = (config: Pick<FunctionConfig, 'configurationSet' | 'senderAddress' | 'publicBaseUrl'>) => ({
-  mailer: new SesMailer(sesClient(), config.configurationSet),
+/**
+ * What every function that emails needs: the one SES mailer, the sender and the pages' base URL.
+ * The mailer is paced to `ratePerSecond` (by default the whole MAX_SEND_RATE; send-briefing,
+ * which runs several instances at once, passes its per-instance share). It lives at module
+ * scope, so every record of an invocation, and the next invocation on a warm instance, share it.
+ */
+export const emailing = (
+  config: Pick<FunctionConfig, 'configurationSet' | 'senderAddress' | 'publicBaseUrl' | 'maxSendRate'>,
+  ratePerSecond = config.maxSendRate,
+) => ({
+  mailer: new SesMailer(sesClient(), config.configurationSet, DEFAULT_RETRY, new TokenBucket(ratePerSecond)),
   senderAddress: config.senderAddress,
   publicBaseUrl: config.publicBaseUrl,
 });

@@ -1,5 +1,6 @@
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { Mailer } from '../domain/ports';
+import type { Pacer } from '../domain/token-bucket';
 
 /**
  * SES errors about this one message that no retry can fix: the row is marked FAILED with
@@ -24,7 +25,7 @@ export interface RetryPolicy {
   pause: (ms: number) => Promise<void>;
 }
 
-const DEFAULT_RETRY: RetryPolicy = {
+export const DEFAULT_RETRY: RetryPolicy = {
   attempts: 4,
   baseDelayMs: 250,
   pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -35,6 +36,8 @@ export class SesMailer implements Mailer {
     private readonly ses: SESClient = new SESClient({}),
     private readonly configurationSet?: string,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    /** Keeps this sender under its share of the account's SES rate; every attempt, retries included, waits its turn. */
+    private readonly pacer?: Pacer,
   ) {}
 
   /**
@@ -56,6 +59,7 @@ export class SesMailer implements Mailer {
   }
 
   private async sendOnce(raw: Buffer): Promise<string> {
+    await this.pacer?.take();
     try {
       const result = await this.ses.send(
         new SendRawEmailCommand({ RawMessage: { Data: raw }, ConfigurationSetName: this.configurationSet }),

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_SEND_RATE } from '../config';
 import { scanFinding } from '../domain/anonymisation';
 import { recipientKey, resolveAudience, withSubscribers, type Recipient } from '../domain/audience';
 import { changedFields } from '../domain/corrections';
@@ -30,6 +31,8 @@ export interface PlanDeps {
   admin?: AdminNotifier;
   /** The digest's time zone: a withdrawal finds the digests that carried the finding by ISO week. */
   timeZone?: string;
+  /** MAX_SEND_RATE: how fast the queue drains, so the sweeper knows when a waiting row is late. */
+  maxSendRate?: number;
   now?: () => Date;
 }
 
@@ -133,9 +136,12 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
   const hadEarlier = new Set(earlier.recipients.map((r) => recipientKey(r.email)));
 
   const createdAt = now();
-  const rows = recipients.map((recipient) => {
+  const rows = recipients.map((recipient, position) => {
     const kind: DeliveryKind = hadEarlier.has(recipientKey(recipient.email)) ? 'correction' : 'briefing';
-    return pendingDelivery(finding.id, finding.version, recipient, createdAt, kind);
+    const row = pendingDelivery(finding.id, finding.version, recipient, createdAt, kind);
+    // A big list drains at the SES rate (50,000 at 14/s is an hour). The sweeper calls a row
+    // lost only some time after its turn, so it never re-queues rows that are simply waiting.
+    return { ...row, openSince: turnOf(createdAt, position, deps.maxSendRate ?? DEFAULT_MAX_SEND_RATE) };
   });
   const newDeliveries = await deps.deliveries.insertMissing(rows);
   await deps.briefings.setRecipients(briefing.briefingId, recipients.length);
@@ -149,6 +155,11 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
   };
   await deps.findings.markPlanned(finding.id, finding.version, summary, now());
   return { outcome: 'planned', briefingId: briefing.briefingId, ...summary };
+}
+
+/** When the row at `position` in the queue should go, at `rate` emails per second. */
+function turnOf(start: Date, position: number, rate: number): string {
+  return new Date(start.getTime() + Math.floor((position / rate) * 1000)).toISOString();
 }
 
 /**

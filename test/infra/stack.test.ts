@@ -36,7 +36,7 @@ function functionsWith<K extends Trigger['kind']>(kind: K): [FunctionName, Extra
 /** Functions that can fail out of sight of a caller (stream, schedule, SES events) have a watched dead-letter queue. */
 const withDeadLetterQueue = functionEntries.filter(([, def]) => def.trigger.kind !== 'http');
 /** What AWS functions get with sendsEmail, and with signsLinks (TOKEN_KEY_FILE is local only). */
-const EMAIL_ENV = [COMMON_ENV.senderAddress, COMMON_ENV.publicBaseUrl, COMMON_ENV.configurationSet, COMMON_ENV.adminAddress];
+const EMAIL_ENV = [COMMON_ENV.senderAddress, COMMON_ENV.publicBaseUrl, COMMON_ENV.configurationSet, COMMON_ENV.adminAddress, COMMON_ENV.maxSendRate];
 const TOKEN_ENV = [COMMON_ENV.tokenKeySecretArn];
 
 function build(context: Record<string, unknown> = {}, outdir?: string) {
@@ -258,7 +258,7 @@ describe.each([
       expect(p.MaximumRecordAgeInSeconds).toBe(trigger.maxRecordAgeSeconds);
       expect(p.BatchSize).toBe(trigger.batchSize);
       expect(p.MaximumBatchingWindowInSeconds).toBe(trigger.maxBatchingWindowSeconds);
-      expect(p.ParallelizationFactor).toBe(trigger.parallelizationFactor);
+      expect(p.ParallelizationFactor).toBe(FUNCTIONS[name].pacedBySendRate ? stack.sending.parallelizationFactor : trigger.parallelizationFactor);
       expect(p.StartingPosition).toBe(trigger.startingPosition);
       // Lambda reads each pattern as a JSON string: it must be the definition's pattern, verbatim.
       expect(p.FilterCriteria.Filters).toEqual(trigger.filters.map((filter) => ({ Pattern: JSON.stringify(filter) })));
@@ -537,6 +537,17 @@ describe.each([
       expect(variables[COMMON_ENV.adminAddress]).toBe(REQUIRED.senderAddress);
     });
 
+    it('send-briefing is paced by the SES quota: 14/s by default, one instance at a time; every sender is told the rate', () => {
+      const functions = template.findResources('AWS::Lambda::Function') as Json;
+      const sender = functions[logicalId(stack, stack.functions['send-briefing'])].Properties;
+      expect(sender.ReservedConcurrentExecutions).toBe(1);
+      for (const [name, def] of functionEntries) {
+        const properties = functions[logicalId(stack, stack.functions[name])].Properties;
+        if (def.sendsEmail) expect(properties.Environment.Variables[COMMON_ENV.maxSendRate]).toBe('14');
+        if (!def.pacedBySendRate) expect(properties.ReservedConcurrentExecutions).toBeUndefined();
+      }
+    });
+
     it('ses-events has no SES actions', () => {
       expect(statementsOf('ses-events').flatMap((s) => s.actions).filter((a) => a.startsWith('ses:'))).toEqual([]);
     });
@@ -590,6 +601,23 @@ describe('app settings', () => {
     const example = buildApp({ env: {}, context: { ...base, useExampleDefaults: 'true', stackName: 'ExampleBriefings' } });
     expect(example.stack.stackName).toBe('ExampleBriefings');
     Template.fromStack(example.stack).hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: EXAMPLE_DEFAULTS.senderAddress });
+  });
+
+  it('derives send-briefing concurrency from the SES quota: 200/s is 8 instances of 25/s, 8 batches per shard', () => {
+    const { stack } = build({ maxSendRate: '200' });
+    const template = Template.fromStack(stack);
+    const senderId = logicalId(stack, stack.functions['send-briefing']);
+    expect((template.findResources('AWS::Lambda::Function')[senderId] as Json).Properties).toMatchObject({
+      ReservedConcurrentExecutions: 8,
+      Environment: { Variables: { [COMMON_ENV.maxSendRate]: '200' } },
+    });
+    const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: senderId } } }))[0] as Json;
+    expect(mapping.Properties.ParallelizationFactor).toBe(8);
+  });
+
+  it('refuses a send rate that is not a number of emails per second, saying where to find it', () => {
+    expect(() => build({ maxSendRate: 'fast' })).toThrow(/maxSendRate 'fast' must be emails per second above 0: the SES maximum send rate shown in the SES console/);
+    expect(() => build({ maxSendRate: '0' })).toThrow(AppConfigError);
   });
 
   it('rejects a sender that is not an email address and a base URL that is not https', () => {

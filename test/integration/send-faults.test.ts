@@ -83,6 +83,19 @@ test('SES throttling once (mocked): the sender backs off and retries within the 
   expect(pauses[0]).toBeGreaterThanOrEqual(125); // half the base delay, plus jitter
 });
 
+test('SES throttling (mocked): every attempt, the retry included, waits its turn at the send-rate pacer', async () => {
+  const row = await pendingRow('paced.reader');
+  sesMock.on(SendRawEmailCommand).rejectsOnce(sesError('Throttling', 'Maximum sending rate exceeded.')).resolves({ MessageId: 'ses-paced' });
+  const events: string[] = [];
+  const calls = () => sesMock.commandCalls(SendRawEmailCommand).length;
+  const pacer = { take: async () => void events.push(`token, then SES call ${calls() + 1}`) };
+  const mailer = new SesMailer(new SESClient({ region: 'eu-west-2' }), undefined, { attempts: 4, baseDelayMs: 250, pause: async () => void events.push('back-off') }, pacer);
+
+  await expect(sendDelivery({ ...deps(), mailer }, row)).resolves.toEqual({ outcome: 'sent', messageId: 'ses-paced' });
+  expect(calls()).toBe(2);
+  expect(events).toEqual(['token, then SES call 1', 'back-off', 'token, then SES call 2']);
+});
+
 test('SES throttling that persists (mocked): growing back-off, then the row goes back to PENDING and the stream retries it', async () => {
   const row = await pendingRow('throttled.reader');
   sesMock

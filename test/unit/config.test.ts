@@ -1,0 +1,29 @@
+import { ConfigError, DEFAULT_MAX_SEND_RATE, loadFunctionConfig } from '../../shared/config';
+import { TABLES } from '../../infra/definitions';
+
+const env = {
+  [TABLES.briefings.envVar]: 'briefings',
+  [TABLES.deliveries.envVar]: 'deliveries',
+  [TABLES.suppressions.envVar]: 'suppressions',
+  SENDER_ADDRESS: 'briefings@example.org',
+  PUBLIC_BASE_URL: 'https://briefings.example.org',
+  TOKEN_KEY_FILE: '/dev/null',
+};
+
+describe('MAX_SEND_RATE', () => {
+  test('defaults to the SES quota of a new production account, 14 emails per second', () => {
+    expect(DEFAULT_MAX_SEND_RATE).toBe(14);
+    expect(loadFunctionConfig('send-briefing', env).maxSendRate).toBe(14);
+  });
+
+  test('takes a whole or fractional rate', () => {
+    expect(loadFunctionConfig('send-briefing', { ...env, MAX_SEND_RATE: '50' }).maxSendRate).toBe(50);
+    expect(loadFunctionConfig('send-briefing', { ...env, MAX_SEND_RATE: '0.5' }).maxSendRate).toBe(0.5);
+  });
+
+  test.each(['0', '-3', 'fast', 'Infinity'])('refuses %p, naming the variable and what to put there', (value) => {
+    const load = () => loadFunctionConfig('send-briefing', { ...env, MAX_SEND_RATE: value });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(`MAX_SEND_RATE=${value} is not a send rate: use emails per second above 0`);
+  });
+});
