@@ -4,8 +4,9 @@ import type { DeliveryStore } from '../domain/ports';
 /**
  * Lost-work recovery. Delivery rows are state, so work a crash or an exhausted stream
  * record left behind can be found and finished:
- * - PENDING for longer than `pendingAfterMs`: its stream record ran out of retries (or
- *   aged out). It is re-queued; a stale record can never claim the new row.
+ * - PENDING for longer than `pendingAfterMs` past its turn (`openSince`: the planner spaces
+ *   a list's rows at the send rate, so rows still waiting behind a big list are not late):
+ *   its stream record ran out of retries. It is re-queued; a stale record can never claim the new row.
  * - SENDING for longer than `sendingAfterMs`: the sender died after claiming it, maybe
  *   after SES accepted the message. It is re-queued ONCE. If it is left SENDING again it
  *   becomes FAILED with `outcomeUnknown`, and nothing retries it automatically. So a row

@@ -1,0 +1,67 @@
+import { startDynamoDb } from '../../infra/local/emulators';
+import { ensureTables, localTableNames } from '../../infra/local/tables';
+import { stores } from '../../shared/adapters/aws';
+import { planBriefing } from '../../shared/services/plan-briefing';
+import { SWEEP_LIMITS, sweep } from '../../shared/services/sweeper';
+import { validFinding } from '../support/findings';
+
+/**
+ * A big list drains at the SES rate, so its last rows wait a long time in the stream
+ * (50,000 at 14/s is an hour). Each row's place in the queue is its `openSince`, so the
+ * sweeper re-queues only rows that are late for their turn, never ones that are waiting.
+ * Real DynamoDB Local and the real planner; only the clock is chosen.
+ */
+
+let dynamo: Awaited<ReturnType<typeof startDynamoDb>>;
+let store: ReturnType<typeof stores>;
+const MEMBERS = 40;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDb();
+  await ensureTables(dynamo.client);
+  store = stores({ tables: localTableNames() }, dynamo.client);
+  await store.lists().putList({ id: 'everyone', name: 'Everyone in the partnership' });
+  await store.lists().putMembers(
+    'everyone',
+    Array.from({ length: MEMBERS }, (_, i) => ({ email: `reader.${i}@example.org`, name: `Reader ${i}`, agency: 'health' as const, role: 'frontline' as const })),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+async function plan(id: string, maxSendRate: number, at: Date) {
+  const finding = { ...validFinding({ id }), status: 'published', approvedBy: 'Learning and Development Group' };
+  const outcome = await planBriefing(
+    {
+      findings: store.findings(), lists: store.lists(), briefings: store.briefings(), deliveries: store.deliveries(),
+      subscribers: store.subscribers(), suppressions: store.suppressions(), settings: store.settings(),
+      maxSendRate, now: () => at,
+    },
+    undefined,
+    finding,
+  );
+  expect(outcome).toMatchObject({ outcome: 'planned', recipients: MEMBERS });
+  return (await store.deliveries().byBriefing(`${id}#v1`)).sort((a, b) => a.openSince!.localeCompare(b.openSince!));
+}
+
+test('each PENDING row is due at its turn: one per 1/rate seconds after planning', async () => {
+  // Later than the sweeper test's clock, so these rows are not yet due there.
+  const at = new Date('2026-03-09T09:00:00.000Z');
+  const rows = await plan('queue-turns', 4, at);
+  expect(rows.map((row) => row.openSince)).toEqual(Array.from({ length: MEMBERS }, (_, i) => new Date(at.getTime() + i * 250).toISOString()));
+  expect(new Set(rows.map((row) => row.createdAt))).toEqual(new Set([at.toISOString()]));
+});
+
+test('the sweeper re-queues only the rows late for their turn, not those still waiting behind the send rate', async () => {
+  const at = new Date('2026-03-03T09:00:00.000Z');
+  await plan('slow-queue', 1, at);
+  // 15 minutes past the turn of the row at position 10 (its turn: 10 s after planning).
+  const now = new Date(at.getTime() + SWEEP_LIMITS.pendingAfterMs + 10_500);
+  const result = await sweep(store.deliveries(), now);
+  expect(result.requeuedPending).toBe(11);
+  const rows = await store.deliveries().byBriefing('slow-queue#v1');
+  expect(rows.filter((row) => row.createdAt === now.toISOString())).toHaveLength(11);
+  expect(rows.filter((row) => row.createdAt === at.toISOString())).toHaveLength(MEMBERS - 11);
+});
