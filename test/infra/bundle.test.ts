@@ -1,0 +1,115 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { measureColdStart } from '../../bench/cold-start';
+import * as stub from '../../infra/bundle-stubs/nodemailer-mime-types';
+import { bundleFunction } from '../../infra/bundle';
+import { BriefingFunction } from '../../infra/constructs/briefing-function';
+import { FUNCTIONS } from '../../infra/definitions';
+import { REPO_ROOT } from '../../infra/stack';
+import { renderBriefing, type BriefingLinks } from '../../shared/domain/briefing';
+import { heldNotice } from '../../shared/domain/notices';
+import { composeBriefingMime, type BriefingMimeInput } from '../../shared/domain/mime';
+import { validFinding } from '../support/findings';
+
+// nodemailer's exports map hides the file; the stub must match it, so load it by path.
+const nodemailerDist = path.dirname(require.resolve('nodemailer'));
+const original = require(path.join(nodemailerDist, 'mime-funcs', 'mime-types.js')) as typeof stub;
+
+let workDir: string;
+beforeAll(() => {
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'briefings-bundle-test-'));
+});
+afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+describe('the nodemailer mime-types stub', () => {
+  it('exports what nodemailer exports', () => {
+    expect(Object.keys(stub).sort()).toEqual(Object.keys(original).filter((key) => key !== '__esModule').sort());
+  });
+
+  it('answers as nodemailer does for the types our emails use, and falls back the same way', () => {
+    const names = [undefined, '', false as const, 'txt', 'html', 'htm', 'HTML', 'message.txt', 'page.html?x=1', 'bin', 'unknown-ext'];
+    for (const name of names) expect([name, stub.detectMimeType(name)]).toEqual([name, original.detectMimeType(name)]);
+    const types = [undefined, '', false as const, 'text/plain', 'text/html', 'TEXT/HTML', ' text/plain ', 'text/plain; charset=utf-8', 'text/x-unknown', 'application/x-unknown'];
+    for (const type of types) expect([type, stub.detectExtension(type)]).toEqual([type, original.detectExtension(type)]);
+  });
+});
+
+describe('bundleFunction', () => {
+  const links: BriefingLinks = {
+    unsubscribeUrl: 'https://briefings.example.org/unsubscribe?t=signed-token',
+    manageUrl: 'https://briefings.example.org/preferences?t=signed-token',
+  };
+  // A tailored briefing (bulk: unsubscribe headers, an extra header, a non-ASCII name) and a
+  // held-finding notice (no name, no unsubscribe), the two shapes our emails take.
+  const messages: BriefingMimeInput[] = [
+    {
+      from: 'Safeguarding briefings <briefings@example.org>',
+      to: { name: 'Zoë Example', email: 'zoe.example@example.org' },
+      rendered: renderBriefing(validFinding({ version: 2 }), { name: 'Zoë Example', agency: 'police', role: 'frontline' }, links),
+      unsubscribeUrl: links.unsubscribeUrl,
+      headers: { 'X-Delivery-Id': 'cpie-2022#2#abc' },
+    },
+    {
+      from: 'briefings@example.org',
+      to: { name: '', email: 'safeguarding-admin@example.org' },
+      rendered: heldNotice('cpie-2022', 3, [{ field: 'title', what: 'is required' }]),
+    },
+  ];
+  /** The random parts of a message: boundary, Message-ID and Date. */
+  const normalise = (raw: Buffer) =>
+    raw
+      .toString('utf8')
+      .replace(/_NmP-[0-9a-f]+-Part_/g, '_NmP-BOUNDARY-Part_')
+      .replace(/^Message-ID: <[^>]+>$/m, 'Message-ID: <ID>')
+      .replace(/^Date: .+$/m, 'Date: DATE');
+
+  let bundled: { composeBriefingMime: typeof composeBriefingMime };
+  let code: string;
+  let sources: string[];
+  beforeAll(async () => {
+    const entry = path.join(workDir, 'mime-entry.ts');
+    fs.writeFileSync(entry, `export { composeBriefingMime } from ${JSON.stringify(path.join(REPO_ROOT, 'shared/domain/mime'))};\n`);
+    const { file, bytes } = await bundleFunction(entry, path.join(workDir, 'mime'));
+    expect(bytes).toBe(fs.statSync(file).size);
+    code = fs.readFileSync(file, 'utf8');
+    sources = JSON.parse(fs.readFileSync(`${file}.map`, 'utf8')).sources;
+    bundled = require(file);
+  });
+
+  it("bundles the stub in place of nodemailer's table", () => {
+    expect(sources.some((source) => source.endsWith('infra/bundle-stubs/nodemailer-mime-types.ts'))).toBe(true);
+    expect(sources.filter((source) => /mime-funcs\/mime-types\.js$/.test(source))).toEqual([]);
+    expect(code).not.toContain('application/vnd.zzazz.deck+xml'); // a row of the full table
+    expect(code).toMatch(/\/\/# sourceMappingURL=index\.js\.map\s*$/);
+  });
+
+  it.each(messages.map((message, i) => [i, message] as const))('composes message %i byte for byte as the source does', async (_, message) => {
+    const fromBundle = await bundled.composeBriefingMime(message);
+    const fromSource = await composeBriefingMime(message);
+    expect(normalise(fromBundle)).toBe(normalise(fromSource));
+    expect(normalise(fromSource)).toMatch(/^Content-Type: multipart\/alternative;/m);
+  });
+});
+
+describe('BriefingFunction bundling', () => {
+  it('fails with a message naming the function and the reason when its handler does not bundle', () => {
+    const dir = fs.mkdtempSync(path.join(workDir, 'broken-'));
+    const entry = path.join(dir, 'handler.ts');
+    fs.writeFileSync(entry, "import { nothing } from './does-not-exist';\nexport const handler = async () => nothing;\n");
+    const stack = new Stack(new App({ outdir: path.join(workDir, 'broken-assembly') }), 'broken-test');
+    expect(() => new BriefingFunction(stack, 'broken-probe', { entry })).toThrow(/Bundling the broken-probe function \(.*handler\.ts\) failed[\s\S]*does-not-exist/);
+  });
+});
+
+describe('measureColdStart', () => {
+  it('bundles and loads every function, reporting its size and each run', async () => {
+    const results = await measureColdStart({ runs: 2 });
+    expect(results.map((result) => result.name)).toEqual(Object.keys(FUNCTIONS));
+    for (const result of results) {
+      expect(result.bytes).toBeGreaterThan(0);
+      expect(result.initMs.runs).toHaveLength(2);
+    }
+  }, 180_000);
+});
