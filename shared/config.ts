@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './domain/zod-setup';
 import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionName, type TableKey } from '../infra/definitions';
 
 export class ConfigError extends Error {
@@ -62,7 +63,7 @@ export function loadFunctionConfig(name: FunctionName, env: NodeJS.ProcessEnv = 
   const sendsEmail = 'sendsEmail' in definition && definition.sendsEmail;
   const email = z
     .object({
-      [COMMON_ENV.senderAddress]: z.string().min(3, { error: `${COMMON_ENV.senderAddress} is not set: the verified SES sender, for example briefings@example.org.` }),
+      [COMMON_ENV.senderAddress]: z.string().check(z.minLength(3, { error: `${COMMON_ENV.senderAddress} is not set: the verified SES sender, for example briefings@example.org.` })),
       [COMMON_ENV.publicBaseUrl]: z.url({ protocol: /^https?$/, error: `${COMMON_ENV.publicBaseUrl} must be the public https:// base URL of the pages, for example https://briefings.example.org.` }),
     })
     .safeParse(env);

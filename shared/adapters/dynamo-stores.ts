@@ -18,7 +18,7 @@ import { distributionListSchema, memberSchema, type DistributionList, type Membe
 import { OPEN_SHARDS, deliveryRowSchema, mailEventRank, openShardOf, type DeliveryRow, type MailOutcome } from '../domain/delivery';
 import { fieldPath, type FieldError } from '../domain/finding';
 import type { Briefing, BriefingStore, DeliveryStore, FindingStore, ListStore, Loaded, PlanSummary, Response, ResponseStore, SettingsStore } from '../domain/ports';
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 
 export function documentClient(client: DynamoDBClient = new DynamoDBClient({})): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, {
@@ -52,7 +52,7 @@ export function setClause(values: Record<string, unknown>) {
 }
 
 /** Splits items into those the schema accepts and those it does not, with field-level problems. */
-export function sortValid<T>(items: Record<string, unknown>[], schema: ZodType<T>, keyOf: (item: Record<string, unknown>) => string): Loaded<T> {
+export function sortValid<T>(items: Record<string, unknown>[], schema: ZodMiniType<T>, keyOf: (item: Record<string, unknown>) => string): Loaded<T> {
   const loaded: Loaded<T> = { valid: [], invalid: [] };
   for (const item of items) {
     const parsed = schema.safeParse(item);

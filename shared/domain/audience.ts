@@ -1,28 +1,28 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-setup';
 import type { Finding } from './finding';
 import { knownId } from './known-id';
 import { AGENCY_IDS, ROLE_IDS, TOPIC_IDS, type AgencyId, type RoleId } from './taxonomy';
 
 /** A distribution list. Empty or absent filters match everything. */
 export const distributionListSchema = z.object({
-  id: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
-    error: "use lower-case letters, digits and '-', starting with a letter or digit (for example school-dsls).",
-  }),
-  name: z.string().trim().min(1, { error: 'empty: give the list a name people recognise.' }),
-  topics: z.array(knownId(TOPIC_IDS, 'topic')).optional(),
-  agencies: z.array(knownId(AGENCY_IDS, 'agency')).optional(),
-  roles: z.array(knownId(ROLE_IDS, 'role')).optional(),
+  id: z.string().check(
+    z.trim(),
+    z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+      error: "use lower-case letters, digits and '-', starting with a letter or digit (for example school-dsls).",
+    }),
+  ),
+  name: z.string().check(z.trim(), z.minLength(1, { error: 'empty: give the list a name people recognise.' })),
+  topics: z.optional(z.array(knownId(TOPIC_IDS, 'topic'))),
+  agencies: z.optional(z.array(knownId(AGENCY_IDS, 'agency'))),
+  roles: z.optional(z.array(knownId(ROLE_IDS, 'role'))),
 });
 export type DistributionList = z.infer<typeof distributionListSchema>;
 
 export const memberSchema = z.object({
-  email: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .pipe(z.email({ error: 'not a valid address: check for a missing @ or a stray space.' })),
-  name: z.string().trim().min(1, { error: 'empty: give the person’s name as it should appear in the greeting.' }),
+  email: z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email({ error: 'not a valid address: check for a missing @ or a stray space.' })),
+  name: z.string().check(z.trim(), z.minLength(1, { error: 'empty: give the person’s name as it should appear in the greeting.' })),
   agency: knownId(AGENCY_IDS, 'agency'),
   role: knownId(ROLE_IDS, 'role'),
 });

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-setup';
 import { recipientKey, type Recipient } from './audience';
 import { AGENCY_IDS, ROLE_IDS } from './taxonomy';
 
@@ -15,43 +16,43 @@ export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const deliveryRowSchema = z.object({
-  deliveryId: z.string().min(1),
-  briefingId: z.string().min(1),
-  recipientKey: z.string().min(1),
-  findingId: z.string().min(1),
-  version: z.coerce.number().int().min(1),
-  email: z.string().min(3),
+  deliveryId: z.string().check(z.minLength(1)),
+  briefingId: z.string().check(z.minLength(1)),
+  recipientKey: z.string().check(z.minLength(1)),
+  findingId: z.string().check(z.minLength(1)),
+  version: z.coerce.number().check(z.int(), z.gte(1)),
+  email: z.string().check(z.minLength(3)),
   name: z.string(),
   agency: z.enum(AGENCY_IDS),
   role: z.enum(ROLE_IDS),
-  via: z.array(z.string()).default([]),
+  via: z._default(z.array(z.string()), []),
   status: z.enum(DELIVERY_STATUSES),
   createdAt: z.string(),
-  messageId: z.string().optional(),
-  reason: z.string().optional(),
+  messageId: z.optional(z.string()),
+  reason: z.optional(z.string()),
   /** A briefing (one finding) or a weekly digest (several). */
-  kind: z.enum(DELIVERY_KINDS).default('briefing'),
-  findingIds: z.array(z.string()).optional(),
+  kind: z._default(z.enum(DELIVERY_KINDS), 'briefing'),
+  findingIds: z.optional(z.array(z.string())),
   /** What SES reported after sending: delivered, bounced, complained… */
-  mailEvent: z.string().optional(),
+  mailEvent: z.optional(z.string()),
   /** Set when the recipient's personal data was erased: the row only counts. */
-  erasedAt: z.string().optional(),
+  erasedAt: z.optional(z.string()),
   /** Only while PENDING or SENDING: the sparse `open-rows` index the sweeper reads. */
-  openShard: z.string().optional(),
-  openSince: z.string().optional(),
+  openShard: z.optional(z.string()),
+  openSince: z.optional(z.string()),
   /** How often the sweeper put this row back after it was left SENDING (at most once). */
-  redrives: z.coerce.number().int().min(0).optional(),
+  redrives: z.optional(z.coerce.number().check(z.int(), z.gte(0))),
   /** "I have read this briefing": when, and the agency and role it was sent for. */
-  acknowledgedAt: z.string().optional(),
-  ackAgency: z.string().optional(),
-  ackRole: z.string().optional(),
-  sentAt: z.string().optional(),
+  acknowledgedAt: z.optional(z.string()),
+  ackAgency: z.optional(z.string()),
+  ackRole: z.optional(z.string()),
+  sentAt: z.optional(z.string()),
   /** The one reminder to acknowledge, if any was sent. */
-  reminderSentAt: z.string().optional(),
+  reminderSentAt: z.optional(z.string()),
   /** When retention removed the address and name. */
-  personalDataRemovedAt: z.string().optional(),
+  personalDataRemovedAt: z.optional(z.string()),
   /** FAILED because a send may or may not have reached SES: never retried automatically. */
-  outcomeUnknown: z.boolean().optional(),
+  outcomeUnknown: z.optional(z.boolean()),
 });
 export type DeliveryRow = z.infer<typeof deliveryRowSchema>;
 

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-setup';
 import { knownId, shownValue, unknownIdMessage } from './known-id';
 import { AGENCY_IDS, ALL_AGENCIES, SOURCE_TYPE_IDS, TOPIC_IDS } from './taxonomy';
 
@@ -25,6 +26,9 @@ export function describeValue(input: unknown): string {
 
 /** String sets (SS) arrive as a Set once unmarshalled; treat them as lists. */
 const setToArray = (input: unknown) => (input instanceof Set ? [...input] : input);
+
+/** Classic zod's `z.preprocess`: a transform piped into the schema. */
+const preprocess = <T extends z.core.$ZodType>(fn: (input: unknown) => unknown, schema: T) => z.pipe(z.transform(fn), schema);
 
 /**
  * Characters that never belong in a briefing: controls (other than tab and line breaks),
@@ -55,19 +59,21 @@ const text = (field: string, hint = 'Type it as a String (S).', maxChars: number
           ? `${field} is missing. ${hint}`
           : `${field} must be text (S), not ${describeValue(issue.input)}. ${hint}`,
     })
-    .trim()
-    .min(1, { error: `${field} is empty. Write the text, or remove the attribute if it is optional.` })
-    .max(maxChars, {
-      error: (issue) =>
-        `${field} is ${(issue.input as string).length.toLocaleString('en-GB')} characters; the most a briefing takes is ${maxChars.toLocaleString('en-GB')}. Shorten it: link to the full report in furtherReading instead.`,
-    })
-    .superRefine((value, ctx) => {
-      const problem = hiddenCharacterProblem(field, value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    });
+    .check(
+      z.trim(),
+      z.minLength(1, { error: `${field} is empty. Write the text, or remove the attribute if it is optional.` }),
+      z.maxLength(maxChars, {
+        error: (issue) =>
+          `${field} is ${(issue.input as string).length.toLocaleString('en-GB')} characters; the most a briefing takes is ${maxChars.toLocaleString('en-GB')}. Shorten it: link to the full report in furtherReading instead.`,
+      }),
+      z.superRefine((value: string, ctx) => {
+        const problem = hiddenCharacterProblem(field, value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    );
 
 const textList = (field: string, what: string) =>
-  z.preprocess(
+  preprocess(
     setToArray,
     z
       .array(text(`${field} item`, `Each item is a String (S) holding one ${what}.`), {
@@ -76,12 +82,14 @@ const textList = (field: string, what: string) =>
             ? `${field} is missing. Add it as a List (L) of String (S) items, one per ${what}.`
             : `${field} must be a List (L) of String (S) items, not ${describeValue(issue.input)}. Put each ${what} in its own list item.`,
       })
-      .min(1, { error: `${field} is an empty list. Add at least one ${what}.` })
-      .max(TEXT_LIMITS.items, { error: `${field} has more than ${TEXT_LIMITS.items} items: a briefing keeps to the few that matter most.` }),
+      .check(
+        z.minLength(1, { error: `${field} is an empty list. Add at least one ${what}.` }),
+        z.maxLength(TEXT_LIMITS.items, { error: `${field} has more than ${TEXT_LIMITS.items} items: a briefing keeps to the few that matter most.` }),
+      ),
   );
 
 const idList = <const T extends readonly [string, ...string[]]>(field: string, known: T, kind: string) =>
-  z.preprocess(
+  preprocess(
     setToArray,
     z
       .array(knownId(known, kind), {
@@ -90,12 +98,12 @@ const idList = <const T extends readonly [string, ...string[]]>(field: string, k
             ? `${field} is missing. Add it as a List (L) or String Set (SS) of ${kind} ids.`
             : `${field} must be a List (L) or String Set (SS) of ${kind} ids, not ${describeValue(issue.input)}.`,
       })
-      .min(1, { error: `${field} is an empty list. Add at least one ${kind} id.` }),
+      .check(z.minLength(1, { error: `${field} is an empty list. Add at least one ${kind} id.` })),
   );
 
 export const MAX_VERSION = 1000;
 
-const versionNumber = z.preprocess(
+const versionNumber = preprocess(
   (input) => (typeof input === 'string' && /^\s*\d+\s*$/.test(input) ? Number(input) : input),
   z
     .number({
@@ -104,10 +112,12 @@ const versionNumber = z.preprocess(
           ? 'version is missing. Add it as a Number (N), starting at 1.'
           : `version must be a whole Number (N) such as 1, not ${describeValue(issue.input)}.`,
     })
-    .int({ error: 'version must be a whole number such as 1 or 2.' })
-    .min(1, { error: 'version starts at 1.' })
-    // A date typed into the wrong field (20220501) would make every earlier version a lookup.
-    .max(MAX_VERSION, { error: `version goes up one at a time from 1; ${MAX_VERSION} at most. Did you type a date into it?` }),
+    .check(
+      z.int({ error: 'version must be a whole number such as 1 or 2.' }),
+      z.gte(1, { error: 'version starts at 1.' }),
+      // A date typed into the wrong field (20220501) would make every earlier version a lookup.
+      z.lte(MAX_VERSION, { error: `version goes up one at a time from 1; ${MAX_VERSION} at most. Did you type a date into it?` }),
+    ),
 );
 
 /** 2022-02-31 matches the pattern but is no date; a month alone is always fine. */
@@ -122,12 +132,13 @@ const sourceSchema = z.object(
   {
     type: knownId(SOURCE_TYPE_IDS, 'source type'),
     name: text('source.name', 'Give the official title of the review or inspection.', TEXT_LIMITS.name),
-    published: text('source.published')
-      .regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, {
+    published: text('source.published').check(
+      z.regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, {
         error: 'source.published must be a date written YYYY-MM or YYYY-MM-DD, for example 2022-05.',
-      })
-      .refine(isCalendarDate, { error: 'source.published is not a real date: check the day of the month.' }),
-    url: z.url({ protocol: /^https?$/, error: 'source.url must be a full web address starting https:// (or http://).' }).optional(),
+      }),
+      z.refine(isCalendarDate, { error: 'source.published is not a real date: check the day of the month.' }),
+    ),
+    url: z.optional(z.url({ protocol: /^https?$/, error: 'source.url must be a full web address starting https:// (or http://).' })),
   },
   {
     error: (issue) =>
@@ -139,9 +150,11 @@ const sourceSchema = z.object(
 
 const ACTION_KEYS = [ALL_AGENCIES, ...AGENCY_IDS];
 // A string key (not an enum) so that a bad key gets our message at its own path, e.g. actions.polise.
-const actionKey = z.string().superRefine((key, ctx) => {
-  if (!ACTION_KEYS.includes(key)) ctx.addIssue({ code: 'custom', message: unknownIdMessage(key, ACTION_KEYS, 'agency') });
-});
+const actionKey = z.string().check(
+  z.superRefine((key: string, ctx) => {
+    if (!ACTION_KEYS.includes(key)) ctx.addIssue({ code: 'custom', message: unknownIdMessage(key, ACTION_KEYS, 'agency') });
+  }),
+);
 
 const actionsSchema = z
   .record(actionKey, textList('actions', 'action'), {
@@ -150,11 +163,13 @@ const actionsSchema = z
         ? `actions is missing. Add a Map (M) from an agency id (or '${ALL_AGENCIES}') to a List (L) of actions.`
         : `actions must be a Map (M) from an agency id (or '${ALL_AGENCIES}') to a List (L) of actions, not ${describeValue(issue.input)}.`,
   })
-  .refine((actions) => Object.keys(actions).length > 0, {
-    error: `actions is empty. Add at least '${ALL_AGENCIES}' or one agency's actions.`,
-  });
+  .check(
+    z.refine((actions) => Object.keys(actions).length > 0, {
+      error: `actions is empty. Add at least '${ALL_AGENCIES}' or one agency's actions.`,
+    }),
+  );
 
-const furtherReadingSchema = z.preprocess(
+const furtherReadingSchema = preprocess(
   setToArray,
   z.array(
     z.object(
@@ -169,9 +184,11 @@ const furtherReadingSchema = z.preprocess(
 );
 
 export const findingSchema = z.object({
-  id: text('id', 'It is the partition key: a short name such as jtai-mash-2022.').regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
-    error: "id may use letters, digits, '-', '_' and '.', up to 100 characters, starting with a letter or digit.",
-  }),
+  id: text('id', 'It is the partition key: a short name such as jtai-mash-2022.').check(
+    z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+      error: "id may use letters, digits, '-', '_' and '.', up to 100 characters, starting with a letter or digit.",
+    }),
+  ),
   status: z.enum(FINDING_STATUSES, {
     error: (issue) =>
       issue.input === undefined
@@ -187,18 +204,18 @@ export const findingSchema = z.object({
   whyItMatters: text('whyItMatters', undefined, TEXT_LIMITS.prose),
   findings: textList('findings', 'finding'),
   learning: textList('learning', 'learning point'),
-  goodPractice: textList('goodPractice', 'example of good practice').optional(),
+  goodPractice: z.optional(textList('goodPractice', 'example of good practice')),
   questions: textList('questions', 'question for the team'),
   actions: actionsSchema,
-  furtherReading: furtherReadingSchema.optional(),
+  furtherReading: z.optional(furtherReadingSchema),
   /**
    * Who approved it for sending (a name or a role). Optional in a draft; a published
    * finding without it is held (see the approval check in plan-briefing).
    */
-  approvedBy: text('approvedBy', "Give the approver's name or role, for example 'Chair, Learning and Development Group'.", TEXT_LIMITS.name).optional(),
+  approvedBy: z.optional(text('approvedBy', "Give the approver's name or role, for example 'Chair, Learning and Development Group'.", TEXT_LIMITS.name)),
   /** Releases a finding the anonymisation gate held: a person, a reason, and the version it applies to. */
-  anonymisationOverride: z
-    .object(
+  anonymisationOverride: z.optional(
+    z.object(
       {
         by: text('anonymisationOverride.by', 'Name the person who checked the text and decided it may go.', TEXT_LIMITS.name),
         reason: text('anonymisationOverride.reason', 'Say why what the gate found is not personal data.', TEXT_LIMITS.item),
@@ -208,8 +225,8 @@ export const findingSchema = z.object({
         error: (issue) =>
           `anonymisationOverride must be a Map (M) with by, reason and version, not ${describeValue(issue.input)}.`,
       },
-    )
-    .optional(),
+    ),
+  ),
 });
 
 export type Finding = z.infer<typeof findingSchema>;

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-setup';
 import { closestId } from './taxonomy';
 
 /** A value as text for a message, whatever was typed: a map with a `toString` key must not throw. */

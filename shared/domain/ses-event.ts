@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-setup';
 
 /**
  * Amazon SES tells us what happened to a sent briefing by publishing JSON to an SNS topic. Two
@@ -28,23 +29,23 @@ export const DELIVERY_ID_HEADER = 'X-Delivery-Id';
 const HANDLED_TYPES = ['Bounce', 'Complaint', 'Delivery', 'Reject'] as const;
 type HandledType = (typeof HANDLED_TYPES)[number];
 
-const nonEmpty = z.string().trim().min(1);
-const timestamp = nonEmpty.refine((value) => !Number.isNaN(Date.parse(value)), { message: 'is not a timestamp' });
+const nonEmpty = z.string().check(z.trim(), z.minLength(1));
+const timestamp = nonEmpty.check(z.refine((value) => !Number.isNaN(Date.parse(value)), { message: 'is not a timestamp' }));
 /** Addresses are compared lower-cased and trimmed everywhere in this codebase. */
-const address = z.string().trim().toLowerCase().min(1);
+const address = z.string().check(z.trim(), z.toLowerCase(), z.minLength(1));
 
 const mailSchema = z.object({
   messageId: nonEmpty,
   timestamp,
-  destination: z.array(address).optional(),
+  destination: z.optional(z.array(address)),
   // Both shapes leave out the headers when the identity or configuration set doesn't include
   // original headers. SES also truncates them past 10 KB (`headersTruncated`). Then there is no
   // delivery id, and the caller has only `messageId` to go on.
-  headersTruncated: z.boolean().optional(),
-  headers: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+  headersTruncated: z.optional(z.boolean()),
+  headers: z.optional(z.array(z.object({ name: z.string(), value: z.string() }))),
 });
 
-const recipientList = z.array(z.object({ emailAddress: address })).min(1);
+const recipientList = z.array(z.object({ emailAddress: address })).check(z.minLength(1));
 
 const schemas = {
   Bounce: z.object({
@@ -61,18 +62,18 @@ const schemas = {
     complaint: z.object({
       complainedRecipients: recipientList,
       timestamp,
-      complaintFeedbackType: z.string().optional(),
+      complaintFeedbackType: z.optional(z.string()),
     }),
   }),
   Delivery: z.object({
     mail: mailSchema,
-    delivery: z.object({ recipients: z.array(address).min(1), timestamp }),
+    delivery: z.object({ recipients: z.array(address).check(z.minLength(1)), timestamp }),
   }),
   Reject: z.object({
-    mail: mailSchema.extend({ destination: z.array(address).min(1) }),
+    mail: z.extend(mailSchema, { destination: z.array(address).check(z.minLength(1)) }),
     reject: z.object({ reason: nonEmpty }),
   }),
-} satisfies Record<HandledType, z.ZodType>;
+} satisfies Record<HandledType, z.ZodMiniType>;
 
 /** Parses one SES notification: the object in an SNS record's `Message`, already JSON-parsed. */
 export function parseSesNotification(message: unknown): SesParseResult {
@@ -165,7 +166,7 @@ function ids(mail: z.infer<typeof mailSchema>): { messageId: string; deliveryId?
 }
 
 /** Names the fields at fault (e.g. "bounce.bouncedRecipients is missing") and never quotes a value. */
-function describe(error: z.ZodError, input: unknown): string {
+function describe(error: z.core.$ZodError, input: unknown): string {
   const parts = error.issues.slice(0, 3).map((issue) => {
     const where = pathText(issue.path) || 'the notification';
     if (issue.path.length > 0 && valueAt(input, issue.path) === undefined) return `${where} is missing`;

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-setup';
 import { normaliseEmail, recipientKey } from './audience';
 import type { FieldError } from './finding';
 import { knownId } from './known-id';
@@ -30,14 +31,13 @@ const frequency = z.enum(FREQUENCIES, { error: 'Choose how often: immediately or
  * Topics as a form sends them: repeated `topics` values, where `all` wins over any single
  * topic. One list schema (not a union), so an unknown id keeps its "did you mean".
  */
-const topicChoice = z
-  .preprocess(
-    (input) => [...new Set((Array.isArray(input) ? input : input === undefined || input === '' ? [] : [input]).map((v) => String(v).trim()).filter(Boolean))],
-    z
-      .array(knownId([ALL_TOPICS, ...TOPIC_IDS], 'topic'))
-      .min(1, { error: 'Choose at least one topic, or All topics.' }),
-  )
-  .transform((ids): TopicChoice => (ids.includes(ALL_TOPICS) ? ALL_TOPICS : (ids as TopicId[])));
+const topicChoice = z.pipe(
+  z.pipe(
+    z.transform((input: unknown) => [...new Set((Array.isArray(input) ? input : input === undefined || input === '' ? [] : [input]).map((v) => String(v).trim()).filter(Boolean))]),
+    z.array(knownId([ALL_TOPICS, ...TOPIC_IDS], 'topic')).check(z.minLength(1, { error: 'Choose at least one topic, or All topics.' })),
+  ),
+  z.transform((ids: (typeof ALL_TOPICS | TopicId)[]): TopicChoice => (ids.includes(ALL_TOPICS) ? ALL_TOPICS : (ids as TopicId[]))),
+);
 
 /** What a subscriber chooses, on the subscribe page and on the preferences page. */
 export const preferencesSchema = z.object({
@@ -49,36 +49,40 @@ export const preferencesSchema = z.object({
 });
 export type Preferences = z.infer<typeof preferencesSchema>;
 
-export const subscribeRequestSchema = preferencesSchema.extend({
-  email: z
-    .string({ error: 'Enter your work email address.' })
-    .trim()
-    .min(1, { error: 'Enter your work email address.' })
-    .max(254, { error: 'That email address is too long.' })
-    .transform(normaliseEmail)
-    .pipe(z.email({ error: 'Enter an email address in the correct format, like name@example.org.' })),
+export const subscribeRequestSchema = z.extend(preferencesSchema, {
+  email: z.pipe(
+    z.pipe(
+      z.string({ error: 'Enter your work email address.' }).check(
+        z.trim(),
+        z.minLength(1, { error: 'Enter your work email address.' }),
+        z.maxLength(254, { error: 'That email address is too long.' }),
+      ),
+      z.transform(normaliseEmail),
+    ),
+    z.email({ error: 'Enter an email address in the correct format, like name@example.org.' }),
+  ),
 });
 export type SubscribeRequest = z.infer<typeof subscribeRequestSchema>;
 
 /** The stored profile. `requestedAt` doubles as the nonce of the newest confirmation link. */
 export const subscriberSchema = z.object({
-  subscriberId: z.string().min(1),
-  email: z.string().min(3),
+  subscriberId: z.string().check(z.minLength(1)),
+  email: z.string().check(z.minLength(3)),
   agency: z.enum(AGENCY_IDS),
   role: z.enum(ROLE_IDS),
   topics: z.union([z.literal(ALL_TOPICS), z.array(z.enum(TOPIC_IDS))]),
   frequency: z.enum(FREQUENCIES),
   status: z.enum(SUBSCRIBER_STATUSES),
   statusAt: z.string(),
-  statusReason: z.string().optional(),
+  statusReason: z.optional(z.string()),
   createdAt: z.string(),
   requestedAt: z.string(),
-  confirmedAt: z.string().optional(),
+  confirmedAt: z.optional(z.string()),
 });
 export type Subscriber = z.infer<typeof subscriberSchema>;
 
 /** A form parsed field by field: every problem names its field, as the page shows it. */
-export function parseForm<T>(schema: z.ZodType<T>, input: Record<string, unknown>): { ok: true; value: T } | { ok: false; errors: FieldError[] } {
+export function parseForm<T>(schema: z.ZodMiniType<T>, input: Record<string, unknown>): { ok: true; value: T } | { ok: false; errors: FieldError[] } {
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, value: parsed.data };
   const errors = new Map<string, string>();
