@@ -258,7 +258,7 @@ describe.each([
       expect(p.MaximumRecordAgeInSeconds).toBe(trigger.maxRecordAgeSeconds);
       expect(p.BatchSize).toBe(trigger.batchSize);
       expect(p.MaximumBatchingWindowInSeconds).toBe(trigger.maxBatchingWindowSeconds);
-      expect(p.ParallelizationFactor).toBe(FUNCTIONS[name].pacedBySendRate ? stack.sending.parallelizationFactor : trigger.parallelizationFactor);
+      expect(p.ParallelizationFactor).toBe((FUNCTIONS[name] as FunctionDefinition).pacedBySendRate ? stack.sending.parallelizationFactor : trigger.parallelizationFactor);
       expect(p.StartingPosition).toBe(trigger.startingPosition);
       // Lambda reads each pattern as a JSON string: it must be the definition's pattern, verbatim.
       expect(p.FilterCriteria.Filters).toEqual(trigger.filters.map((filter) => ({ Pattern: JSON.stringify(filter) })));
