@@ -85,6 +85,8 @@ export function toLambdaRecord(record: StreamRecord, eventSourceARN: string): Dy
 export class StreamPoller {
   /** Every batch handed to the handler, in order, when `keepHistory` is set: tests replay them. */
   readonly delivered: DynamoDBRecord[][] = [];
+  /** Handler calls and their summed duration, each rounded up to the ms as Lambda bills it (the bench's cost model reads this). */
+  readonly invocations = { count: 0, records: 0, billedMs: 0 };
   private running = false;
   private loop?: Promise<void>;
   private readonly checkpoints: Record<string, string>;
@@ -215,7 +217,7 @@ export class StreamPoller {
     if (this.options.keepHistory) this.delivered.push(fresh);
     let failedFrom = -1;
     try {
-      const response = await this.options.handler({ Records: fresh });
+      const response = await this.counted(fresh.length, () => this.options.handler({ Records: fresh }));
       const failures = response?.batchItemFailures ?? [];
       // As Lambda reads it: an empty or missing identifier fails the whole batch.
       if (failures.some((f) => !f.itemIdentifier)) failedFrom = 0;
@@ -242,6 +244,18 @@ export class StreamPoller {
       await this.invoke(rest.slice(half), retriesLeft - 1);
     } else {
       await this.invoke(rest, retriesLeft - 1);
+    }
+  }
+
+  /** One handler call, counted as Lambda would bill it. */
+  private async counted<T>(records: number, call: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await call();
+    } finally {
+      this.invocations.count++;
+      this.invocations.records += records;
+      this.invocations.billedMs += Math.ceil(performance.now() - started);
     }
   }
 

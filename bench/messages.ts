@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { renderBriefing } from '../shared/domain/briefing';
+import { pendingDelivery } from '../shared/domain/delivery';
+import type { Finding } from '../shared/domain/finding';
+import { composeBriefingMime } from '../shared/domain/mime';
+import { DELIVERY_ID_HEADER } from '../shared/domain/ses-event';
+import { TokenSigner, recipientLinks, type RecipientLinks } from '../shared/domain/tokens';
+import type { Member } from '../shared/domain/audience';
+import { BENCH_LIST } from './fixtures';
+
+export const SENDER = 'briefings@example.org';
+export const BASE_URL = 'http://localhost:3000';
+
+/** One reader's delivery row and signed links, as the sender would have them (made outside any timing). */
+export function readerInputs(finding: Finding, members: readonly Member[], now = new Date()) {
+  const signer = new TokenSigner(randomBytes(32));
+  return members.map((member) => {
+    const row = pendingDelivery(finding.id, finding.version, { ...member, via: [BENCH_LIST.id] }, now);
+    const links: RecipientLinks = recipientLinks(BASE_URL, signer, row.recipientKey, now, row.deliveryId);
+    return { row, links };
+  });
+}
+
+/** The raw message the sender builds for one reader: the same calls and headers as shared/services/send-briefing.ts. */
+export async function tailoredMessage(finding: Finding, input: ReturnType<typeof readerInputs>[number]): Promise<Buffer> {
+  const { row, links } = input;
+  return composeBriefingMime({
+    from: SENDER,
+    to: { name: row.name, email: row.email },
+    rendered: renderBriefing(finding, row, links),
+    unsubscribeUrl: links.unsubscribeUrl,
+    headers: { 'X-Briefing-Id': row.briefingId, [DELIVERY_ID_HEADER]: row.deliveryId },
+  });
+}
