@@ -376,6 +376,8 @@ export const COMMON_ENV = {
   retentionDays: 'RETENTION_DAYS',
   /** The most emails per second the sender may hand to SES: the account's SES sending quota. */
   maxSendRate: 'MAX_SEND_RATE',
+  /** How many send-briefing instances share MAX_SEND_RATE: the stack sets its reserved concurrency here; locally one. */
+  senderInstances: 'SENDER_INSTANCES',
 } as const;
 
 /** Functions started by a stream, with their trigger narrowed. */

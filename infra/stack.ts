@@ -227,6 +227,7 @@ export class BriefingsStack extends Stack {
         // At most this many senders at once, each paced to its share: together, never over the SES quota.
         ...(def.pacedBySendRate ? { reservedConcurrentExecutions: this.sending.concurrency } : {}),
       });
+      if (def.pacedBySendRate) fn.addEnvironment(COMMON_ENV.senderInstances, String(this.sending.concurrency));
       for (const [tableKey, access] of entries<TableKey, Access | undefined>(def.tables)) {
         if (access) this.grantTable(fn, tableKey, access);
       }

@@ -18,6 +18,8 @@ export interface FunctionConfig {
   retentionDays: number;
   /** Emails per second, across every concurrent sender: SES's maximum send rate. */
   maxSendRate: number;
+  /** How many instances of this function share maxSendRate (send-briefing in AWS: its reserved concurrency). */
+  senderInstances: number;
 }
 
 export const DEFAULT_RETENTION_DAYS = 730;
@@ -35,16 +37,18 @@ function rateFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, proble
   return rate;
 }
 
-function daysFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+function wholeNumberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[], least: number, what: string): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const days = Number(raw);
-  if (!Number.isInteger(days) || days < 0) {
-    problems.push(`${name}=${raw} is not a number of days: use a whole number, 0 or more.`);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < least) {
+    problems.push(`${name}=${raw} is not a number of ${what}: use a whole number, ${least} or more.`);
     return fallback;
   }
-  return days;
+  return value;
 }
+
+const daysFrom = (env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]) => wholeNumberFrom(env, name, fallback, problems, 0, 'days');
 
 /**
  * Reads a function's environment once, at module load, and fails fast naming the
@@ -75,6 +79,7 @@ export function loadFunctionConfig(name: FunctionName, env: NodeJS.ProcessEnv = 
   const reminderAfterDays = daysFrom(env, COMMON_ENV.reminderAfterDays, 0, problems);
   const retentionDays = daysFrom(env, COMMON_ENV.retentionDays, DEFAULT_RETENTION_DAYS, problems);
   const maxSendRate = rateFrom(env, COMMON_ENV.maxSendRate, DEFAULT_MAX_SEND_RATE, problems);
+  const senderInstances = wholeNumberFrom(env, COMMON_ENV.senderInstances, 1, problems, 1, 'instances');
   if (problems.length) throw new ConfigError(`${name} cannot start:\n- ${problems.join('\n- ')}`);
 
   const tables = new Proxy(tableNames as Record<TableKey, string>, {
@@ -93,5 +98,6 @@ export function loadFunctionConfig(name: FunctionName, env: NodeJS.ProcessEnv = 
     reminderAfterDays,
     retentionDays,
     maxSendRate,
+    senderInstances,
   };
 }

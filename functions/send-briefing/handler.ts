@@ -4,7 +4,6 @@ import { createLogger, emailing, stores } from '../../shared/adapters/aws';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { imagesOf } from '../../shared/adapters/stream-record';
 import { loadFunctionConfig } from '../../shared/config';
-import { sendingPlan } from '../../infra/definitions';
 import { deliveryRowSchema } from '../../shared/domain/delivery';
 import type { Briefing } from '../../shared/domain/ports';
 import { sendDelivery } from '../../shared/services/send-briefing';
@@ -17,8 +16,8 @@ const base = {
   briefings: store.briefings(),
   deliveries: store.deliveries(),
   suppressions: store.suppressions(),
-  // Its share of MAX_SEND_RATE: the stack runs at most sendingPlan(rate).concurrency of these at once.
-  ...emailing(config, sendingPlan(config.maxSendRate).perInstanceRate),
+  // Its share of MAX_SEND_RATE: the stack runs at most SENDER_INSTANCES of these at once (locally one).
+  ...emailing(config, config.maxSendRate / config.senderInstances),
 };
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 

@@ -202,7 +202,8 @@ describe.each([
       const retentionVars = [COMMON_ENV.reminderAfterDays, COMMON_ENV.retentionDays].filter((key) => key in variables);
       expect(retentionVars).toEqual(def.usesRetention ? [COMMON_ENV.reminderAfterDays, COMMON_ENV.retentionDays] : []);
       if (def.usesRetention) expect(variables).toMatchObject({ [COMMON_ENV.reminderAfterDays]: '0', [COMMON_ENV.retentionDays]: '730' });
-      const known = new Set<string>(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', ...granted, ...emailVars, ...tokenVars, ...retentionVars]);
+      const paceVars = def.pacedBySendRate ? [COMMON_ENV.senderInstances] : [];
+      const known = new Set<string>(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', ...granted, ...emailVars, ...tokenVars, ...retentionVars, ...paceVars]);
       expect(Object.keys(variables).filter((key) => !known.has(key))).toEqual([]);
     });
 
@@ -545,6 +546,7 @@ describe.each([
         const properties = functions[logicalId(stack, stack.functions[name])].Properties;
         if (def.sendsEmail) expect(properties.Environment.Variables[COMMON_ENV.maxSendRate]).toBe('14');
         if (!def.pacedBySendRate) expect(properties.ReservedConcurrentExecutions).toBeUndefined();
+        expect(properties.Environment.Variables[COMMON_ENV.senderInstances]).toBe(def.pacedBySendRate ? '1' : undefined);
       }
     });
 
@@ -609,7 +611,7 @@ describe('app settings', () => {
     const senderId = logicalId(stack, stack.functions['send-briefing']);
     expect((template.findResources('AWS::Lambda::Function')[senderId] as Json).Properties).toMatchObject({
       ReservedConcurrentExecutions: 8,
-      Environment: { Variables: { [COMMON_ENV.maxSendRate]: '200' } },
+      Environment: { Variables: { [COMMON_ENV.maxSendRate]: '200', [COMMON_ENV.senderInstances]: '8' } },
     });
     const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: senderId } } }))[0] as Json;
     expect(mapping.Properties.ParallelizationFactor).toBe(8);

@@ -27,3 +27,14 @@ describe('MAX_SEND_RATE', () => {
     expect(load).toThrow(`MAX_SEND_RATE=${value} is not a send rate: use emails per second above 0`);
   });
 });
+
+describe('SENDER_INSTANCES', () => {
+  test('one by default: locally a single sender has the whole rate', () => {
+    expect(loadFunctionConfig('send-briefing', env).senderInstances).toBe(1);
+    expect(loadFunctionConfig('send-briefing', { ...env, SENDER_INSTANCES: '4' }).senderInstances).toBe(4);
+  });
+
+  test.each(['0', '1.5', 'many'])('refuses %p, naming the variable', (value) => {
+    expect(() => loadFunctionConfig('send-briefing', { ...env, SENDER_INSTANCES: value })).toThrow(`SENDER_INSTANCES=${value} is not a number of instances: use a whole number, 1 or more.`);
+  });
+});
