@@ -383,7 +383,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
           TableName: this.table,
           Key: { deliveryId },
           ConditionExpression: '#status = :pending AND createdAt = :createdAt',
-          UpdateExpression: 'SET #status = :sending, claimedAt = :now, openSince = :now ADD attempts :one',
+          // openSince (the open-rows index key) stays: moving it would rewrite the index entry for every send.
+          UpdateExpression: 'SET #status = :sending, claimedAt = :now ADD attempts :one',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':pending': 'PENDING', ':createdAt': createdAt, ':sending': 'SENDING', ':now': now.toISOString(), ':one': 1 },
         }),

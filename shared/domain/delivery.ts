@@ -46,6 +46,8 @@ export const deliveryRowSchema = z.object({
   acknowledgedAt: z.optional(z.string()),
   ackAgency: z.optional(z.string()),
   ackRole: z.optional(z.string()),
+  /** When the sender took it (PENDING → SENDING): the sweeper's clock for a row left SENDING. */
+  claimedAt: z.optional(z.string()),
   sentAt: z.optional(z.string()),
   /** The one reminder to acknowledge, if any was sent. */
   reminderSentAt: z.optional(z.string()),

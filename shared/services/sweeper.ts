@@ -38,7 +38,10 @@ export async function sweep(deliveries: DeliveryStore, now: Date, limits = SWEEP
   const result: SweepResult = { requeuedPending: 0, redrivenSending: 0, outcomeUnknown: 0, digestsFailed: 0 };
   const cutoff = (ms: number) => now.getTime() - ms;
   const oldest = new Date(Math.max(cutoff(limits.pendingAfterMs), cutoff(limits.sendingAfterMs)));
-  const stuck = (row: DeliveryRow, afterMs: number) => Date.parse(row.openSince ?? row.createdAt) < cutoff(afterMs);
+  // PENDING: late for its turn (openSince). SENDING: taken that long ago (claimedAt), and past its turn too.
+  const since = (row: DeliveryRow) =>
+    Math.max(Date.parse(row.openSince ?? row.createdAt), row.status === 'SENDING' && row.claimedAt ? Date.parse(row.claimedAt) : -Infinity);
+  const stuck = (row: DeliveryRow, afterMs: number) => since(row) < cutoff(afterMs);
 
   for (const row of await deliveries.openRows(oldest, limits.rowsPerRun)) {
     try {

@@ -65,3 +65,19 @@ test('the sweeper re-queues only the rows late for their turn, not those still w
   expect(rows.filter((row) => row.createdAt === now.toISOString())).toHaveLength(11);
   expect(rows.filter((row) => row.createdAt === at.toISOString())).toHaveLength(MEMBERS - 11);
 });
+
+test('a row taken by the sender long after its turn counts as stuck only 10 minutes after it was taken', async () => {
+  const at = new Date('2026-03-05T09:00:00.000Z');
+  const [first] = await plan('late-claim', 1, at);
+  const claimedAt = new Date(at.getTime() + 20 * 60_000);
+  expect(await store.deliveries().claim(first!.deliveryId, first!.createdAt, claimedAt)).toBe(true);
+  const stillSending = async () => (await store.deliveries().get(first!.deliveryId))?.status;
+
+  // Its turn was 25 minutes ago, but it was taken 5 minutes ago: the sender may still be at it.
+  await sweep(store.deliveries(), new Date(claimedAt.getTime() + 5 * 60_000));
+  expect(await stillSending()).toBe('SENDING');
+  // Taken more than 10 minutes ago: the sender died; it is re-driven (once).
+  const result = await sweep(store.deliveries(), new Date(claimedAt.getTime() + SWEEP_LIMITS.sendingAfterMs + 1_000));
+  expect(result.redrivenSending).toBe(1);
+  expect(await stillSending()).toBe('PENDING');
+});
