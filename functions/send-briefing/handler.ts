@@ -5,8 +5,7 @@ import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { imagesOf } from '../../shared/adapters/stream-record';
 import { loadFunctionConfig } from '../../shared/config';
 import { deliveryRowSchema } from '../../shared/domain/delivery';
-import type { Briefing } from '../../shared/domain/ports';
-import { sendDelivery } from '../../shared/services/send-briefing';
+import { lookUpSuppressions, sendDelivery, type InvocationCache } from '../../shared/services/send-briefing';
 
 const config = loadFunctionConfig('send-briefing');
 const logger = createLogger('send-briefing');
@@ -22,13 +21,17 @@ const base = {
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
-  // One snapshot read per briefing per invocation, however many of its rows are in the batch.
-  const briefingCache = new Map<string, Promise<Briefing | undefined>>();
   const deps = { ...base, signer: await signer() };
+  // One snapshot read per briefing, and one batched suppression read, for the whole batch.
+  const keys = event.Records.flatMap((record) => {
+    const parsed = deliveryRowSchema.safeParse(imagesOf(record).newItem);
+    return parsed.success ? [parsed.data.recipientKey] : [];
+  });
+  const cache: InvocationCache = { briefings: new Map(), suppressions: await lookUpSuppressions(deps.suppressions, keys) };
   const recordHandler = async (record: DynamoDBRecord) => {
     const row = deliveryRowSchema.parse(imagesOf(record).newItem);
     try {
-      const result = await sendDelivery(deps, row, briefingCache);
+      const result = await sendDelivery(deps, row, cache);
       if (result.outcome === 'cancelled') logger.info('Delivery cancelled: the finding was withdrawn', { deliveryId: row.deliveryId });
       else if (result.outcome === 'suppressed') logger.info('Delivery not sent: the address is suppressed', { deliveryId: row.deliveryId });
       else if (result.outcome === 'failed') logger.warn('Delivery failed; the reason is on its ledger row', { deliveryId: row.deliveryId });

@@ -296,9 +296,9 @@ export class DynamoBriefingStore implements BriefingStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async putIfAbsent(briefing: Briefing) {
-    if (await putIfAbsent(this.db, this.table, { ...briefing }, 'briefingId')) return briefing;
+    if (await putIfAbsent(this.db, this.table, { ...briefing }, 'briefingId')) return { briefing, created: true };
     // Planned before (a replayed record, or re-published at the same version): keep the first snapshot.
-    return (await this.get(briefing.briefingId)) ?? briefing;
+    return { briefing: (await this.get(briefing.briefingId)) ?? briefing, created: false };
   }
 
   async setRecipients(briefingId: string, recipients: number) {
@@ -360,9 +360,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
    * plan must never turn a SENT row back into PENDING. Only send-briefing writes these
    * keys meanwhile, and only to rows that exist, which this look has already seen.
    */
-  async insertMissing(rows: DeliveryRow[]) {
+  async insertMissing(rows: DeliveryRow[], options: { fresh?: boolean } = {}) {
     const existing = new Set<string>();
-    for (const group of chunk(rows, 100)) {
+    for (const group of options.fresh ? [] : chunk(rows, 100)) {
       await untilProcessed<Record<string, unknown>>(group.map((row) => ({ deliveryId: row.deliveryId })), async (keys) => {
         const result: BatchGetCommandOutput = await this.db.send(
           new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'deliveryId', ConsistentRead: true } } }),

@@ -122,13 +122,13 @@ export class DynamoSuppressionStore implements SuppressionStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async suppressed(recipientKeys: readonly string[]) {
-    const found = new Set<string>();
+    const found = new Map<string, Suppression>();
     for (const group of chunk([...new Set(recipientKeys)], 100)) {
       await untilProcessed<Record<string, unknown>>(group.map((recipientKey) => ({ recipientKey })), async (keys) => {
         const result: BatchGetCommandOutput = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'recipientKey' } } }),
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
         );
-        for (const item of result.Responses?.[this.table] ?? []) found.add(String(item.recipientKey));
+        for (const item of result.Responses?.[this.table] ?? []) found.set(String(item.recipientKey), item as Suppression);
         return result.UnprocessedKeys?.[this.table]?.Keys;
       }, `reads of ${this.table}`);
     }

@@ -80,8 +80,8 @@ export interface Briefing {
 }
 
 export interface BriefingStore {
-  /** Stores the snapshot unless this briefing exists already; returns the stored one. */
-  putIfAbsent(briefing: Briefing): Promise<Briefing>;
+  /** Stores the snapshot unless this briefing exists already; returns the stored one, and whether this call stored it. */
+  putIfAbsent(briefing: Briefing): Promise<{ briefing: Briefing; created: boolean }>;
   setRecipients(briefingId: string, recipients: number): Promise<void>;
   get(briefingId: string): Promise<Briefing | undefined>;
   /** Marks a snapshot withdrawn, or superseded by a higher version: its queued rows must not go. */
@@ -91,8 +91,11 @@ export interface BriefingStore {
 }
 
 export interface DeliveryStore {
-  /** Writes the rows that do not exist yet (batched); returns how many were new. */
-  insertMissing(rows: DeliveryRow[]): Promise<number>;
+  /**
+   * Writes the rows that do not exist yet (batched); returns how many were new.
+   * `fresh`: the rows' briefing was stored by this very plan, so none can exist and the look is skipped.
+   */
+  insertMissing(rows: DeliveryRow[], options?: { fresh?: boolean }): Promise<number>;
   /**
    * PENDING → SENDING; false when someone else has it (or it is done). `createdAt` must
    * match too, so a stale stream record can never claim a row that was written again.
@@ -174,8 +177,8 @@ export interface Suppression {
 }
 
 export interface SuppressionStore {
-  /** Which of these recipient keys are suppressed. */
-  suppressed(recipientKeys: readonly string[]): Promise<Set<string>>;
+  /** Which of these recipient keys are suppressed, with why (one batched read per 100 keys). */
+  suppressed(recipientKeys: readonly string[]): Promise<Map<string, Suppression>>;
   get(recipientKey: string): Promise<Suppression | undefined>;
   put(suppression: Suppression): Promise<void>;
   lift(recipientKey: string): Promise<void>;

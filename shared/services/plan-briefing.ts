@@ -117,7 +117,7 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
 
   // A higher version of something people already received is a correction, for them only.
   const earlier = await supersedeEarlier(deps, finding.id, finding.version, now());
-  const briefing = await deps.briefings.putIfAbsent({
+  const { briefing, created } = await deps.briefings.putIfAbsent({
     briefingId: briefingIdOf(finding.id, finding.version),
     findingId: finding.id,
     version: finding.version,
@@ -143,7 +143,8 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
     // lost only some time after its turn, so it never re-queues rows that are simply waiting.
     return { ...row, openSince: turnOf(createdAt, position, deps.maxSendRate ?? DEFAULT_MAX_SEND_RATE) };
   });
-  const newDeliveries = await deps.deliveries.insertMissing(rows);
+  // Rows are written only after their snapshot: if this plan stored it, none exist yet to look for.
+  const newDeliveries = await deps.deliveries.insertMissing(rows, { fresh: created });
   await deps.briefings.setRecipients(briefing.briefingId, recipients.length);
   const summary: PlanSummary = {
     recipients: recipients.length,

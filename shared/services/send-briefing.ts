@@ -2,7 +2,7 @@ import { renderBriefing, type BriefingLinks, type RenderedBriefing } from '../do
 import { renderCorrection, renderWithdrawal } from '../domain/corrections';
 import { briefingIdOf, type DeliveryRow } from '../domain/delivery';
 import { composeBriefingMime } from '../domain/mime';
-import type { Briefing, BriefingStore, DeliveryStore, Mailer, SuppressionStore } from '../domain/ports';
+import type { Briefing, BriefingStore, DeliveryStore, Mailer, Suppression, SuppressionStore } from '../domain/ports';
 import { DELIVERY_ID_HEADER } from '../domain/ses-event';
 import { recipientLinks, type TokenSigner } from '../domain/tokens';
 
@@ -37,6 +37,20 @@ const defaultClassifier: ErrorClassifier = (error) => ({
 });
 
 /**
+ * What one invocation reads once for all its rows: each briefing snapshot, and (when the
+ * handler looked them up for the whole batch, one batched read) the suppressions of its rows.
+ */
+export interface InvocationCache {
+  briefings: Map<string, Promise<Briefing | undefined>>;
+  suppressions?: { checked: ReadonlySet<string>; found: ReadonlyMap<string, Suppression> };
+}
+
+/** Suppressions of every row in the batch, in one batched read instead of one read per row. */
+export async function lookUpSuppressions(store: SuppressionStore, recipientKeys: readonly string[]): Promise<InvocationCache['suppressions']> {
+  return { checked: new Set(recipientKeys), found: await store.suppressed(recipientKeys) };
+}
+
+/**
  * Sends one delivery at most once per claim. The conditional claim is what makes a
  * replayed or duplicated stream record harmless: only one caller gets PENDING → SENDING.
  * A transient failure hands the row back (SENDING → PENDING) and throws, so the stream
@@ -45,14 +59,18 @@ const defaultClassifier: ErrorClassifier = (error) => ({
 export async function sendDelivery(
   deps: SendDeps,
   row: DeliveryRow,
-  briefingCache = new Map<string, Promise<Briefing | undefined>>(),
+  cache: InvocationCache = { briefings: new Map() },
   classify: ErrorClassifier = defaultClassifier,
 ): Promise<SendOutcome> {
+  const briefingCache = cache.briefings;
   const now = deps.now ?? (() => new Date());
   if (!(await deps.deliveries.claim(row.deliveryId, row.createdAt, now()))) return { outcome: 'skipped', reason: 'already-claimed' };
 
-  // Planning left suppressed people out, but someone may unsubscribe (or bounce) while their row waits.
-  const suppression = await deps.suppressions.get(row.recipientKey);
+  // Planning left suppressed people out, but someone may unsubscribe (or bounce) while their row waits:
+  // checked again here, from the handler's one look-up for the whole batch as the invocation starts.
+  const suppression = cache.suppressions?.checked.has(row.recipientKey)
+    ? cache.suppressions.found.get(row.recipientKey)
+    : await deps.suppressions.get(row.recipientKey);
   if (suppression) {
     await deps.deliveries.markFailed(row.deliveryId, `Not sent: the address is suppressed (${suppression.reason}, ${suppression.at}).`, now());
     return { outcome: 'suppressed' };

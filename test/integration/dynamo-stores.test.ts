@@ -290,10 +290,11 @@ describe('DynamoBriefingStore', () => {
   test('putIfAbsent keeps the first snapshot when called twice with different content', async () => {
     const briefings = new DynamoBriefingStore(db, tables.briefings);
     const first = snapshot(base.finding, '2024-03-01T09:00:00.000Z');
-    expect(await briefings.putIfAbsent(first)).toEqual(first);
+    expect(await briefings.putIfAbsent(first)).toEqual({ briefing: first, created: true });
 
     const second = snapshot({ ...base.finding, title: 'Edited wording' }, '2024-03-01T09:05:00.000Z');
-    const kept = await briefings.putIfAbsent(second);
+    const { briefing: kept, created } = await briefings.putIfAbsent(second);
+    expect(created).toBe(false);
     expect(kept.finding.title).toBe('First wording');
     expect(kept.plannedAt).toBe('2024-03-01T09:00:00.000Z');
     expect((await briefings.get('snapshot-example#v1'))?.finding.title).toBe('First wording');

@@ -10,7 +10,7 @@ import { publishedSeed, snapshotOf } from '../support/findings';
 import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo-stores';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { pendingDelivery } from '../../shared/domain/delivery';
-import { sendDelivery, TransientSendError, type SendDeps } from '../../shared/services/send-briefing';
+import { lookUpSuppressions, sendDelivery, TransientSendError, type SendDeps } from '../../shared/services/send-briefing';
 
 /**
  * Send failures the SES emulator cannot produce (it accepts everything), so only the
@@ -173,4 +173,27 @@ test('a person who unsubscribed while their row waited in the queue is not sent 
   await expect(sendDelivery(deps(), row)).resolves.toEqual({ outcome: 'suppressed' });
   expect(await stored(row.deliveryId)).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('suppressed (unsubscribed') });
   expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+});
+
+test('the batch look-up of suppressions: one batched read for the batch, and the suppressed row in it is not sent', async () => {
+  const waiting = await pendingRow('still.wanted');
+  const unsubscribed = await pendingRow('left.meanwhile');
+  const suppressions = new DynamoSuppressionStore(db, tables.suppressions);
+  await suppressions.put({ recipientKey: unsubscribed.recipientKey, reason: 'hard-bounce', at: new Date().toISOString() });
+  sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-batch' });
+  const reads: string[] = [];
+  const counting = new Proxy(suppressions, {
+    get: (target, key) => {
+      const value = Reflect.get(target, key) as unknown;
+      return typeof value === 'function' ? (...args: unknown[]) => (reads.push(String(key)), value.apply(target, args)) : value;
+    },
+  });
+
+  const cache = { briefings: new Map(), suppressions: await lookUpSuppressions(counting, [waiting.recipientKey, unsubscribed.recipientKey]) };
+  const batchDeps = { ...deps(), suppressions: counting };
+  await expect(sendDelivery(batchDeps, waiting, cache)).resolves.toEqual({ outcome: 'sent', messageId: 'ses-batch' });
+  await expect(sendDelivery(batchDeps, unsubscribed, cache)).resolves.toEqual({ outcome: 'suppressed' });
+  expect(reads).toEqual(['suppressed']);
+  expect(await stored(unsubscribed.deliveryId)).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('suppressed (hard-bounce') });
+  expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
 });
