@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { bundleFunction } from '../infra/bundle';
+import { build, type Metafile } from 'esbuild';
+import { bundleFunction, lambdaBuildOptions } from '../infra/bundle';
 import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionDefinition, type FunctionName, type TableKey } from '../infra/definitions';
 
 /**
@@ -10,6 +11,12 @@ import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionDefinition, type FunctionNa
  * stack deploys (infra/bundle.ts). Each run is a fresh `node` process that times only the
  * require() of index.js, i.e. the init phase of a Lambda cold start without the runtime's
  * own bootstrap.
+ *
+ * Beside it, the SDK-only baseline: the same kind of fresh process timing require() of only
+ * the @aws-sdk/* packages that bundle imports (external, as the Lambda runtime provides
+ * them; read from esbuild's metafile and checked against the bundle's require calls). The
+ * runs alternate, bundle then SDK-only, so a busy moment on the machine hits both alike.
+ * Init median − SDK-only median is what the function's own code costs at init.
  */
 
 export interface ColdStartResult {
@@ -17,16 +24,32 @@ export interface ColdStartResult {
   /** Size of index.js, minified. */
   bytes: number;
   initMs: { median: number; runs: number[] };
+  /** The external SDK packages the bundle require()s (esbuild metafile), in the bundle's order. */
+  sdkPackages: string[];
+  /** Of those, any the bundle had not loaded when its require() returned: left out of the baseline. */
+  sdkNotLoadedAtInit: string[];
+  /** require() of only the SDK packages loaded at init, over as many fresh processes. */
+  sdkOnlyMs: { median: number; runs: number[] };
 }
+
+/** The packages the Lambda runtime provides, as the bundle leaves them external. */
+const SDK_PACKAGE = /^@aws-sdk\/[^/]+$/;
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 
 // The child: time the require, print milliseconds, exit before any timer or socket could matter.
+// After the clock stops it also prints which @aws-sdk/* packages were loaded (from require.cache),
+// so the baseline can leave out any the bundle imports but does not load at init.
 const CHILD = `const file = process.argv[1];
 const start = process.hrtime.bigint();
 require(file);
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
-process.stdout.write(ms + '\\n');
+const loaded = new Set();
+for (const key of Object.keys(require.cache)) {
+  const match = /[\\\\/]node_modules[\\\\/](@aws-sdk[\\\\/][^\\\\/]+)[\\\\/]/.exec(key);
+  if (match) loaded.add(match[1].replace('\\\\', '/'));
+}
+process.stdout.write(ms + '\\n' + JSON.stringify([...loaded]) + '\\n');
 process.exit(0);`;
 
 /**
@@ -59,15 +82,35 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** One fresh process: the milliseconds require() of the bundle took. */
-function timeRequire(name: string, file: string, env: NodeJS.ProcessEnv): number {
+/** One fresh process: the milliseconds require() of `file` took, and the @aws-sdk/* packages then loaded. */
+function timeRequire(name: string, file: string, env: NodeJS.ProcessEnv): { ms: number; sdkLoaded: string[] } {
   // --enable-source-maps as in Lambda (the construct sets NODE_OPTIONS): Node then reads the map at load.
   const child = spawnSync(process.execPath, ['--enable-source-maps', '-e', CHILD, file], { cwd: REPO_ROOT, env, encoding: 'utf8' });
-  const ms = Number(child.stdout?.trim());
+  const [first = '', second = '[]'] = (child.stdout ?? '').trim().split('\n');
+  const ms = Number(first.trim());
   if (child.error || child.status !== 0 || !Number.isFinite(ms)) {
-    throw new Error(`${name}: loading its bundle failed (${child.error?.message ?? `exit code ${child.status}`}):\n${`${child.stderr ?? ''}${child.stdout ?? ''}`.trim()}`);
+    throw new Error(`${name}: loading ${path.basename(file)} failed (${child.error?.message ?? `exit code ${child.status}`}):\n${`${child.stderr ?? ''}${child.stdout ?? ''}`.trim()}`);
   }
-  return ms;
+  return { ms, sdkLoaded: JSON.parse(second) as string[] };
+}
+
+/**
+ * The external @aws-sdk/* packages the bundle imports, in first-seen order: esbuild's metafile
+ * for the same build options, cross-checked against the require("…") calls in the bundle itself.
+ */
+export async function sdkImports(entry: string, file: string): Promise<string[]> {
+  const result = await build({ ...lambdaBuildOptions(entry, file), write: false, metafile: true });
+  const metafile: Metafile | undefined = result.metafile;
+  const output = Object.entries(metafile?.outputs ?? {}).find(([out]) => out.endsWith('.js'))?.[1];
+  if (!output) throw new Error(`esbuild gave no metafile output for ${entry}`);
+  const fromMeta = [...new Set(output.imports.filter((i) => i.external && i.kind === 'require-call' && SDK_PACKAGE.test(i.path)).map((i) => i.path))];
+  const bundle = readFileSync(file, 'utf8');
+  const fromBundle = new Set([...bundle.matchAll(/require\("(@aws-sdk\/[^"/]+)"\)/g)].map((match) => match[1]!));
+  const differ = fromMeta.length !== fromBundle.size || fromMeta.some((pkg) => !fromBundle.has(pkg));
+  if (differ) {
+    throw new Error(`${entry}: esbuild's metafile lists ${fromMeta.join(', ') || 'no'} SDK imports but the bundle requires ${[...fromBundle].join(', ') || 'none'}`);
+  }
+  return fromMeta;
 }
 
 export async function measureColdStart(options: { runs?: number; onProgress?: (line: string) => void } = {}): Promise<ColdStartResult[]> {
@@ -79,13 +122,37 @@ export async function measureColdStart(options: { runs?: number; onProgress?: (l
     writeFileSync(keyFile, `${'0123456789abcdef'.repeat(4)}\n`, { mode: 0o600 });
     const results: ColdStartResult[] = [];
     for (const [name, def] of Object.entries(FUNCTIONS) as [FunctionName, FunctionDefinition][]) {
-      const { file, bytes } = await bundleFunction(path.join(REPO_ROOT, def.entry), path.join(workDir, name));
+      const entry = path.join(REPO_ROOT, def.entry);
+      const outdir = path.join(workDir, name);
+      const { file, bytes } = await bundleFunction(entry, outdir);
+      const sdkPackages = await sdkImports(entry, file);
       const env = childEnvironment(def, keyFile, name);
-      // One after another, never in parallel, so the runs do not compete for the CPU.
-      const times = Array.from({ length: runs }, () => timeRequire(name, file, env));
-      const result = { name, bytes, initMs: { median: median(times), runs: times } };
+      // The first run also says which SDK packages init really loaded; the baseline loads only those.
+      const first = timeRequire(name, file, env);
+      const sdkNotLoadedAtInit = sdkPackages.filter((pkg) => !first.sdkLoaded.includes(pkg));
+      // Beside the bundle, so the packages resolve exactly as the bundle's own require calls do (NODE_PATH).
+      const sdkOnlyFile = path.join(outdir, 'sdk-only.js');
+      writeFileSync(sdkOnlyFile, sdkPackages.filter((pkg) => !sdkNotLoadedAtInit.includes(pkg)).map((pkg) => `require(${JSON.stringify(pkg)});\n`).join(''));
+      // One after another, never in parallel, so the runs do not compete for the CPU; alternating, so noise hits both.
+      const times: number[] = [first.ms];
+      const sdkTimes: number[] = [];
+      for (let run = 0; run < runs; run++) {
+        if (run > 0) times.push(timeRequire(name, file, env).ms);
+        sdkTimes.push(timeRequire(name, sdkOnlyFile, env).ms);
+      }
+      const result: ColdStartResult = {
+        name,
+        bytes,
+        initMs: { median: median(times), runs: times },
+        sdkPackages,
+        sdkNotLoadedAtInit,
+        sdkOnlyMs: { median: median(sdkTimes), runs: sdkTimes },
+      };
       results.push(result);
-      options.onProgress?.(`${name.padEnd(14)} ${(bytes / 1024).toFixed(1).padStart(6)} KB   init median ${result.initMs.median.toFixed(1).padStart(6)} ms (${runs} runs)`);
+      options.onProgress?.(
+        `${name.padEnd(14)} ${(bytes / 1024).toFixed(1).padStart(6)} KB   init median ${result.initMs.median.toFixed(1).padStart(6)} ms` +
+          `   SDK-only ${result.sdkOnlyMs.median.toFixed(1).padStart(6)} ms   own code ${(result.initMs.median - result.sdkOnlyMs.median).toFixed(1).padStart(6)} ms (${runs} runs each)`,
+      );
     }
     return results;
   } finally {

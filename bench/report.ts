@@ -83,6 +83,42 @@ export interface ColdStartEntry {
   name: string;
   bytes: number;
   initMs: { median: number; runs: number[] };
+  /** The runtime-provided SDK packages (@aws-sdk/*) the bundle require()s, from esbuild's metafile. */
+  sdkPackages?: string[];
+  /** Of those, any the bundle had not loaded when its init ended (left out of the SDK-only baseline). */
+  sdkNotLoadedAtInit?: string[];
+  /** require() of only those SDK packages, in the same kind of fresh process, over as many runs. */
+  sdkOnlyMs?: { median: number; runs: number[] };
+}
+
+/**
+ * The ledger-only loop (bench/scenarios/ledger.ts): the product's own DynamoDeliveryStore
+ * against a fresh DynamoDB Local with the real tables, and nothing else.
+ */
+export interface LedgerRun {
+  /** Rows asked for: the end-to-end run's recipients. */
+  rows: number;
+  /** claim + markSent calls in flight: the bare loop's concurrency. */
+  concurrency: number;
+  /** What insertMissing returned: PENDING rows it wrote. */
+  pendingWritten: number;
+  /** Wall time of the one insertMissing call, ms. */
+  pendingMs: number;
+  /** For each row whose markSent returned: ms after the claim + SENT phase began. */
+  sentCompletionsMs: number[];
+  /** Per call, ms: claim, and markSent. */
+  claimMs: number[];
+  markSentMs: number[];
+  /** Claims that returned false (someone else had the row): none expected. */
+  claimsRefused: number;
+  /** claim or markSent calls that threw. */
+  failures: number;
+  maxInFlight: number;
+  /** Rows SENT in the table at the end (Scan; cross-check, not timed). */
+  ledgerSent: number;
+  /** Every DynamoDB call of the timed phases, by operation (same middleware as the pipeline). */
+  dynamo: DynamoOpStats[];
+  peakRssKb: number;
 }
 
 export interface MachineFacts {
@@ -107,6 +143,7 @@ export interface BenchInputs {
   render?: RenderRun;
   rate?: PipelineRun;
   coldStart?: ColdStartEntry[];
+  ledger?: LedgerRun;
   errors: Record<string, string>;
   prices: Prices;
   /** Reasons for misses, by target id (bench/why.json); someone fills these in, the bench never does. */
@@ -428,6 +465,51 @@ export interface WriteFigures {
   batchWriteSizes: number[];
 }
 
+export interface LedgerFigures {
+  rows: number;
+  concurrency: number;
+  maxInFlight: number;
+  /** PENDING rows insertMissing wrote, its wall time, and rows ÷ that time. */
+  pendingRows: number;
+  pendingWallMs: number;
+  pendingRowsPerSecond: number;
+  /** Rows through claim + markSent, the phase's wall time (start → last markSent returned), rows ÷ that time. */
+  sentRows: number;
+  claimSentWallMs: number;
+  claimSentRowsPerSecond: number;
+  /** Both phases: rows SENT ÷ (PENDING wall + claim + SENT wall). */
+  totalWallMs: number;
+  ledgerRowsPerSecond: number;
+  claimP50Ms: number;
+  claimP95Ms: number;
+  markSentP50Ms: number;
+  markSentP95Ms: number;
+  claimsRefused: number;
+  failures: number;
+  ledgerSent: number;
+  /** DynamoDB requests of the timed phases, by operation and table. */
+  operations: DynamoOpStats[];
+  peakRssMb: number;
+}
+
+/** The ledger-only loop set beside the pipeline and the bare loop: context, never a target. */
+export interface LedgerComparison {
+  /** Pipeline emails/s ÷ overall ledger-only rows/s. */
+  pipelineOfLedger: number | null;
+  /** Pipeline send-phase rate ÷ the claim + SENT rate. */
+  sendPhaseOfClaimSent: number | null;
+  /** Ledger-only rows/s ÷ bare-loop emails/s: about the highest pipeline ÷ bare ratio the ledger writes alone would allow here. */
+  ledgerOfBare: number | null;
+}
+
+/** One function's cold start: init, the SDK-only baseline, and what is left, the function's own code. */
+export interface ColdStartFigures extends ColdStartEntry {
+  /** Init median − SDK-only median; null without a baseline. */
+  ownCodeMs: number | null;
+  /** SDK-only median ÷ init median. */
+  sdkShare: number | null;
+}
+
 export interface BenchReport {
   title: string;
   machine: MachineFacts;
@@ -439,7 +521,10 @@ export interface BenchReport {
   ratio: number | null;
   render: RenderFigures | null;
   rate: RateFigures | null;
-  coldStart: ColdStartEntry[] | null;
+  coldStart: ColdStartFigures[] | null;
+  /** DynamoDB Local's own bound on this machine: context for the ratio, not a target. */
+  ledger: LedgerFigures | null;
+  ledgerComparison: LedgerComparison | null;
   dynamo: { operations: DynamoOpStats[]; totals: DynamoTotals } | null;
   writes: WriteFigures | null;
   invocations: Record<string, InvocationStats> | null;
@@ -543,6 +628,58 @@ export function writeFigures(run: PipelineRun): WriteFigures {
   };
 }
 
+export function ledgerFigures(run: LedgerRun): LedgerFigures {
+  const sentRows = run.sentCompletionsMs.length;
+  const claimSentWallMs = sentRows ? maxOf(run.sentCompletionsMs) : NaN;
+  const totalWallMs = run.pendingMs + claimSentWallMs;
+  return {
+    rows: run.rows,
+    concurrency: run.concurrency,
+    maxInFlight: run.maxInFlight,
+    pendingRows: run.pendingWritten,
+    pendingWallMs: run.pendingMs,
+    pendingRowsPerSecond: perSecond(run.pendingWritten, run.pendingMs),
+    sentRows,
+    claimSentWallMs,
+    claimSentRowsPerSecond: perSecond(sentRows, claimSentWallMs),
+    totalWallMs,
+    ledgerRowsPerSecond: perSecond(sentRows, totalWallMs),
+    claimP50Ms: percentile(run.claimMs, 50),
+    claimP95Ms: percentile(run.claimMs, 95),
+    markSentP50Ms: percentile(run.markSentMs, 50),
+    markSentP95Ms: percentile(run.markSentMs, 95),
+    claimsRefused: run.claimsRefused,
+    failures: run.failures,
+    ledgerSent: run.ledgerSent,
+    operations: run.dynamo,
+    peakRssMb: kb(run.peakRssKb),
+  };
+}
+
+/** a ÷ b, or null when either is missing or the quotient is not a finite number. */
+const ratioOf = (a: number | null | undefined, b: number | null | undefined): number | null => {
+  if (a === null || a === undefined || b === null || b === undefined) return null;
+  const q = a / b;
+  return Number.isFinite(q) ? q : null;
+};
+
+export function ledgerComparison(ledger: LedgerFigures, endToEnd: EndToEndFigures | null, bare: BareFigures | null): LedgerComparison {
+  return {
+    pipelineOfLedger: ratioOf(endToEnd?.emailsPerSecond, ledger.ledgerRowsPerSecond),
+    sendPhaseOfClaimSent: ratioOf(endToEnd?.sendPhaseRate, ledger.claimSentRowsPerSecond),
+    ledgerOfBare: ratioOf(ledger.ledgerRowsPerSecond, bare?.emailsPerSecond),
+  };
+}
+
+export function coldStartFigures(entry: ColdStartEntry): ColdStartFigures {
+  const sdk = entry.sdkOnlyMs?.median;
+  return {
+    ...entry,
+    ownCodeMs: sdk === undefined ? null : entry.initMs.median - sdk,
+    sdkShare: sdk === undefined ? null : ratioOf(sdk, entry.initMs.median),
+  };
+}
+
 /** Every target, in report order; cold-start targets come one per measured function. */
 export function targetDefinitions(rateLimit: number, coldStart: readonly ColdStartEntry[] | null): TargetDefinition[] {
   return [
@@ -583,7 +720,8 @@ export function buildReport(inputs: BenchInputs): BenchReport {
   const render = inputs.render ? renderFigures(inputs.render) : null;
   const rate = inputs.rate ? rateFigures(inputs.rate, inputs.rateLimit) : null;
   const writes = inputs.endToEnd ? writeFigures(inputs.endToEnd) : null;
-  const coldStart = inputs.coldStart ?? null;
+  const coldStart = inputs.coldStart ? inputs.coldStart.map(coldStartFigures) : null;
+  const ledger = inputs.ledger ? ledgerFigures(inputs.ledger) : null;
 
   const values: Record<string, number | null | undefined> = {
     'throughput-ratio': ratio,
@@ -611,6 +749,8 @@ export function buildReport(inputs: BenchInputs): BenchReport {
     render,
     rate,
     coldStart,
+    ledger,
+    ledgerComparison: ledger ? ledgerComparison(ledger, endToEnd, bare) : null,
     dynamo: inputs.endToEnd ? { operations: inputs.endToEnd.dynamo, totals: dynamoTotals(inputs.endToEnd.dynamo) } : null,
     writes,
     invocations: inputs.endToEnd?.invocations ?? null,
@@ -770,6 +910,7 @@ export function renderMarkdown(report: BenchReport): string {
     );
   } else out.push('Not measured.');
   out.push('');
+  out.push(...ledgerSection(report));
 
   const r = report.render;
   out.push('## Rendering');
@@ -801,19 +942,42 @@ export function renderMarkdown(report: BenchReport): string {
   out.push('## Cold start');
   out.push('');
   if (report.coldStart) {
-    out.push('From bench/cold-start.ts (measureColdStart): each bundle built with the stack\'s own esbuild settings; init time over fresh Node.js processes.');
+    out.push(
+      'From bench/cold-start.ts (measureColdStart): each bundle built with the stack\'s own esbuild settings; init = require() of ' +
+        'the bundle in a fresh Node.js process. **SDK-only** = require() of only the @aws-sdk/* packages that bundle imports ' +
+        '(external, as the Lambda runtime provides them; read from esbuild\'s metafile), in the same kind of fresh process, over as ' +
+        'many runs, alternating with the init runs. **Own code** = init median − SDK-only median: the bundle itself (handler, ' +
+        'domain code and the libraries bundled with it) plus whatever its module scope does, including any SDK client it ' +
+        'constructs and reading its source map.',
+    );
     out.push('');
     out.push(
       table(
-        ['Function', 'Bundle', 'Init (median)', 'Runs (ms)'],
+        ['Function', 'Bundle', 'Init (median)', 'SDK-only (median)', 'Own code (init − SDK-only)', 'SDK packages', 'Init runs (ms)', 'SDK-only runs (ms)'],
         report.coldStart.map((entry) => [
           entry.name,
           `${fmt(entry.bytes)} bytes (${withTarget(t, `bundle-bytes:${entry.name}`)})`,
           `${fmt(entry.initMs.median, 1)} ms (${withTarget(t, `init-ms:${entry.name}`)})`,
+          entry.sdkOnlyMs ? `${fmt(entry.sdkOnlyMs.median, 1)} ms (${fmt(percentOf(entry.sdkShare), 0)} % of init)` : 'n/a',
+          entry.ownCodeMs === null ? 'n/a' : `${fmt(entry.ownCodeMs, 1)} ms`,
+          entry.sdkPackages
+            ? (entry.sdkPackages.join(', ') || 'none') +
+              (entry.sdkNotLoadedAtInit?.length ? ` (not loaded at init, so left out: ${entry.sdkNotLoadedAtInit.join(', ')})` : '')
+            : 'n/a',
           entry.initMs.runs.map((run) => fmt(run, 1)).join(', '),
+          entry.sdkOnlyMs ? entry.sdkOnlyMs.runs.map((run) => fmt(run, 1)).join(', ') : 'n/a',
         ]),
       ),
     );
+    const measured = report.coldStart.filter((entry) => entry.ownCodeMs !== null);
+    if (measured.length) {
+      out.push('');
+      out.push(
+        `Against the ${fmt(INIT_LIMIT_MS)} ms init target: the SDK-only medians run from ${fmt(minOf(measured.map((entry) => entry.sdkOnlyMs!.median)), 1)} ` +
+          `to ${fmt(maxOf(measured.map((entry) => entry.sdkOnlyMs!.median)), 1)} ms, own code from ${fmt(minOf(measured.map((entry) => entry.ownCodeMs!)), 1)} ` +
+          `to ${fmt(maxOf(measured.map((entry) => entry.ownCodeMs!)), 1)} ms. A difference of two medians from noisy runs: a few ms either way is noise.`,
+      );
+    }
   } else out.push('Not measured.');
   out.push('');
 
@@ -987,12 +1151,87 @@ export function renderMarkdown(report: BenchReport): string {
       '- DynamoDB Local runs in Java beside the scenario on the same cores; its memory is not in the peak RSS figures.',
       '- Lambda durations are handler wall times measured here (each rounded up to 1 ms as Lambda bills); a 512 MB Lambda has a fraction of a vCPU, so real durations, and GB-s, will differ.',
       '- One run of each scenario, on a machine that may be shared: timings move between runs (the most SES calls in flight too, and with it the bare loop\'s concurrency), so compare runs, not single figures.',
+      '- The ledger-only loop starts its own fresh DynamoDB Local, as the pipeline run does, so both pay for a cold JVM (JIT warm-up shows as a slower start); it is context for the ratio, not a target.',
+      '- Cold start: SDK-only and init runs alternate in fresh processes; own code is a difference of two medians, so it carries the noise of both.',
       '- No timing here is asserted by a test; the bench test checks only the arithmetic.',
     ].join('\n'),
   );
   out.push('');
   return out.join('\n');
 }
+
+/** The ledger-only loop, beside the ratio: DynamoDB Local's own bound on this machine. */
+function ledgerSection(report: BenchReport): string[] {
+  const out: string[] = [];
+  const l = report.ledger;
+  const c = report.ledgerComparison;
+  const e = report.endToEnd;
+  out.push("### DynamoDB Local's own bound on this machine: a ledger-only loop");
+  out.push('');
+  if (!l || !c) {
+    out.push('Not measured.');
+    out.push('');
+    return out;
+  }
+  out.push(
+    '**Context, not a target**: the headline figure stays pipeline ÷ bare SES loop. Every email needs its ledger row written ' +
+      'PENDING, claimed (PENDING → SENDING) and marked SENT; this loop does only that, in a fresh process against a fresh ' +
+      'DynamoDB Local with the real tables (deliveries: two GSIs with ALL projection, stream on), through the product\'s own ' +
+      `DynamoDeliveryStore and the handlers' DynamoDB client: one insertMissing call for ${fmt(l.rows)} rows built by pendingDelivery ` +
+      '(as plan-briefing makes it: a strongly consistent BatchGetItem look, then BatchWriteItem 25 at a time, one request after another), ' +
+      `then claim and markSent for each row with ${fmt(l.concurrency)} rows in flight (the bare loop's concurrency). ` +
+      'No SES, no rendering, no stream processing. The list members were written first, untimed, as in the end-to-end run.',
+  );
+  out.push('');
+  out.push(
+    table(
+      ['Figure', 'Value', 'How'],
+      [
+        ['PENDING rows written', fmt(l.pendingRows), "insertMissing's return"],
+        ['PENDING writes: wall time', `${fmt(l.pendingWallMs)} ms`, 'the insertMissing call'],
+        ['PENDING writes: rate', `${fmt(l.pendingRowsPerSecond, 1)} rows/s`, 'rows ÷ wall time'],
+        ['claim + SENT: rows', fmt(l.sentRows), 'rows whose markSent returned'],
+        ['claim + SENT: wall time', `${fmt(l.claimSentWallMs)} ms`, 'phase start → last markSent returned'],
+        ['claim + SENT: rate', `${fmt(l.claimSentRowsPerSecond, 1)} rows/s`, 'rows ÷ wall time'],
+        ['claim latency p50 / p95', `${fmt(l.claimP50Ms, 1)} / ${fmt(l.claimP95Ms, 1)} ms`, 'per call'],
+        ['markSent latency p50 / p95', `${fmt(l.markSentP50Ms, 1)} / ${fmt(l.markSentP95Ms, 1)} ms`, 'per call'],
+        ['Most rows in flight', fmt(l.maxInFlight), ''],
+        ['**Overall ledger rate**', `**${fmt(l.ledgerRowsPerSecond, 1)} rows/s**`, `rows SENT ÷ (PENDING + claim + SENT wall time = ${fmt(l.totalWallMs)} ms)`],
+        ['Claims refused / calls that threw', `${fmt(l.claimsRefused)} / ${fmt(l.failures)}`, 'both 0 when every row went PENDING → SENDING → SENT'],
+        ['Rows SENT in the table', fmt(l.ledgerSent), 'deliveries Scan at the end (cross-check, not timed)'],
+        [
+          'DynamoDB requests',
+          l.operations.length
+            ? l.operations.map((op) => `${op.operation} ${fmt(op.requests)}${op.conditionalFailures ? ` (${fmt(op.conditionalFailures)} conditions failed)` : ''}`).join(', ')
+            : 'none counted',
+          'SDK middleware on the client, as in the end-to-end run',
+        ],
+        ['Peak RSS', `${fmt(l.peakRssMb, 1)} MB`, 'scenario process (not the Java DynamoDB Local)'],
+      ],
+    ),
+  );
+  out.push('');
+  const lines = [
+    `- DynamoDB Local's own bound on this machine: **${fmt(l.ledgerRowsPerSecond, 1)} ledger rows/s** overall ` +
+      `(PENDING writes ${fmt(l.pendingRowsPerSecond, 1)} rows/s; claim + SENT ${fmt(l.claimSentRowsPerSecond, 1)} rows/s).`,
+    `- The pipeline's ${fmt(e?.emailsPerSecond, 1)} emails/s is **${fmt(percentOf(c.pipelineOfLedger), 0)} %** of what the ledger alone allows ` +
+      `(${fmt(e?.emailsPerSecond, 1)} ÷ ${fmt(l.ledgerRowsPerSecond, 1)}); its send-phase rate, ${fmt(e?.sendPhaseRate, 1)} emails/s, is ` +
+      `${fmt(percentOf(c.sendPhaseOfClaimSent), 0)} % of the claim + SENT rate.`,
+    `- Ledger-only ÷ bare SES loop = ${fmt(c.ledgerOfBare, 2)} (${fmt(l.ledgerRowsPerSecond, 1)} ÷ ${fmt(report.bare?.emailsPerSecond, 1)}): ` +
+      'roughly the highest pipeline ÷ bare ratio these ledger writes alone would leave room for here, before any reading, rendering or sending.',
+  ];
+  out.push(lines.join('\n'));
+  out.push('');
+  out.push(
+    'Read with care: one run on a shared 2-core machine, DynamoDB Local (Java) on the same cores as the scenario. The pipeline also ' +
+      'reads (the suppression GetItem per email, the briefing snapshot, the stream pollers\' GetRecords) and overlaps its PENDING ' +
+      'writes with the first sends, so the serial sum above is an estimate of the ledger\'s share, not a hard ceiling.',
+  );
+  out.push('');
+  return out;
+}
+
+const percentOf = (fraction: number | null) => (fraction === null ? null : fraction * 100);
 
 /** "25 × 40" or "25 × 39, 7 × 1": batch sizes by how often each occurred. */
 export function summariseSizes(sizes: readonly number[]): string {
@@ -1015,6 +1254,20 @@ export function summaryText(report: BenchReport): string {
     );
   }
   if (report.bare) lines.push(`Bare SES loop: ${fmt(report.bare.emailsPerSecond, 1)} emails/s at ${fmt(report.bare.concurrency)} in flight`);
+  if (report.ledger && report.ledgerComparison) {
+    const l = report.ledger;
+    lines.push(
+      `Ledger-only loop (DynamoDB Local's own bound, context): ${fmt(l.ledgerRowsPerSecond, 1)} rows/s overall ` +
+        `(PENDING ${fmt(l.pendingRowsPerSecond, 1)} rows/s, claim + SENT ${fmt(l.claimSentRowsPerSecond, 1)} rows/s at ${fmt(l.concurrency)} in flight); ` +
+        `pipeline at ${fmt(percentOf(report.ledgerComparison.pipelineOfLedger), 0)} % of it`,
+    );
+  }
+  for (const entry of report.coldStart ?? []) {
+    if (entry.ownCodeMs === null) continue;
+    lines.push(
+      `Cold start ${entry.name}: init ${fmt(entry.initMs.median, 1)} ms = SDK-only ${fmt(entry.sdkOnlyMs?.median, 1)} ms + own code ${fmt(entry.ownCodeMs, 1)} ms (medians)`,
+    );
+  }
   if (report.cost) lines.push(`Cost per briefing: ${cost(report.cost.total)} (${cost(report.cost.totalPer1000)} per 1,000 recipients)`);
   for (const target of report.targets) {
     const value = target.value === null ? 'n/a' : `${fmt(target.value, target.digits)}${target.unit ? ` ${target.unit}` : ''}`;

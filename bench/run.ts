@@ -13,6 +13,7 @@ import {
   type BenchInputs,
   type BenchReport,
   type ColdStartEntry,
+  type LedgerRun,
   type MachineFacts,
   type PipelineRun,
   type RenderRun,
@@ -38,7 +39,7 @@ export interface BenchOptions {
 
 export const DEFAULTS = { recipients: 1000, rateRecipients: 500, rateLimit: 50, throughputMaxSendRate: 1e6, renders: 1000, renderWarmup: 100 };
 export const LARGE = { recipients: 10_000, rateRecipients: 5000 };
-export const SCENARIO_NAMES = ['render', 'throughput', 'bare', 'rate', 'cold-start'] as const;
+export const SCENARIO_NAMES = ['render', 'throughput', 'bare', 'ledger', 'rate', 'cold-start'] as const;
 
 const USAGE = `Usage: npm run bench [-- --large] [--recipients N] [--rate-recipients N] [--renders N] [--cold-start-runs N] [--skip ${SCENARIO_NAMES.join(',')}]`;
 
@@ -141,6 +142,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   await run('bare', async () => {
     if (!inputs.endToEnd) throw new Error('the bare loop takes its concurrency from the throughput run, which did not run.');
     inputs.bare = await runScenario<BareRun>('bare', { count: options.recipients, concurrency: inputs.endToEnd.maxInFlight });
+  });
+  await run('ledger', async () => {
+    if (!inputs.endToEnd) throw new Error('the ledger loop takes its concurrency from the throughput run, which did not run.');
+    // The bare loop's concurrency, i.e. the most SES calls the pipeline had in flight.
+    inputs.ledger = await runScenario<LedgerRun>('ledger', { rows: options.recipients, concurrency: inputs.bare?.concurrency ?? inputs.endToEnd.maxInFlight });
   });
   await run('rate', async () => {
     inputs.rate = await runScenario<PipelineRun>('pipeline', { label: 'rate', recipients: options.rateRecipients, maxSendRate: options.rateLimit });

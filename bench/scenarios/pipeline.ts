@@ -1,4 +1,4 @@
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { FUNCTIONS, type FunctionName } from '../../infra/definitions';
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline } from '../../infra/local/pipeline';
@@ -9,6 +9,7 @@ import { BENCH_FINDING_ID, BENCH_LIST, benchFindingItem, benchMembers } from '..
 import { meterDynamo, meterSes } from '../instrument';
 import { every, progress, seconds } from '../progress';
 import { mean, type InvocationStats, type PipelineRun } from '../report';
+import { countSent } from '../ledger-count';
 import { benchEmailsInStore } from '../ses-store';
 
 export interface PipelineOptions {
@@ -127,24 +128,4 @@ function invocationDelta(pollers: Pollers, before: ReturnType<typeof invocationC
     };
   }
   return result;
-}
-
-async function countSent(db: ReturnType<typeof documentClient>, table: string): Promise<number> {
-  let count = 0;
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new ScanCommand({
-        TableName: table,
-        Select: 'COUNT',
-        FilterExpression: '#s = :sent',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':sent': 'SENT' },
-        ExclusiveStartKey,
-      }),
-    );
-    count += page.Count ?? 0;
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return count;
 }

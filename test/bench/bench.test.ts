@@ -1,12 +1,12 @@
 import { runScenario } from '../../bench/child';
 import { LONDON_PRICES } from '../../bench/prices';
 import { machineFacts } from '../../bench/run';
-import { buildReport, cost, fmt, renderMarkdown, unitPrice, type BareRun, type BenchReport, type PipelineRun } from '../../bench/report';
+import { buildReport, cost, fmt, renderMarkdown, unitPrice, type BareRun, type BenchReport, type LedgerRun, type PipelineRun } from '../../bench/report';
 
 /**
- * The bench for real on a tiny run (20 recipients): the end-to-end scenario and the bare
- * SES loop, each in its own process against its own emulators, as `npm run bench` runs
- * them. This checks that the bench measures something and that its arithmetic holds;
+ * The bench for real on a tiny run (20 recipients): the end-to-end scenario, the bare SES
+ * loop and the ledger-only loop, each in its own process against its own emulators, as
+ * `npm run bench` runs them. This checks that the bench measures something and that its arithmetic holds;
  * it never asserts how fast anything is.
  */
 
@@ -14,6 +14,7 @@ const RECIPIENTS = 20;
 let output = '';
 let endToEnd: PipelineRun;
 let bare: BareRun;
+let ledger: LedgerRun;
 let report: BenchReport;
 let markdown: string;
 
@@ -22,6 +23,7 @@ beforeAll(async () => {
   try {
     endToEnd = await runScenario<PipelineRun>('pipeline', { label: 'test', recipients: RECIPIENTS, maxSendRate: 1e6 }, { onOutput });
     bare = await runScenario<BareRun>('bare', { count: RECIPIENTS, concurrency: endToEnd.maxInFlight }, { onOutput });
+    ledger = await runScenario<LedgerRun>('ledger', { rows: RECIPIENTS, concurrency: bare.concurrency }, { onOutput });
   } catch (error) {
     throw new Error(`${(error as Error).message}\n--- scenario output ---\n${output}`);
   }
@@ -32,6 +34,7 @@ beforeAll(async () => {
     rateLimit: 50,
     endToEnd,
     bare,
+    ledger,
     errors: {},
     prices: LONDON_PRICES,
     why: {},
@@ -69,6 +72,48 @@ test('the bare loop sent as many, at the concurrency the pipeline reached, and t
   expect(b.emailsPerSecond).toBeCloseTo(RECIPIENTS / (b.wallMs / 1000), 10);
   expect(report.ratio).toBeCloseTo(report.endToEnd!.emailsPerSecond / b.emailsPerSecond, 10);
   expect(report.targets.find((t) => t.id === 'throughput-ratio')?.value).toBe(report.ratio);
+});
+
+test('the ledger-only loop took all 20 rows PENDING → SENDING → SENT, at the bare loop\'s concurrency', () => {
+  expect(ledger.rows).toBe(RECIPIENTS);
+  expect(ledger.pendingWritten).toBe(RECIPIENTS);
+  expect(ledger.sentCompletionsMs).toHaveLength(RECIPIENTS);
+  expect(ledger.claimMs).toHaveLength(RECIPIENTS);
+  expect(ledger.markSentMs).toHaveLength(RECIPIENTS);
+  expect(ledger.claimsRefused).toBe(0);
+  expect(ledger.failures).toBe(0);
+  expect(ledger.ledgerSent).toBe(RECIPIENTS);
+  expect(ledger.concurrency).toBe(bare.concurrency);
+  expect(ledger.maxInFlight).toBeGreaterThanOrEqual(1);
+  expect(ledger.maxInFlight).toBeLessThanOrEqual(ledger.concurrency);
+  expect(ledger.pendingMs).toBeGreaterThan(0);
+  expect(ledger.sentCompletionsMs.every((ms) => ms > 0)).toBe(true);
+  // Its DynamoDB calls were counted, all on the deliveries table (the store's own; how many of each is its business).
+  const writes = ledger.dynamo.filter((op) => op.kind === 'write');
+  expect(writes.length).toBeGreaterThan(0);
+  expect(ledger.dynamo.every((op) => op.table === 'deliveries')).toBe(true);
+  expect(writes.reduce((total, op) => total + op.items, 0)).toBeGreaterThanOrEqual(3 * RECIPIENTS);
+});
+
+test('ledger rows/s: PENDING = 20 ÷ insertMissing time, claim + SENT = 20 ÷ last markSent, overall = 20 ÷ both; the pipeline as a fraction of it', () => {
+  const l = report.ledger!;
+  expect(l.pendingRows).toBe(RECIPIENTS);
+  expect(l.sentRows).toBe(RECIPIENTS);
+  expect(l.ledgerSent).toBe(RECIPIENTS);
+  expect(l.pendingWallMs).toBe(ledger.pendingMs);
+  expect(l.pendingRowsPerSecond).toBeCloseTo(RECIPIENTS / (ledger.pendingMs / 1000), 10);
+  expect(l.claimSentWallMs).toBe(Math.max(...ledger.sentCompletionsMs));
+  expect(l.claimSentRowsPerSecond).toBeCloseTo(RECIPIENTS / (l.claimSentWallMs / 1000), 10);
+  expect(l.totalWallMs).toBeCloseTo(ledger.pendingMs + l.claimSentWallMs, 10);
+  expect(l.ledgerRowsPerSecond).toBeCloseTo(RECIPIENTS / (l.totalWallMs / 1000), 10);
+  expect(l.claimP50Ms).toBeLessThanOrEqual(l.claimP95Ms);
+  const c = report.ledgerComparison!;
+  expect(c.pipelineOfLedger).toBeCloseTo(report.endToEnd!.emailsPerSecond / l.ledgerRowsPerSecond, 10);
+  expect(c.sendPhaseOfClaimSent).toBeCloseTo(report.endToEnd!.sendPhaseRate / l.claimSentRowsPerSecond, 10);
+  expect(c.ledgerOfBare).toBeCloseTo(l.ledgerRowsPerSecond / report.bare!.emailsPerSecond, 10);
+  // Context, not a target: the headline stays pipeline ÷ bare.
+  expect(report.targets.some((t) => t.id.includes('ledger'))).toBe(false);
+  expect(report.ratio).toBeCloseTo(report.endToEnd!.emailsPerSecond / report.bare!.emailsPerSecond, 10);
 });
 
 test('DynamoDB and Lambda were counted: PENDING rows batched by at most 25, writes per recipient = measured writes ÷ 20', () => {
@@ -120,6 +165,10 @@ test('the markdown carries every figure and every target', () => {
     `${fmt(e.sendPhaseRate, 1)} emails/s`,
     `**${cost(report.cost!.total)}**`,
     `**${cost(report.cost!.totalPer1000)}**`,
+    `**${fmt(report.ledger!.ledgerRowsPerSecond, 1)} rows/s**`,
+    `${fmt(report.ledger!.pendingRowsPerSecond, 1)} rows/s`,
+    `${fmt(report.ledger!.claimSentRowsPerSecond, 1)} rows/s`,
+    `**${fmt(report.ledgerComparison!.pipelineOfLedger! * 100, 0)} %** of what the ledger alone allows`,
     ...report.cost!.lines.flatMap((line) => [line.item, cost(line.cost), unitPrice(line.unitPrice)]),
     ...Object.entries(report.invocations!).map(([name, inv]) => `| ${name} | ${fmt(inv.count)} | ${fmt(inv.records)} |`),
     machineFacts().gitCommit,

@@ -1,17 +1,23 @@
 import {
   achievedRate,
   buildReport,
+  coldStartFigures,
   costModel,
   dynamoTotals,
   evaluateTarget,
   fmt,
+  ledgerComparison,
+  ledgerFigures,
   maxInWindow,
   percentile,
   perSecond,
   renderMarkdown,
   summariseSizes,
+  type BareFigures,
   type BenchInputs,
   type DynamoOpStats,
+  type EndToEndFigures,
+  type LedgerRun,
   type PipelineRun,
   type Prices,
   type TargetDefinition,
@@ -215,5 +221,122 @@ describe('the markdown', () => {
     expect(fmt(NaN)).toBe('n/a');
     expect(fmt(null)).toBe('n/a');
     expect(summariseSizes([25, 25, 25, 13])).toBe('25 × 3, 13 × 1');
+  });
+});
+
+describe('the ledger-only loop', () => {
+  const run: LedgerRun = {
+    rows: 4,
+    concurrency: 2,
+    pendingWritten: 4,
+    pendingMs: 200,
+    sentCompletionsMs: [100, 250, 300, 400],
+    claimMs: [4, 1, 3, 2],
+    markSentMs: [2, 2, 2, 10],
+    claimsRefused: 0,
+    failures: 0,
+    maxInFlight: 2,
+    ledgerSent: 4,
+    dynamo: [op({ operation: 'UpdateItem', table: 'deliveries', kind: 'write', requests: 8, items: 8 })],
+    peakRssKb: 102_400,
+  };
+
+  test('PENDING rows/s = rows ÷ insertMissing time; claim + SENT rows/s = rows ÷ (last markSent); overall = rows ÷ both', () => {
+    const l = ledgerFigures(run);
+    expect(l).toMatchObject({ rows: 4, pendingRows: 4, pendingWallMs: 200, sentRows: 4, claimSentWallMs: 400, totalWallMs: 600, ledgerSent: 4, peakRssMb: 100 });
+    expect(l.pendingRowsPerSecond).toBe(20);
+    expect(l.claimSentRowsPerSecond).toBe(10);
+    expect(l.ledgerRowsPerSecond).toBeCloseTo(4 / 0.6, 10);
+    expect(l.claimP50Ms).toBe(2.5);
+    expect(l.markSentP50Ms).toBe(2);
+    expect(l.markSentP95Ms).toBeCloseTo(8.8, 10);
+    expect(l.operations).toEqual(run.dynamo);
+  });
+
+  test('only rows whose markSent returned count: a refused claim lowers the rate, never the wall time', () => {
+    const l = ledgerFigures({ ...run, sentCompletionsMs: [100, 400], claimsRefused: 2 });
+    expect(l.sentRows).toBe(2);
+    expect(l.claimSentRowsPerSecond).toBe(5);
+    expect(l.ledgerRowsPerSecond).toBeCloseTo(2 / 0.6, 10);
+    expect(ledgerFigures({ ...run, sentCompletionsMs: [] }).ledgerRowsPerSecond).toBeNaN();
+  });
+
+  test('the pipeline as a fraction of the ledger-only rate, and the ledger-only rate ÷ the bare loop', () => {
+    const l = ledgerFigures(run); // 6.67 rows/s overall, 10 rows/s claim + SENT
+    const endToEnd = { emailsPerSecond: 5, sendPhaseRate: 8 } as EndToEndFigures;
+    const bare = { emailsPerSecond: 20 } as BareFigures;
+    const c = ledgerComparison(l, endToEnd, bare);
+    expect(c.pipelineOfLedger).toBeCloseTo(5 / (4 / 0.6), 10);
+    expect(c.sendPhaseOfClaimSent).toBeCloseTo(0.8, 10);
+    expect(c.ledgerOfBare).toBeCloseTo(4 / 0.6 / 20, 10);
+    expect(ledgerComparison(l, null, null)).toEqual({ pipelineOfLedger: null, sendPhaseOfClaimSent: null, ledgerOfBare: null });
+  });
+
+  test('in the report beside the ratio, as context and never as a target', () => {
+    const report = buildReport({
+      machine: { date: 'd', cpus: 2, cpuModel: 'c', memoryGb: 4, node: 'v20', platform: 'linux', gitCommit: 'abc', gitDirty: false },
+      mode: 'custom',
+      throughputMaxSendRate: 1e6,
+      rateLimit: 50,
+      ledger: run,
+      errors: {},
+      prices,
+      why: {},
+    });
+    expect(report.ledger?.ledgerRowsPerSecond).toBeCloseTo(4 / 0.6, 10);
+    expect(report.ledgerComparison?.pipelineOfLedger).toBeNull();
+    expect(report.targets.map((t) => t.id).filter((id) => id.includes('ledger'))).toEqual([]);
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain("### DynamoDB Local's own bound on this machine: a ledger-only loop");
+    expect(markdown).toContain('| **Overall ledger rate** | **6.7 rows/s** | rows SENT ÷ (PENDING + claim + SENT wall time = 600 ms) |');
+    expect(markdown).toContain('| PENDING writes: rate | 20.0 rows/s | rows ÷ wall time |');
+    expect(markdown).toContain('| claim + SENT: rate | 10.0 rows/s | rows ÷ wall time |');
+    expect(markdown).toContain('**Context, not a target**');
+    expect(markdown).toContain('UpdateItem 8');
+  });
+});
+
+describe('cold start: init, the SDK-only baseline, and own code', () => {
+  test('own code = init median − SDK-only median; the SDK share = SDK-only ÷ init', () => {
+    const entry = {
+      name: 'send-briefing',
+      bytes: 180_000,
+      initMs: { median: 150, runs: [140, 150, 160] },
+      sdkPackages: ['@aws-sdk/client-dynamodb', '@aws-sdk/client-ses'],
+      sdkNotLoadedAtInit: [],
+      sdkOnlyMs: { median: 120, runs: [110, 120, 130] },
+    };
+    const figures = coldStartFigures(entry);
+    expect(figures.ownCodeMs).toBe(30);
+    expect(figures.sdkShare).toBe(0.8);
+    expect(coldStartFigures({ name: 'x', bytes: 1, initMs: { median: 100, runs: [100] } })).toMatchObject({ ownCodeMs: null, sdkShare: null });
+  });
+
+  test('the table shows all three per function, with the packages and every run', () => {
+    const report = buildReport({
+      machine: { date: 'd', cpus: 2, cpuModel: 'c', memoryGb: 4, node: 'v20', platform: 'linux', gitCommit: 'abc', gitDirty: false },
+      mode: 'custom',
+      throughputMaxSendRate: 1e6,
+      rateLimit: 50,
+      coldStart: [
+        {
+          name: 'sweeper',
+          bytes: 97_000,
+          initMs: { median: 160.5, runs: [160.5, 170, 150] },
+          sdkPackages: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'],
+          sdkNotLoadedAtInit: [],
+          sdkOnlyMs: { median: 130.25, runs: [130.25, 140, 120] },
+        },
+      ],
+      errors: {},
+      prices,
+      why: {},
+    });
+    expect(report.coldStart?.[0]?.ownCodeMs).toBeCloseTo(30.25, 10);
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain(
+      '| sweeper | 97,000 bytes (target < 256,000 bytes: **met**) | 160.5 ms (target < 100.0 ms: **missed** by 60.5 ms (60.5 % of target)) | ' +
+        '130.3 ms (81 % of init) | 30.3 ms | @aws-sdk/client-dynamodb, @aws-sdk/lib-dynamodb | 160.5, 170.0, 150.0 | 130.3, 140.0, 120.0 |',
+    );
   });
 });

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from '../../infra/local/emulators';
+import { ensureTables, localTableNames } from '../../infra/local/tables';
+import { dynamoClient } from '../../shared/adapters/aws';
+import { DynamoDeliveryStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
+import { pendingDelivery } from '../../shared/domain/delivery';
+import { BENCH_FINDING_ID, BENCH_LIST, benchMembers } from '../fixtures';
+import { meterDynamo } from '../instrument';
+import { countSent } from '../ledger-count';
+import { every, progress, seconds } from '../progress';
+import type { LedgerRun } from '../report';
+
+export interface LedgerOptions {
+  /** Ledger rows: the end-to-end run's recipients. */
+  rows: number;
+  /** claim + markSent calls in flight: the bare loop's concurrency (the most SES calls the pipeline had in flight). */
+  concurrency: number;
+}
+
+/** Shaped like an SES MessageId (60 characters), so the SENT row is the size it is in the pipeline. */
+const fakeMessageId = () => `010b0192${randomUUID().replace(/-/g, '').slice(0, 8)}-${randomUUID()}-000000`;
+
+/**
+ * DynamoDB Local's own bound on this machine: only the ledger writes every email needs, through
+ * the product's own DynamoDeliveryStore and the handlers' DynamoDB client, against a fresh
+ * DynamoDB Local with the real tables. One insertMissing call for the PENDING rows (as
+ * plan-briefing makes it), then claim and markSent for each row with `concurrency` in flight
+ * (as send-briefing calls them). No SES, no rendering, no stream processing.
+ */
+export async function runLedger(options: LedgerOptions): Promise<LedgerRun> {
+  const { rows: count, concurrency } = options;
+  if (!(concurrency >= 1)) throw new Error(`the ledger loop needs a concurrency of 1 or more, not ${concurrency}`);
+  progress('ledger', 'starting DynamoDB Local and creating the tables');
+  const dynamo = await startDynamoDb();
+  try {
+    await ensureTables(dynamo.client);
+    const tables = localTableNames();
+    // Set-up as in the end-to-end run, through the emulator's own client so none of it is counted:
+    // the list and its members, which also warms DynamoDB Local as much as the pipeline's was.
+    const setup = documentClient(dynamo.client);
+    const lists = new DynamoListStore(setup, tables.lists, tables.listMembers);
+    await lists.putList({ ...BENCH_LIST });
+    const members = benchMembers(count);
+    await lists.putMembers(BENCH_LIST.id, members);
+
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+    });
+    // The handlers' own client (module singleton, same settings), created now that its endpoint is set.
+    const client = dynamoClient();
+    const meter = meterDynamo(client);
+    const store = new DynamoDeliveryStore(documentClient(client), tables.deliveries);
+    const createdAt = new Date();
+    const rows = members.map((member) => pendingDelivery(BENCH_FINDING_ID, 1, { ...member, via: [BENCH_LIST.id] }, createdAt));
+
+    progress('ledger', `writing ${count} PENDING rows (insertMissing)`);
+    const pendingStarted = performance.now();
+    const pendingWritten = await store.insertMissing(rows);
+    const pendingMs = performance.now() - pendingStarted;
+    progress('ledger', `${pendingWritten} PENDING rows written in ${seconds(pendingMs)}; claim + markSent with ${concurrency} in flight`);
+
+    const sentCompletionsMs: number[] = [];
+    const claimMs: number[] = [];
+    const markSentMs: number[] = [];
+    let claimsRefused = 0;
+    let failures = 0;
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let next = 0;
+    const startedAt = performance.now();
+    const stopProgress = every(2000, () => `${sentCompletionsMs.length}/${count} rows SENT (${seconds(performance.now() - startedAt)})`, 'ledger');
+    try {
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < rows.length) {
+            const row = rows[next++]!;
+            inFlight++;
+            maxInFlight = Math.max(maxInFlight, inFlight);
+            try {
+              const claimStarted = performance.now();
+              const claimed = await store.claim(row.deliveryId, row.createdAt, new Date());
+              claimMs.push(performance.now() - claimStarted);
+              if (!claimed) {
+                claimsRefused++;
+                continue;
+              }
+              const sentStarted = performance.now();
+              await store.markSent(row.deliveryId, fakeMessageId(), new Date());
+              const done = performance.now();
+              markSentMs.push(done - sentStarted);
+              sentCompletionsMs.push(done - startedAt);
+            } catch (error) {
+              // Counted and reported; the loop goes on, as the bare loop does.
+              failures++;
+              if (failures === 1) progress('ledger', `first failure: ${error instanceof Error ? error.message : String(error)}`);
+            } finally {
+              inFlight--;
+            }
+          }
+        }),
+      );
+    } finally {
+      stopProgress();
+    }
+    progress('ledger', `${sentCompletionsMs.length}/${count} rows SENT in ${seconds(performance.now() - startedAt)}`);
+    const peakRssKb = process.resourceUsage().maxRSS;
+    const operations = meter.operations();
+    // Cross-check, not timed: what the table itself says.
+    const ledgerSent = await countSent(setup, tables.deliveries);
+    return {
+      rows: count,
+      concurrency,
+      pendingWritten,
+      pendingMs,
+      sentCompletionsMs,
+      claimMs,
+      markSentMs,
+      claimsRefused,
+      failures,
+      maxInFlight,
+      ledgerSent,
+      dynamo: operations,
+      peakRssKb,
+    };
+  } finally {
+    await dynamo.stop();
+  }
+}
