@@ -1178,7 +1178,8 @@ function ledgerSection(report: BenchReport): string[] {
       'PENDING, claimed (PENDING → SENDING) and marked SENT; this loop does only that, in a fresh process against a fresh ' +
       'DynamoDB Local with the real tables (deliveries: two GSIs with ALL projection, stream on), through the product\'s own ' +
       `DynamoDeliveryStore and the handlers' DynamoDB client: one insertMissing call for ${fmt(l.rows)} rows built by pendingDelivery ` +
-      '(as plan-briefing makes it: a strongly consistent BatchGetItem look, then BatchWriteItem 25 at a time, one request after another), ' +
+      '(as plan-briefing makes it for a first issue whose snapshot it has just stored, `fresh`; the store writes them one request ' +
+      'after another, its DynamoDB requests are listed below), ' +
       `then claim and markSent for each row with ${fmt(l.concurrency)} rows in flight (the bare loop's concurrency). ` +
       'No SES, no rendering, no stream processing. The list members were written first, untimed, as in the end-to-end run.',
   );
@@ -1224,7 +1225,7 @@ function ledgerSection(report: BenchReport): string[] {
   out.push('');
   out.push(
     'Read with care: one run on a shared 2-core machine, DynamoDB Local (Java) on the same cores as the scenario. The pipeline also ' +
-      'reads (the suppression GetItem per email, the briefing snapshot, the stream pollers\' GetRecords) and overlaps its PENDING ' +
+      'reads (suppressions, the briefing snapshot, the stream pollers\' GetRecords) and overlaps its PENDING ' +
       'writes with the first sends, so the serial sum above is an estimate of the ledger\'s share, not a hard ceiling.',
   );
   out.push('');

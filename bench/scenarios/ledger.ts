@@ -24,7 +24,7 @@ const fakeMessageId = () => `010b0192${randomUUID().replace(/-/g, '').slice(0, 8
  * DynamoDB Local's own bound on this machine: only the ledger writes every email needs, through
  * the product's own DynamoDeliveryStore and the handlers' DynamoDB client, against a fresh
  * DynamoDB Local with the real tables. One insertMissing call for the PENDING rows (as
- * plan-briefing makes it), then claim and markSent for each row with `concurrency` in flight
+ * plan-briefing makes it for a first issue), then claim and markSent for each row with `concurrency` in flight
  * (as send-briefing calls them). No SES, no rendering, no stream processing.
  */
 export async function runLedger(options: LedgerOptions): Promise<LedgerRun> {
@@ -58,7 +58,9 @@ export async function runLedger(options: LedgerOptions): Promise<LedgerRun> {
 
     progress('ledger', `writing ${count} PENDING rows (insertMissing)`);
     const pendingStarted = performance.now();
-    const pendingWritten = await store.insertMissing(rows);
+    // As plan-briefing calls it for a first issue whose snapshot it has just stored (the bench's
+    // publish): `fresh`, since no row can exist yet, so no look before the writes.
+    const pendingWritten = await store.insertMissing(rows, { fresh: true });
     const pendingMs = performance.now() - pendingStarted;
     progress('ledger', `${pendingWritten} PENDING rows written in ${seconds(pendingMs)}; claim + markSent with ${concurrency} in flight`);
 
