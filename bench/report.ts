@@ -506,6 +506,11 @@ export interface LedgerComparison {
 export interface ColdStartFigures extends ColdStartEntry {
   /** Init median − SDK-only median; null without a baseline. */
   ownCodeMs: number | null;
+  /**
+   * Median of (init run i − SDK-only run i): each pair ran back to back, so a busy moment on a
+   * shared machine lifts both; a cross-check on the difference of medians. Null without a baseline.
+   */
+  ownCodePairedMs: number | null;
   /** SDK-only median ÷ init median. */
   sdkShare: number | null;
 }
@@ -671,11 +676,18 @@ export function ledgerComparison(ledger: LedgerFigures, endToEnd: EndToEndFigure
   };
 }
 
+/** Median of a[i] − b[i] over the pairs both have; null for none. */
+export function pairedDifferenceMedian(a: readonly number[], b: readonly number[]): number | null {
+  const n = Math.min(a.length, b.length);
+  return n ? median(Array.from({ length: n }, (_, i) => a[i]! - b[i]!)) : null;
+}
+
 export function coldStartFigures(entry: ColdStartEntry): ColdStartFigures {
   const sdk = entry.sdkOnlyMs?.median;
   return {
     ...entry,
     ownCodeMs: sdk === undefined ? null : entry.initMs.median - sdk,
+    ownCodePairedMs: entry.sdkOnlyMs ? pairedDifferenceMedian(entry.initMs.runs, entry.sdkOnlyMs.runs) : null,
     sdkShare: sdk === undefined ? null : ratioOf(sdk, entry.initMs.median),
   };
 }
@@ -948,18 +960,20 @@ export function renderMarkdown(report: BenchReport): string {
         '(external, as the Lambda runtime provides them; read from esbuild\'s metafile), in the same kind of fresh process, over as ' +
         'many runs, alternating with the init runs. **Own code** = init median − SDK-only median: the bundle itself (handler, ' +
         'domain code and the libraries bundled with it) plus whatever its module scope does, including any SDK client it ' +
-        'constructs and reading its source map.',
+        'constructs and reading its source map. **Own code, paired** = the median of (init run − the SDK-only run right after it): ' +
+        'a busy moment on a shared machine lifts both runs of a pair, so where the two own-code figures disagree, the runs were noisy.',
     );
     out.push('');
     out.push(
       table(
-        ['Function', 'Bundle', 'Init (median)', 'SDK-only (median)', 'Own code (init − SDK-only)', 'SDK packages', 'Init runs (ms)', 'SDK-only runs (ms)'],
+        ['Function', 'Bundle', 'Init (median)', 'SDK-only (median)', 'Own code (init − SDK-only)', 'Own code, paired', 'SDK packages', 'Init runs (ms)', 'SDK-only runs (ms)'],
         report.coldStart.map((entry) => [
           entry.name,
           `${fmt(entry.bytes)} bytes (${withTarget(t, `bundle-bytes:${entry.name}`)})`,
           `${fmt(entry.initMs.median, 1)} ms (${withTarget(t, `init-ms:${entry.name}`)})`,
           entry.sdkOnlyMs ? `${fmt(entry.sdkOnlyMs.median, 1)} ms (${fmt(percentOf(entry.sdkShare), 0)} % of init)` : 'n/a',
           entry.ownCodeMs === null ? 'n/a' : `${fmt(entry.ownCodeMs, 1)} ms`,
+          entry.ownCodePairedMs === null ? 'n/a' : `${fmt(entry.ownCodePairedMs, 1)} ms`,
           entry.sdkPackages
             ? (entry.sdkPackages.join(', ') || 'none') +
               (entry.sdkNotLoadedAtInit?.length ? ` (not loaded at init, so left out: ${entry.sdkNotLoadedAtInit.join(', ')})` : '')
@@ -975,7 +989,8 @@ export function renderMarkdown(report: BenchReport): string {
       out.push(
         `Against the ${fmt(INIT_LIMIT_MS)} ms init target: the SDK-only medians run from ${fmt(minOf(measured.map((entry) => entry.sdkOnlyMs!.median)), 1)} ` +
           `to ${fmt(maxOf(measured.map((entry) => entry.sdkOnlyMs!.median)), 1)} ms, own code from ${fmt(minOf(measured.map((entry) => entry.ownCodeMs!)), 1)} ` +
-          `to ${fmt(maxOf(measured.map((entry) => entry.ownCodeMs!)), 1)} ms. A difference of two medians from noisy runs: a few ms either way is noise.`,
+          `to ${fmt(maxOf(measured.map((entry) => entry.ownCodeMs!)), 1)} ms (paired: ${fmt(minOf(measured.map((entry) => entry.ownCodePairedMs!)), 1)} ` +
+          `to ${fmt(maxOf(measured.map((entry) => entry.ownCodePairedMs!)), 1)} ms). Differences of noisy runs: a few ms either way is noise.`,
       );
     }
   } else out.push('Not measured.');
@@ -1266,7 +1281,7 @@ export function summaryText(report: BenchReport): string {
   for (const entry of report.coldStart ?? []) {
     if (entry.ownCodeMs === null) continue;
     lines.push(
-      `Cold start ${entry.name}: init ${fmt(entry.initMs.median, 1)} ms = SDK-only ${fmt(entry.sdkOnlyMs?.median, 1)} ms + own code ${fmt(entry.ownCodeMs, 1)} ms (medians)`,
+      `Cold start ${entry.name}: init ${fmt(entry.initMs.median, 1)} ms = SDK-only ${fmt(entry.sdkOnlyMs?.median, 1)} ms + own code ${fmt(entry.ownCodeMs, 1)} ms (medians; paired ${fmt(entry.ownCodePairedMs, 1)} ms)`,
     );
   }
   if (report.cost) lines.push(`Cost per briefing: ${cost(report.cost.total)} (${cost(report.cost.totalPer1000)} per 1,000 recipients)`);
