@@ -55,7 +55,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Brie
     const raw = text(contextKey) ?? (fromEnv?.trim() || undefined);
     if (raw === undefined) return undefined;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) throw new AppConfigError(`${contextKey} '${raw}' must be emails per second above 0: the SES maximum send rate shown in the SES console, for example 14.`);
+    if (!Number.isFinite(value) || value < 1) throw new AppConfigError(`${contextKey} '${raw}' must be emails per second, 1 or more: the SES maximum send rate shown in the SES console, for example 14 (1 in the SES sandbox).`);
     return value;
   };
 

@@ -156,8 +156,8 @@ export class BriefingsStack extends Stack {
     }
     this.adminAddress = props.adminEmail ?? senderAddress;
     this.maxSendRate = props.maxSendRate ?? DEFAULT_MAX_SEND_RATE;
-    if (!(this.maxSendRate > 0) || !Number.isFinite(this.maxSendRate)) {
-      throw new StackConfigError(`maxSendRate ${props.maxSendRate} is not a send rate: use the account's SES maximum send rate in emails per second (the SES console shows it), for example 14.`);
+    if (!(this.maxSendRate >= 1) || !Number.isFinite(this.maxSendRate)) {
+      throw new StackConfigError(`maxSendRate ${props.maxSendRate} is not a send rate: use the account's SES maximum send rate in emails per second, 1 or more (the SES console shows it), for example 14.`);
     }
     this.sending = sendingPlan(this.maxSendRate);
 

@@ -30,8 +30,8 @@ function rateFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, proble
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const rate = Number(raw);
-  if (!Number.isFinite(rate) || rate <= 0) {
-    problems.push(`${name}=${raw} is not a send rate: use emails per second above 0, for example 14 (the SES quota shown in the SES console).`);
+  if (!Number.isFinite(rate) || rate < 1) {
+    problems.push(`${name}=${raw} is not a send rate: use emails per second, 1 or more, for example 14 (the SES quota shown in the SES console; 1 in the SES sandbox).`);
     return fallback;
   }
   return rate;

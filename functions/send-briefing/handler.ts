@@ -21,7 +21,7 @@ const base = {
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
-  const deps = { ...base, signer: await signer() };
+  const deps = { ...base, signer: await signer(), timeLeftMs: () => context.getRemainingTimeInMillis() };
   // One snapshot read per briefing, and one batched suppression read, for the whole batch.
   const keys = event.Records.flatMap((record) => {
     const parsed = deliveryRowSchema.safeParse(imagesOf(record).newItem);

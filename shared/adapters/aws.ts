@@ -45,11 +45,15 @@ export function stores(config: Pick<FunctionConfig, 'tables'>, client: DynamoDBC
 export const emailing = (
   config: Pick<FunctionConfig, 'configurationSet' | 'senderAddress' | 'publicBaseUrl' | 'maxSendRate'>,
   ratePerSecond = config.maxSendRate,
-) => ({
-  mailer: new SesMailer(sesClient(), config.configurationSet, DEFAULT_RETRY, new TokenBucket(ratePerSecond)),
-  senderAddress: config.senderAddress,
-  publicBaseUrl: config.publicBaseUrl,
-});
+) => {
+  const pacer = new TokenBucket(ratePerSecond);
+  return {
+    mailer: new SesMailer(sesClient(), config.configurationSet, DEFAULT_RETRY, pacer),
+    pacer,
+    senderAddress: config.senderAddress,
+    publicBaseUrl: config.publicBaseUrl,
+  };
+};
 
 /** Logs carry ids and counts only: never an email address or finding text. */
 export const createLogger = (serviceName: string) => new Logger({ serviceName });

@@ -359,6 +359,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
    * BatchWriteItem cannot be conditional, so look first (strongly consistent): a replayed
    * plan must never turn a SENT row back into PENDING. Only send-briefing writes these
    * keys meanwhile, and only to rows that exist, which this look has already seen.
+   * `fresh` skips the look: the plan has just stored the rows' snapshot, so none can exist.
    */
   async insertMissing(rows: DeliveryRow[], options: { fresh?: boolean } = {}) {
     const existing = new Set<string>();
@@ -409,23 +410,30 @@ export class DynamoDeliveryStore implements DeliveryStore {
     await this.transition(deliveryId, 'SENDING', 'FAILED', { reason, failedAt: now.toISOString(), ...(options.outcomeUnknown ? { outcomeUnknown: true } : {}) }, { close: true });
   }
 
-  async openRows(before: Date, limit: number) {
+  async openRows(status: 'PENDING' | 'SENDING', before: Date, limit: number) {
+    const perShard = Math.ceil(limit / OPEN_SHARDS);
     const rows: DeliveryRow[] = [];
-    for (let shard = 0; shard < OPEN_SHARDS && rows.length < limit; shard++) {
-      const items = await allPages<unknown>((ExclusiveStartKey) =>
-        this.db.send(
+    for (let shard = 0; shard < OPEN_SHARDS; shard++) {
+      const found: unknown[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.db.send(
           new QueryCommand({
             TableName: this.table,
             IndexName: OPEN_ROWS_INDEX,
             KeyConditionExpression: 'openShard = :shard AND openSince < :before',
-            ExpressionAttributeValues: { ':shard': `open#${shard}`, ':before': before.toISOString() },
+            FilterExpression: '#status = :status',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':shard': `open#${shard}`, ':before': before.toISOString(), ':status': status },
             ExclusiveStartKey,
           }),
-        ),
-      );
-      rows.push(...items.map((item) => deliveryRowSchema.parse(item)));
+        );
+        found.push(...(page.Items ?? []));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey && found.length < perShard);
+      rows.push(...found.slice(0, perShard).map((item) => deliveryRowSchema.parse(item)));
     }
-    return rows.slice(0, limit);
+    return rows;
   }
 
   async cancel(deliveryId: string, from: 'PENDING' | 'SENDING', reason: string, now: Date) {

@@ -45,9 +45,10 @@ export class SesMailer implements Mailer {
    * invocation; only when it persists does the error go up, and the row is handed back to
    * the stream. The SDK's own retries are turned off for SES (see aws.ts), so this is the one policy.
    */
-  async sendRaw(raw: Buffer): Promise<string> {
+  async sendRaw(raw: Buffer, options: { paced?: boolean } = {}): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       try {
+        if (attempt > 1 || !options.paced) await this.pacer?.take();
         return await this.sendOnce(raw);
       } catch (error) {
         const throttled = error instanceof SendError && THROTTLING_ERRORS.has((error.cause as { name?: string } | undefined)?.name ?? '');
@@ -59,7 +60,6 @@ export class SesMailer implements Mailer {
   }
 
   private async sendOnce(raw: Buffer): Promise<string> {
-    await this.pacer?.take();
     try {
       const result = await this.ses.send(
         new SendRawEmailCommand({ RawMessage: { Data: raw }, ConfigurationSetName: this.configurationSet }),

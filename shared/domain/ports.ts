@@ -105,8 +105,11 @@ export interface DeliveryStore {
   release(deliveryId: string, reason: string): Promise<void>;
   markSent(deliveryId: string, messageId: string, now: Date): Promise<void>;
   markFailed(deliveryId: string, reason: string, now: Date, options?: { outcomeUnknown?: boolean }): Promise<void>;
-  /** PENDING and SENDING rows open since before `before`, oldest first per shard (Queries on the sparse index). */
-  openRows(before: Date, limit: number): Promise<DeliveryRow[]>;
+  /**
+   * Rows in this status open since before `before` (Queries on the sparse index), oldest first,
+   * at most an equal share of `limit` from each index shard, so no shard's backlog hides another's.
+   */
+  openRows(status: 'PENDING' | 'SENDING', before: Date, limit: number): Promise<DeliveryRow[]>;
   /** PENDING (or, from the sender, SENDING) → CANCELLED; false when it had moved on. */
   cancel(deliveryId: string, from: 'PENDING' | 'SENDING', reason: string, now: Date): Promise<boolean>;
   byBriefing(briefingId: string): Promise<DeliveryRow[]>;
@@ -148,8 +151,11 @@ export interface DeliveryStore {
 }
 
 export interface Mailer {
-  /** Sends a complete MIME message; returns the provider's message id. */
-  sendRaw(raw: Buffer): Promise<string>;
+  /**
+   * Sends a complete MIME message; returns the provider's message id. `paced`: the caller
+   * already waited for this send's slot at the mailer's pacer (retries still wait their own).
+   */
+  sendRaw(raw: Buffer, options?: { paced?: boolean }): Promise<string>;
 }
 
 export interface SubscriberStore {

@@ -4,6 +4,7 @@ import { briefingIdOf, type DeliveryRow } from '../domain/delivery';
 import { composeBriefingMime } from '../domain/mime';
 import type { Briefing, BriefingStore, DeliveryStore, Mailer, Suppression, SuppressionStore } from '../domain/ports';
 import { DELIVERY_ID_HEADER } from '../domain/ses-event';
+import type { Pacer } from '../domain/token-bucket';
 import { recipientLinks, type TokenSigner } from '../domain/tokens';
 
 export interface SendDeps {
@@ -14,8 +15,15 @@ export interface SendDeps {
   signer: TokenSigner;
   senderAddress: string;
   publicBaseUrl: string;
+  /** The mailer's own pacer: this row waits for its send slot before it is claimed. */
+  pacer?: Pacer;
+  /** Milliseconds left in this invocation (Lambda's getRemainingTimeInMillis). */
+  timeLeftMs?: () => number;
   now?: () => Date;
 }
+
+/** A claimed row must reach SES and be recorded well inside the invocation: the SES call alone may take 10 s. */
+export const TIME_NEEDED_TO_SEND_MS = 15_000;
 
 export type SendOutcome =
   | { outcome: 'sent'; messageId: string }
@@ -64,6 +72,12 @@ export async function sendDelivery(
 ): Promise<SendOutcome> {
   const briefingCache = cache.briefings;
   const now = deps.now ?? (() => new Date());
+  // Wait for the send slot first, then claim: a claimed row goes to SES within milliseconds, and
+  // a crash or a timeout while rows wait their turn leaves them PENDING for the stream to retry.
+  await deps.pacer?.take();
+  if (deps.timeLeftMs && deps.timeLeftMs() < TIME_NEEDED_TO_SEND_MS) {
+    throw new TransientSendError('Not enough time left in this invocation to send it; the stream retries this row.');
+  }
   if (!(await deps.deliveries.claim(row.deliveryId, row.createdAt, now()))) return { outcome: 'skipped', reason: 'already-claimed' };
 
   // Planning left suppressed people out, but someone may unsubscribe (or bounce) while their row waits:
@@ -118,7 +132,7 @@ export async function sendDelivery(
 
   let messageId: string;
   try {
-    messageId = await deps.mailer.sendRaw(raw);
+    messageId = await deps.mailer.sendRaw(raw, { paced: Boolean(deps.pacer) });
   } catch (error) {
     const { permanent, message } = classify(error);
     if (permanent) {

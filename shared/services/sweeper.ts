@@ -34,16 +34,22 @@ export interface SweepResult {
   digestsFailed: number;
 }
 
-export async function sweep(deliveries: DeliveryStore, now: Date, limits = SWEEP_LIMITS): Promise<SweepResult> {
+export type SweepLimits = { readonly [K in keyof typeof SWEEP_LIMITS]: number };
+
+export async function sweep(deliveries: DeliveryStore, now: Date, limits: SweepLimits = SWEEP_LIMITS): Promise<SweepResult> {
   const result: SweepResult = { requeuedPending: 0, redrivenSending: 0, outcomeUnknown: 0, digestsFailed: 0 };
   const cutoff = (ms: number) => now.getTime() - ms;
-  const oldest = new Date(Math.max(cutoff(limits.pendingAfterMs), cutoff(limits.sendingAfterMs)));
   // PENDING: late for its turn (openSince). SENDING: taken that long ago (claimedAt), and past its turn too.
   const since = (row: DeliveryRow) =>
     Math.max(Date.parse(row.openSince ?? row.createdAt), row.status === 'SENDING' && row.claimedAt ? Date.parse(row.claimedAt) : -Infinity);
   const stuck = (row: DeliveryRow, afterMs: number) => since(row) < cutoff(afterMs);
 
-  for (const row of await deliveries.openRows(oldest, limits.rowsPerRun)) {
+  // Each status with its own cutoff and its own share of the run, so rows not yet late never crowd out stuck ones.
+  const candidates = [
+    ...(await deliveries.openRows('PENDING', new Date(cutoff(limits.pendingAfterMs)), limits.rowsPerRun / 2)),
+    ...(await deliveries.openRows('SENDING', new Date(cutoff(Math.min(limits.sendingAfterMs, limits.digestSendingAfterMs))), limits.rowsPerRun / 2)),
+  ];
+  for (const row of candidates) {
     try {
       await sweepRow(deliveries, row, now, limits, stuck, result);
     } catch (error) {
@@ -58,7 +64,7 @@ async function sweepRow(
   deliveries: DeliveryStore,
   row: DeliveryRow,
   now: Date,
-  limits: typeof SWEEP_LIMITS,
+  limits: SweepLimits,
   stuck: (row: DeliveryRow, afterMs: number) => boolean,
   result: SweepResult,
 ) {

@@ -618,7 +618,8 @@ describe('app settings', () => {
   });
 
   it('refuses a send rate that is not a number of emails per second, saying where to find it', () => {
-    expect(() => build({ maxSendRate: 'fast' })).toThrow(/maxSendRate 'fast' must be emails per second above 0: the SES maximum send rate shown in the SES console/);
+    expect(() => build({ maxSendRate: 'fast' })).toThrow(/maxSendRate 'fast' must be emails per second, 1 or more: the SES maximum send rate shown in the SES console/);
+    expect(() => build({ maxSendRate: '0.5' })).toThrow(AppConfigError);
     expect(() => build({ maxSendRate: '0' })).toThrow(AppConfigError);
   });
 

@@ -81,3 +81,17 @@ test('a row taken by the sender long after its turn counts as stuck only 10 minu
   expect(result.redrivenSending).toBe(1);
   expect(await stillSending()).toBe('PENDING');
 });
+
+test('a backlog of late PENDING rows does not crowd a stuck SENDING row out of a sweep', async () => {
+  const at = new Date('2026-03-06T09:00:00.000Z');
+  const rows = await plan('crowded', 1, at);
+  const last = rows[rows.length - 1]!;
+  expect(await store.deliveries().claim(last.deliveryId, last.createdAt, new Date(at.getTime() + 40_000))).toBe(true);
+
+  // A small run: 39 late PENDING rows compete with the one stuck SENDING row, which is the newest of all.
+  const result = await sweep(store.deliveries(), new Date(at.getTime() + 40_000 + SWEEP_LIMITS.pendingAfterMs), { ...SWEEP_LIMITS, rowsPerRun: 10 });
+  expect(result.redrivenSending).toBe(1);
+  expect(result.requeuedPending).toBeGreaterThan(0);
+  // Half the run for each status, shared out per index shard (rounded up: one row from each of the 10).
+  expect(result.requeuedPending).toBeLessThanOrEqual(10);
+});

@@ -197,3 +197,24 @@ test('the batch look-up of suppressions: one batched read for the batch, and the
   expect(await stored(unsubscribed.deliveryId)).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('suppressed (hard-bounce') });
   expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
 });
+
+test('a row waits for its send slot before it is claimed, so a claimed row goes straight to SES; the first send takes no second slot', async () => {
+  const row = await pendingRow('waits.its.turn');
+  sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-after-slot' });
+  const slots: string[] = [];
+  const pacer = { take: async () => void slots.push(`slot taken; row ${(await stored(row.deliveryId)).status}`) };
+  const mailer = new SesMailer(new SESClient({ region: 'eu-west-2' }), undefined, undefined, pacer);
+
+  await expect(sendDelivery({ ...deps(), mailer, pacer }, row)).resolves.toEqual({ outcome: 'sent', messageId: 'ses-after-slot' });
+  expect(slots).toEqual(['slot taken; row PENDING']);
+});
+
+test('with too little of the invocation left to send safely, the row is not claimed: it stays PENDING and the stream retries it', async () => {
+  const row = await pendingRow('late.in.the.invocation');
+  sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'should-not-happen' });
+
+  await expect(sendDelivery({ ...deps(), timeLeftMs: () => 5_000 }, row)).rejects.toBeInstanceOf(TransientSendError);
+  expect(await stored(row.deliveryId)).toMatchObject({ status: 'PENDING' });
+  expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+  await expect(sendDelivery({ ...deps(), timeLeftMs: () => 50_000 }, row)).resolves.toMatchObject({ outcome: 'sent' });
+});

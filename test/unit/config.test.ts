@@ -18,13 +18,13 @@ describe('MAX_SEND_RATE', () => {
 
   test('takes a whole or fractional rate', () => {
     expect(loadFunctionConfig('send-briefing', { ...env, MAX_SEND_RATE: '50' }).maxSendRate).toBe(50);
-    expect(loadFunctionConfig('send-briefing', { ...env, MAX_SEND_RATE: '0.5' }).maxSendRate).toBe(0.5);
+    expect(loadFunctionConfig('send-briefing', { ...env, MAX_SEND_RATE: '1.5' }).maxSendRate).toBe(1.5);
   });
 
-  test.each(['0', '-3', 'fast', 'Infinity'])('refuses %p, naming the variable and what to put there', (value) => {
+  test.each(['0', '0.5', '-3', 'fast', 'Infinity'])('refuses %p, naming the variable and what to put there', (value) => {
     const load = () => loadFunctionConfig('send-briefing', { ...env, MAX_SEND_RATE: value });
     expect(load).toThrow(ConfigError);
-    expect(load).toThrow(`MAX_SEND_RATE=${value} is not a send rate: use emails per second above 0`);
+    expect(load).toThrow(`MAX_SEND_RATE=${value} is not a send rate: use emails per second, 1 or more`);
   });
 });
 
