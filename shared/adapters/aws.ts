@@ -46,10 +46,11 @@ export const emailing = (
   config: Pick<FunctionConfig, 'configurationSet' | 'senderAddress' | 'publicBaseUrl' | 'maxSendRate'>,
   ratePerSecond = config.maxSendRate,
 ) => {
-  const pacer = new TokenBucket(ratePerSecond);
   return {
-    mailer: new SesMailer(sesClient(), config.configurationSet, DEFAULT_RETRY, pacer),
-    pacer,
+    // Two buckets at the same rate: one spaces the SES calls themselves (what SES counts), the
+    // other admits rows to be claimed, so rows wait their turn unclaimed. See sendDelivery.
+    mailer: new SesMailer(sesClient(), config.configurationSet, DEFAULT_RETRY, new TokenBucket(ratePerSecond)),
+    admission: new TokenBucket(ratePerSecond),
     senderAddress: config.senderAddress,
     publicBaseUrl: config.publicBaseUrl,
   };

@@ -45,10 +45,10 @@ export class SesMailer implements Mailer {
    * invocation; only when it persists does the error go up, and the row is handed back to
    * the stream. The SDK's own retries are turned off for SES (see aws.ts), so this is the one policy.
    */
-  async sendRaw(raw: Buffer, options: { paced?: boolean } = {}): Promise<string> {
+  async sendRaw(raw: Buffer): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       try {
-        if (attempt > 1 || !options.paced) await this.pacer?.take();
+        await this.pacer?.take();
         return await this.sendOnce(raw);
       } catch (error) {
         const throttled = error instanceof SendError && THROTTLING_ERRORS.has((error.cause as { name?: string } | undefined)?.name ?? '');

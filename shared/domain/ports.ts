@@ -151,11 +151,8 @@ export interface DeliveryStore {
 }
 
 export interface Mailer {
-  /**
-   * Sends a complete MIME message; returns the provider's message id. `paced`: the caller
-   * already waited for this send's slot at the mailer's pacer (retries still wait their own).
-   */
-  sendRaw(raw: Buffer, options?: { paced?: boolean }): Promise<string>;
+  /** Sends a complete MIME message; returns the provider's message id. */
+  sendRaw(raw: Buffer): Promise<string>;
 }
 
 export interface SubscriberStore {

@@ -15,8 +15,11 @@ export interface SendDeps {
   signer: TokenSigner;
   senderAddress: string;
   publicBaseUrl: string;
-  /** The mailer's own pacer: this row waits for its send slot before it is claimed. */
-  pacer?: Pacer;
+  /**
+   * Admits rows at the send rate: a row waits here before it is claimed, so rows wait their turn
+   * unclaimed. The mailer still spaces the SES calls themselves (the claim's latency varies).
+   */
+  admission?: Pacer;
   /** Milliseconds left in this invocation (Lambda's getRemainingTimeInMillis). */
   timeLeftMs?: () => number;
   now?: () => Date;
@@ -72,9 +75,9 @@ export async function sendDelivery(
 ): Promise<SendOutcome> {
   const briefingCache = cache.briefings;
   const now = deps.now ?? (() => new Date());
-  // Wait for the send slot first, then claim: a claimed row goes to SES within milliseconds, and
-  // a crash or a timeout while rows wait their turn leaves them PENDING for the stream to retry.
-  await deps.pacer?.take();
+  // Wait for a turn first, then claim: a claimed row goes to SES within a claim's latency, and a
+  // crash or a timeout while rows wait their turn leaves them PENDING for the stream to retry.
+  await deps.admission?.take();
   if (deps.timeLeftMs && deps.timeLeftMs() < TIME_NEEDED_TO_SEND_MS) {
     throw new TransientSendError('Not enough time left in this invocation to send it; the stream retries this row.');
   }
@@ -132,7 +135,7 @@ export async function sendDelivery(
 
   let messageId: string;
   try {
-    messageId = await deps.mailer.sendRaw(raw, { paced: Boolean(deps.pacer) });
+    messageId = await deps.mailer.sendRaw(raw);
   } catch (error) {
     const { permanent, message } = classify(error);
     if (permanent) {

@@ -198,15 +198,15 @@ test('the batch look-up of suppressions: one batched read for the batch, and the
   expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
 });
 
-test('a row waits for its send slot before it is claimed, so a claimed row goes straight to SES; the first send takes no second slot', async () => {
+test('a row waits for its turn before it is claimed, and the SES call itself waits for its slot on the wire', async () => {
   const row = await pendingRow('waits.its.turn');
   sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-after-slot' });
   const slots: string[] = [];
-  const pacer = { take: async () => void slots.push(`slot taken; row ${(await stored(row.deliveryId)).status}`) };
-  const mailer = new SesMailer(new SESClient({ region: 'eu-west-2' }), undefined, undefined, pacer);
+  const recorder = (name: string) => ({ take: async () => void slots.push(`${name}; row ${(await stored(row.deliveryId)).status}`) });
+  const mailer = new SesMailer(new SESClient({ region: 'eu-west-2' }), undefined, undefined, recorder('wire slot'));
 
-  await expect(sendDelivery({ ...deps(), mailer, pacer }, row)).resolves.toEqual({ outcome: 'sent', messageId: 'ses-after-slot' });
-  expect(slots).toEqual(['slot taken; row PENDING']);
+  await expect(sendDelivery({ ...deps(), mailer, admission: recorder('turn') }, row)).resolves.toEqual({ outcome: 'sent', messageId: 'ses-after-slot' });
+  expect(slots).toEqual(['turn; row PENDING', 'wire slot; row SENDING']);
 });
 
 test('with too little of the invocation left to send safely, the row is not claimed: it stays PENDING and the stream retries it', async () => {
