@@ -12,6 +12,8 @@ import type { DynamoOpStats } from './report';
 export interface SesMeter {
   /** performance.now() at each SendRawEmail that returned a MessageId. */
   readonly completions: number[];
+  /** performance.now() when each of those calls was made: what SES counts against its rate, on arrival. */
+  readonly starts: number[];
   readonly rawBytes: number[];
   failures: number;
   inFlight: number;
@@ -22,12 +24,14 @@ export interface SesMeter {
 export function meterSes(client: SESClient): SesMeter {
   const meter: SesMeter = {
     completions: [],
+    starts: [],
     rawBytes: [],
     failures: 0,
     inFlight: 0,
     maxInFlight: 0,
     reset() {
       meter.completions.length = 0;
+      meter.starts.length = 0;
       meter.rawBytes.length = 0;
       meter.failures = 0;
       meter.maxInFlight = meter.inFlight;
@@ -36,6 +40,7 @@ export function meterSes(client: SESClient): SesMeter {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName !== 'SendRawEmailCommand') return next(args);
+      const startedAt = performance.now();
       meter.inFlight++;
       meter.maxInFlight = Math.max(meter.maxInFlight, meter.inFlight);
       try {
@@ -43,6 +48,7 @@ export function meterSes(client: SESClient): SesMeter {
         const output = result.output as { MessageId?: string };
         if (output.MessageId) {
           meter.completions.push(performance.now());
+          meter.starts.push(startedAt);
           const data = (args.input as { RawMessage?: { Data?: Uint8Array } }).RawMessage?.Data;
           meter.rawBytes.push(data?.byteLength ?? 0);
         } else meter.failures++;

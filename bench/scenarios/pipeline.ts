@@ -89,6 +89,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRun
         recipients,
         maxSendRate: options.maxSendRate,
         completionsMs: ses.completions.map((at) => at - publishedAt),
+        startsMs: ses.starts.map((at) => at - publishedAt),
         sesFailures: ses.failures,
         maxInFlight: ses.maxInFlight,
         emailsInStore,

@@ -47,10 +47,11 @@ export const emailing = (
   ratePerSecond = config.maxSendRate,
 ) => {
   return {
-    // Two buckets at the same rate: one spaces the SES calls themselves (what SES counts), the
-    // other admits rows to be claimed, so rows wait their turn unclaimed. See sendDelivery.
+    // Two buckets. The mailer's spaces the SES calls themselves, at the rate (what SES counts).
+    // `admission` lets rows be claimed at twice that, so they wait their turn mostly unclaimed,
+    // yet run far enough ahead that a claim's latency never leaves the mailer idle. See sendDelivery.
     mailer: new SesMailer(sesClient(), config.configurationSet, DEFAULT_RETRY, new TokenBucket(ratePerSecond)),
-    admission: new TokenBucket(ratePerSecond),
+    admission: new TokenBucket(ratePerSecond * 2),
     senderAddress: config.senderAddress,
     publicBaseUrl: config.publicBaseUrl,
   };

@@ -16,8 +16,8 @@ export interface SendDeps {
   senderAddress: string;
   publicBaseUrl: string;
   /**
-   * Admits rows at the send rate: a row waits here before it is claimed, so rows wait their turn
-   * unclaimed. The mailer still spaces the SES calls themselves (the claim's latency varies).
+   * Admits rows to be claimed (at twice the send rate): a row waits here before it is claimed, so
+   * rows wait their turn mostly unclaimed. The mailer still spaces the SES calls themselves.
    */
   admission?: Pacer;
   /** Milliseconds left in this invocation (Lambda's getRemainingTimeInMillis). */
