@@ -92,7 +92,8 @@ export function machineFacts(): MachineFacts {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     gitCommit: git('rev-parse', '--short', 'HEAD') || 'unknown',
-    gitDirty: git('status', '--porcelain').length > 0,
+    // The results folder itself does not count: it holds the previous report.
+    gitDirty: git('status', '--porcelain', '--', '.', ':(exclude)bench/results').length > 0,
   };
 }
 
