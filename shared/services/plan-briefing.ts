@@ -158,9 +158,15 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
   return { outcome: 'planned', briefingId: briefing.briefingId, ...summary };
 }
 
+/**
+ * A queue drains a little below the send rate (each batch waits for its slowest row before the
+ * next starts: 80–95 % of the rate, measured by npm run bench), so turns are planned at 80 % of it.
+ */
+export const QUEUE_DRAIN_SHARE = 0.8;
+
 /** When the row at `position` in the queue should go, at `rate` emails per second. */
 function turnOf(start: Date, position: number, rate: number): string {
-  return new Date(start.getTime() + Math.floor((position / rate) * 1000)).toISOString();
+  return new Date(start.getTime() + Math.floor((position / (rate * QUEUE_DRAIN_SHARE)) * 1000)).toISOString();
 }
 
 /**

@@ -1,7 +1,7 @@
 import { startDynamoDb } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
 import { stores } from '../../shared/adapters/aws';
-import { planBriefing } from '../../shared/services/plan-briefing';
+import { QUEUE_DRAIN_SHARE, planBriefing } from '../../shared/services/plan-briefing';
 import { SWEEP_LIMITS, sweep } from '../../shared/services/sweeper';
 import { validFinding } from '../support/findings';
 
@@ -46,18 +46,20 @@ async function plan(id: string, maxSendRate: number, at: Date) {
   return (await store.deliveries().byBriefing(`${id}#v1`)).sort((a, b) => a.openSince!.localeCompare(b.openSince!));
 }
 
-test('each PENDING row is due at its turn: one per 1/rate seconds after planning', async () => {
+test('each PENDING row is due at its turn: one per 1/rate seconds after planning, at the share of the rate a queue really drains at', async () => {
   // Later than the sweeper test's clock, so these rows are not yet due there.
   const at = new Date('2026-03-09T09:00:00.000Z');
-  const rows = await plan('queue-turns', 4, at);
+  const rows = await plan('queue-turns', 5, at);
+  // 5/s, planned at 80 %: one every 250 ms.
+  expect(QUEUE_DRAIN_SHARE).toBe(0.8);
   expect(rows.map((row) => row.openSince)).toEqual(Array.from({ length: MEMBERS }, (_, i) => new Date(at.getTime() + i * 250).toISOString()));
   expect(new Set(rows.map((row) => row.createdAt))).toEqual(new Set([at.toISOString()]));
 });
 
 test('the sweeper re-queues only the rows late for their turn, not those still waiting behind the send rate', async () => {
   const at = new Date('2026-03-03T09:00:00.000Z');
-  await plan('slow-queue', 1, at);
-  // 15 minutes past the turn of the row at position 10 (its turn: 10 s after planning).
+  await plan('slow-queue', 1.25, at);
+  // 1.25/s planned at 80 %: one a second. 15 minutes past the turn of the row at position 10 (10 s after planning).
   const now = new Date(at.getTime() + SWEEP_LIMITS.pendingAfterMs + 10_500);
   const result = await sweep(store.deliveries(), now);
   expect(result.requeuedPending).toBe(11);
