@@ -3,6 +3,7 @@ import type { DeliveryRow, MailOutcome } from './delivery';
 import type { FieldError, Finding } from './finding';
 import type { Frequency, Subscriber } from './subscriber';
 import type { TopicId } from './taxonomy';
+import type { TokenSigner } from './tokens';
 
 /**
  * The small interfaces the services depend on. DynamoDB and SES implement them in
@@ -216,4 +217,16 @@ export interface Response {
 export interface ResponseStore {
   put(response: Response): Promise<void>;
   byBriefing(briefingId: string): Promise<Response[]>;
+}
+
+/** What a service that emails people from the ledger needs: the sender and the reminders both. */
+export interface LedgerMailDeps {
+  briefings: BriefingStore;
+  deliveries: DeliveryStore;
+  suppressions: SuppressionStore;
+  mailer: Mailer;
+  signer: TokenSigner;
+  senderAddress: string;
+  publicBaseUrl: string;
+  now?: () => Date;
 }

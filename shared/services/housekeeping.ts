@@ -3,8 +3,8 @@ import { withdrawalIdOf, type DeliveryRow } from '../domain/delivery';
 import { weekIdAt } from '../domain/digest';
 import { composeBriefingMime } from '../domain/mime';
 import { reminderEmail } from '../domain/notices';
-import type { BriefingStore, DeliveryStore, Mailer, SuppressionStore } from '../domain/ports';
-import { recipientLinks, type TokenSigner } from '../domain/tokens';
+import type { LedgerMailDeps } from '../domain/ports';
+import { recipientLinks } from '../domain/tokens';
 
 /**
  * Hourly housekeeping: the optional reminder to acknowledge, and retention.
@@ -16,18 +16,10 @@ import { recipientLinks, type TokenSigner } from '../domain/tokens';
  *   and times the report counts). Weekly digest rows and withdrawal notices too.
  */
 
-export interface HousekeepingDeps {
-  briefings: BriefingStore;
-  deliveries: DeliveryStore;
-  suppressions: SuppressionStore;
-  mailer: Mailer;
-  signer: TokenSigner;
-  senderAddress: string;
-  publicBaseUrl: string;
+export interface HousekeepingDeps extends LedgerMailDeps {
   reminderAfterDays: number;
   retentionDays: number;
   timeZone: string;
-  now?: () => Date;
 }
 
 export interface HousekeepingResult {

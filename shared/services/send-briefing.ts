@@ -2,19 +2,12 @@ import { renderBriefing, type BriefingLinks, type RenderedBriefing } from '../do
 import { renderCorrection, renderWithdrawal } from '../domain/corrections';
 import { briefingIdOf, type DeliveryRow } from '../domain/delivery';
 import { composeBriefingMime } from '../domain/mime';
-import type { Briefing, BriefingStore, DeliveryStore, Mailer, Suppression, SuppressionStore } from '../domain/ports';
+import type { Briefing, LedgerMailDeps, Suppression, SuppressionStore } from '../domain/ports';
 import { DELIVERY_ID_HEADER } from '../domain/ses-event';
 import type { Pacer } from '../domain/token-bucket';
-import { recipientLinks, type TokenSigner } from '../domain/tokens';
+import { recipientLinks } from '../domain/tokens';
 
-export interface SendDeps {
-  briefings: BriefingStore;
-  deliveries: DeliveryStore;
-  suppressions: SuppressionStore;
-  mailer: Mailer;
-  signer: TokenSigner;
-  senderAddress: string;
-  publicBaseUrl: string;
+export interface SendDeps extends LedgerMailDeps {
   /**
    * Admits rows to be claimed (at twice the send rate): a row waits here before it is claimed, so
    * rows wait their turn mostly unclaimed. The mailer still spaces the SES calls themselves.
@@ -22,7 +15,6 @@ export interface SendDeps {
   admission?: Pacer;
   /** Milliseconds left in this invocation (Lambda's getRemainingTimeInMillis). */
   timeLeftMs?: () => number;
-  now?: () => Date;
 }
 
 /** A claimed row must reach SES and be recorded well inside the invocation: the SES call alone may take 10 s. */
