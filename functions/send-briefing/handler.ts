@@ -5,31 +5,37 @@ import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { imagesOf } from '../../shared/adapters/stream-record';
 import { loadFunctionConfig } from '../../shared/config';
 import { deliveryRowSchema } from '../../shared/domain/delivery';
+import { TokenBucket } from '../../shared/domain/token-bucket';
 import { lookUpSuppressions, sendDelivery, type InvocationCache } from '../../shared/services/send-briefing';
 
 const config = loadFunctionConfig('send-briefing');
 const logger = createLogger('send-briefing');
 const store = stores(config);
 const signer = cachedTokenSigner();
+// Its share of MAX_SEND_RATE: the stack runs at most SENDER_INSTANCES of these at once (locally one).
+const rate = config.maxSendRate / config.senderInstances;
 const base = {
   briefings: store.briefings(),
   deliveries: store.deliveries(),
   suppressions: store.suppressions(),
-  // Its share of MAX_SEND_RATE: the stack runs at most SENDER_INSTANCES of these at once (locally one).
-  ...emailing(config, config.maxSendRate / config.senderInstances),
+  ...emailing(config, rate),
+  // Rows are claimed at twice the send rate: they wait their turn mostly unclaimed, yet far enough
+  // ahead that a claim's latency never leaves the mailer idle. See sendDelivery.
+  admission: new TokenBucket(rate * 2),
 };
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
   const deps = { ...base, signer: await signer(), timeLeftMs: () => context.getRemainingTimeInMillis() };
-  // One snapshot read per briefing, and one batched suppression read, for the whole batch.
-  const keys = event.Records.flatMap((record) => {
-    const parsed = deliveryRowSchema.safeParse(imagesOf(record).newItem);
-    return parsed.success ? [parsed.data.recipientKey] : [];
-  });
+  // Each record parsed once; one snapshot read per briefing and one batched suppression read for the whole batch.
+  const parse = (record: DynamoDBRecord) => deliveryRowSchema.safeParse(imagesOf(record).newItem);
+  const parsed = new Map(event.Records.map((record) => [record, parse(record)]));
+  const keys = [...parsed.values()].flatMap((result) => (result.success ? [result.data.recipientKey] : []));
   const cache: InvocationCache = { briefings: new Map(), suppressions: await lookUpSuppressions(deps.suppressions, keys) };
   const recordHandler = async (record: DynamoDBRecord) => {
-    const row = deliveryRowSchema.parse(imagesOf(record).newItem);
+    const parsedRow = parsed.get(record) ?? parse(record);
+    if (!parsedRow.success) throw parsedRow.error;
+    const row = parsedRow.data;
     try {
       const result = await sendDelivery(deps, row, cache);
       if (result.outcome === 'cancelled') logger.info('Delivery cancelled: the finding was withdrawn', { deliveryId: row.deliveryId });

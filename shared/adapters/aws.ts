@@ -45,17 +45,12 @@ export function stores(config: Pick<FunctionConfig, 'tables'>, client: DynamoDBC
 export const emailing = (
   config: Pick<FunctionConfig, 'configurationSet' | 'senderAddress' | 'publicBaseUrl' | 'maxSendRate'>,
   ratePerSecond = config.maxSendRate,
-) => {
-  return {
-    // Two buckets. The mailer's spaces the SES calls themselves, at the rate (what SES counts).
-    // `admission` lets rows be claimed at twice that, so they wait their turn mostly unclaimed,
-    // yet run far enough ahead that a claim's latency never leaves the mailer idle. See sendDelivery.
-    mailer: new SesMailer(sesClient(), config.configurationSet, DEFAULT_RETRY, new TokenBucket(ratePerSecond)),
-    admission: new TokenBucket(ratePerSecond * 2),
-    senderAddress: config.senderAddress,
-    publicBaseUrl: config.publicBaseUrl,
-  };
-};
+) => ({
+  // The mailer's bucket spaces the SES calls themselves, at the rate: what SES counts.
+  mailer: new SesMailer(sesClient(), config.configurationSet, DEFAULT_RETRY, new TokenBucket(ratePerSecond)),
+  senderAddress: config.senderAddress,
+  publicBaseUrl: config.publicBaseUrl,
+});
 
 /** Logs carry ids and counts only: never an email address or finding text. */
 export const createLogger = (serviceName: string) => new Logger({ serviceName });
