@@ -1,6 +1,8 @@
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startSes } from '../../infra/local/emulators';
+import { startSes } from '../../infra/local/emulators';
+import { pointSdkAt } from '../../infra/local/pipeline';
 import { sesClient } from '../../shared/adapters/aws';
+import { eachConcurrently } from '../concurrently';
 import { benchFinding, benchMembers } from '../fixtures';
 import { meterSes } from '../instrument';
 import { readerInputs, tailoredMessage } from '../messages';
@@ -30,29 +32,18 @@ export async function runBare(options: BareOptions): Promise<BareRun> {
 
   const ses = await startSes();
   try {
-    Object.assign(process.env, {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_SES: ses.url,
-    });
+    pointSdkAt({ ses: ses.url });
     // The handlers' own client (module singleton, same settings), created now that its endpoint is set.
     const client = sesClient();
     const meter = meterSes(client);
     progress('bare', `sending ${count} with ${concurrency} in flight`);
-    let next = 0;
     const startedAt = performance.now();
     const stopProgress = every(2000, () => `${meter.completions.length}/${count} emails sent (${seconds(performance.now() - startedAt)})`, 'bare');
     try {
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (next < messages.length) {
-            const raw = messages[next++]!;
-            // A failure is counted by the meter; the loop goes on, as a batch would.
-            await client.send(new SendRawEmailCommand({ RawMessage: { Data: raw } })).catch(() => undefined);
-          }
-        }),
-      );
+      await eachConcurrently(messages, concurrency, async (raw) => {
+        // A failure is counted by the meter; the loop goes on, as a batch would.
+        await client.send(new SendRawEmailCommand({ RawMessage: { Data: raw } })).catch(() => undefined);
+      });
     } finally {
       stopProgress();
     }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from '../../infra/local/emulators';
+import { startDynamoDb } from '../../infra/local/emulators';
+import { pointSdkAt } from '../../infra/local/pipeline';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
 import { dynamoClient } from '../../shared/adapters/aws';
 import { DynamoDeliveryStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
 import { pendingDelivery } from '../../shared/domain/delivery';
+import { eachConcurrently } from '../concurrently';
 import { BENCH_FINDING_ID, BENCH_LIST, benchMembers } from '../fixtures';
 import { meterDynamo } from '../instrument';
 import { countSent } from '../ledger-count';
@@ -43,12 +45,7 @@ export async function runLedger(options: LedgerOptions): Promise<LedgerRun> {
     const members = benchMembers(count);
     await lists.putMembers(BENCH_LIST.id, members);
 
-    Object.assign(process.env, {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
-    });
+    pointSdkAt({ dynamo: dynamo.url });
     // The handlers' own client (module singleton, same settings), created now that its endpoint is set.
     const client = dynamoClient();
     const meter = meterDynamo(client);
@@ -71,39 +68,33 @@ export async function runLedger(options: LedgerOptions): Promise<LedgerRun> {
     let failures = 0;
     let inFlight = 0;
     let maxInFlight = 0;
-    let next = 0;
     const startedAt = performance.now();
     const stopProgress = every(2000, () => `${sentCompletionsMs.length}/${count} rows SENT (${seconds(performance.now() - startedAt)})`, 'ledger');
     try {
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (next < rows.length) {
-            const row = rows[next++]!;
-            inFlight++;
-            maxInFlight = Math.max(maxInFlight, inFlight);
-            try {
-              const claimStarted = performance.now();
-              const claimed = await store.claim(row.deliveryId, row.createdAt, new Date());
-              claimMs.push(performance.now() - claimStarted);
-              if (!claimed) {
-                claimsRefused++;
-                continue;
-              }
-              const sentStarted = performance.now();
-              await store.markSent(row.deliveryId, fakeMessageId(), new Date());
-              const done = performance.now();
-              markSentMs.push(done - sentStarted);
-              sentCompletionsMs.push(done - startedAt);
-            } catch (error) {
-              // Counted and reported; the loop goes on, as the bare loop does.
-              failures++;
-              if (failures === 1) progress('ledger', `first failure: ${error instanceof Error ? error.message : String(error)}`);
-            } finally {
-              inFlight--;
-            }
+      await eachConcurrently(rows, concurrency, async (row) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        try {
+          const claimStarted = performance.now();
+          const claimed = await store.claim(row.deliveryId, row.createdAt, new Date());
+          claimMs.push(performance.now() - claimStarted);
+          if (!claimed) {
+            claimsRefused++;
+            return;
           }
-        }),
-      );
+          const sentStarted = performance.now();
+          await store.markSent(row.deliveryId, fakeMessageId(), new Date());
+          const done = performance.now();
+          markSentMs.push(done - sentStarted);
+          sentCompletionsMs.push(done - startedAt);
+        } catch (error) {
+          // Counted and reported; the loop goes on, as the bare loop does.
+          failures++;
+          if (failures === 1) progress('ledger', `first failure: ${error instanceof Error ? error.message : String(error)}`);
+        } finally {
+          inFlight--;
+        }
+      });
     } finally {
       stopProgress();
     }

@@ -39,19 +39,25 @@ export interface LocalPipelineOptions {
 
 export type LocalPipeline = Awaited<ReturnType<typeof startLocalPipeline>>;
 
+/** Points the AWS SDK (region, credentials, endpoints) at the emulators given: the SDK reads these itself. */
+export function pointSdkAt(endpoints: { dynamo?: string; ses?: string }) {
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    ...(endpoints.dynamo ? { AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamo, AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamo } : {}),
+    ...(endpoints.ses ? { AWS_ENDPOINT_URL_SES: endpoints.ses } : {}),
+  });
+}
+
 /** Sets the variables the handlers and the AWS SDK read, so the same code runs against the emulators. */
 export function pointEnvironmentAt(
   dynamoUrl: string,
   sesUrl: string,
   options: Pick<LocalPipelineOptions, 'senderAddress' | 'publicBaseUrl' | 'maxSendRate'> & { tokenKeyFile: string },
 ) {
+  pointSdkAt({ dynamo: dynamoUrl, ses: sesUrl });
   Object.assign(process.env, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
-    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamoUrl,
-    AWS_ENDPOINT_URL_SES: sesUrl,
     [COMMON_ENV.senderAddress]: options.senderAddress ?? 'briefings@example.org',
     [COMMON_ENV.publicBaseUrl]: options.publicBaseUrl ?? 'http://localhost:3000',
     [COMMON_ENV.tokenKeyFile]: options.tokenKeyFile,
