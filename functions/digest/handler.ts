@@ -1,4 +1,4 @@
-import { createLogger, emailing, stores } from '../../shared/adapters/aws';
+import { createLogger, ledgerMail, stores } from '../../shared/adapters/aws';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { loadFunctionConfig } from '../../shared/config';
 import { FUNCTIONS } from '../../infra/definitions';
@@ -9,12 +9,9 @@ const logger = createLogger('digest');
 const store = stores(config);
 const signer = cachedTokenSigner();
 const base = {
+  ...ledgerMail(config, { store }),
   findings: store.findings(),
-  briefings: store.briefings(),
   subscribers: store.subscribers(),
-  suppressions: store.suppressions(),
-  deliveries: store.deliveries(),
-  ...emailing(config),
   timeZone: FUNCTIONS.digest.trigger.timeZone,
 };
 

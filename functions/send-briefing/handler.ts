@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { createLogger, emailing, stores } from '../../shared/adapters/aws';
+import { createLogger, ledgerMail } from '../../shared/adapters/aws';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { imagesOf } from '../../shared/adapters/stream-record';
 import { loadFunctionConfig } from '../../shared/config';
@@ -10,15 +10,11 @@ import { lookUpSuppressions, sendDelivery, type InvocationCache } from '../../sh
 
 const config = loadFunctionConfig('send-briefing');
 const logger = createLogger('send-briefing');
-const store = stores(config);
 const signer = cachedTokenSigner();
 // Its share of MAX_SEND_RATE: the stack runs at most SENDER_INSTANCES of these at once (locally one).
 const rate = config.maxSendRate / config.senderInstances;
 const base = {
-  briefings: store.briefings(),
-  deliveries: store.deliveries(),
-  suppressions: store.suppressions(),
-  ...emailing(config, rate),
+  ...ledgerMail(config, { ratePerSecond: rate }),
   // Rows are claimed at twice the send rate: they wait their turn mostly unclaimed, yet far enough
   // ahead that a claim's latency never leaves the mailer idle. See sendDelivery.
   admission: new TokenBucket(rate * 2),

@@ -52,5 +52,16 @@ export const emailing = (
   publicBaseUrl: config.publicBaseUrl,
 });
 
+/** LedgerMailDeps but the signer (read once, asynchronously): what the sender, reminders and digest share. */
+export const ledgerMail = (
+  config: Pick<FunctionConfig, 'tables' | 'configurationSet' | 'senderAddress' | 'publicBaseUrl' | 'maxSendRate'>,
+  { store = stores(config), ratePerSecond = config.maxSendRate }: { store?: ReturnType<typeof stores>; ratePerSecond?: number } = {},
+) => ({
+  briefings: store.briefings(),
+  deliveries: store.deliveries(),
+  suppressions: store.suppressions(),
+  ...emailing(config, ratePerSecond),
+});
+
 /** Logs carry ids and counts only: never an email address or finding text. */
 export const createLogger = (serviceName: string) => new Logger({ serviceName });

@@ -2,25 +2,17 @@ import type { Finding } from '../domain/finding';
 import { renderDigest, weekIdAt } from '../domain/digest';
 import type { DeliveryRow } from '../domain/delivery';
 import { composeBriefingMime } from '../domain/mime';
-import type { BriefingStore, DeliveryStore, FindingStore, Mailer, SubscriberStore, SuppressionStore } from '../domain/ports';
+import type { FindingStore, LedgerMailDeps, SubscriberStore } from '../domain/ports';
 import { DELIVERY_ID_HEADER } from '../domain/ses-event';
 import { wantsTopics, type Subscriber } from '../domain/subscriber';
-import { recipientLinks, type TokenSigner } from '../domain/tokens';
+import { recipientLinks } from '../domain/tokens';
 import type { TopicId } from '../domain/taxonomy';
 import type { ErrorClassifier } from './send-briefing';
 
-export interface DigestDeps {
+export interface DigestDeps extends LedgerMailDeps {
   findings: FindingStore;
-  briefings: BriefingStore;
   subscribers: SubscriberStore;
-  suppressions: SuppressionStore;
-  deliveries: DeliveryStore;
-  mailer: Mailer;
-  signer: TokenSigner;
-  senderAddress: string;
-  publicBaseUrl: string;
   timeZone: string;
-  now?: () => Date;
   classify?: ErrorClassifier;
   onProgress?: (done: number, total: number) => void;
 }
