@@ -29,6 +29,17 @@ export function documentClient(client: DynamoDBClient = new DynamoDBClient({})):
 export const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 
+/** A conditional write: true when it was made, false when its condition failed (someone else moved the item). */
+export async function conditionally(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
 /** Walks every page of a Query or Scan. */
 export async function allPages<T>(fetch: (startKey?: Record<string, unknown>) => Promise<{ Items?: unknown[]; LastEvaluatedKey?: Record<string, unknown> }>) {
   const items: T[] = [];
@@ -92,13 +103,7 @@ export async function batchWrite(db: DynamoDBDocumentClient, table: string, item
 
 /** PutItem unless an item with this key exists; false when one did. */
 export async function putIfAbsent(db: DynamoDBDocumentClient, table: string, item: Record<string, unknown>, key: string): Promise<boolean> {
-  try {
-    await db.send(new PutCommand({ TableName: table, Item: item, ConditionExpression: `attribute_not_exists(${key})` }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return conditionally(db.send(new PutCommand({ TableName: table, Item: item, ConditionExpression: `attribute_not_exists(${key})` })));
 }
 
 export class DynamoFindingStore implements FindingStore {
@@ -378,23 +383,17 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async claim(deliveryId: string, createdAt: string, now: Date) {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { deliveryId },
-          ConditionExpression: '#status = :pending AND createdAt = :createdAt',
-          // openSince (the open-rows index key) stays: moving it would rewrite the index entry for every send.
-          UpdateExpression: 'SET #status = :sending, claimedAt = :now ADD attempts :one',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'PENDING', ':createdAt': createdAt, ':sending': 'SENDING', ':now': now.toISOString(), ':one': 1 },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return conditionally(this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { deliveryId },
+        ConditionExpression: '#status = :pending AND createdAt = :createdAt',
+        // openSince (the open-rows index key) stays: moving it would rewrite the index entry for every send.
+        UpdateExpression: 'SET #status = :sending, claimedAt = :now ADD attempts :one',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pending': 'PENDING', ':createdAt': createdAt, ':sending': 'SENDING', ':now': now.toISOString(), ':one': 1 },
+      }),
+    ));
   }
 
   /** No `wakeAt`: the stream retries the failed record itself; a second wake-up would only race it. */
@@ -437,13 +436,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async cancel(deliveryId: string, from: 'PENDING' | 'SENDING', reason: string, now: Date) {
-    try {
-      await this.transition(deliveryId, from, 'CANCELLED', { reason, cancelledAt: now.toISOString() }, { close: true });
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return conditionally(this.transition(deliveryId, from, 'CANCELLED', { reason, cancelledAt: now.toISOString() }, { close: true }));
   }
 
   async byBriefing(briefingId: string) {
@@ -468,32 +461,26 @@ export class DynamoDeliveryStore implements DeliveryStore {
    */
   async requeue(row: DeliveryRow, now: Date) {
     const at = now.toISOString();
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { deliveryId: row.deliveryId },
-          ConditionExpression: '#status = :status AND createdAt = :createdAt',
-          UpdateExpression:
-            'SET #status = :pending, createdAt = :at, requeuedFrom = :status, openShard = :shard, openSince = :at, wakeAt = :at, redrives = :redrives ' +
-            'REMOVE messageId, reason, outcomeUnknown',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': row.status,
-            ':createdAt': row.createdAt,
-            ':pending': 'PENDING',
-            ':at': at,
-            ':shard': openShardOf(row.deliveryId),
-            // A row left SENDING may have reached SES: count it, so it is re-driven at most once.
-            ':redrives': (row.redrives ?? 0) + (row.status === 'SENDING' ? 1 : 0),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return conditionally(this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { deliveryId: row.deliveryId },
+        ConditionExpression: '#status = :status AND createdAt = :createdAt',
+        UpdateExpression:
+          'SET #status = :pending, createdAt = :at, requeuedFrom = :status, openShard = :shard, openSince = :at, wakeAt = :at, redrives = :redrives ' +
+          'REMOVE messageId, reason, outcomeUnknown',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': row.status,
+          ':createdAt': row.createdAt,
+          ':pending': 'PENDING',
+          ':at': at,
+          ':shard': openShardOf(row.deliveryId),
+          // A row left SENDING may have reached SES: count it, so it is re-driven at most once.
+          ':redrives': (row.redrives ?? 0) + (row.status === 'SENDING' ? 1 : 0),
+        },
+      }),
+    ));
   }
 
   async get(deliveryId: string) {
@@ -502,39 +489,27 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async claimNew(row: DeliveryRow, now: Date, staleSendingBefore: Date) {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...row, status: 'SENDING', claimedAt: now.toISOString(), openShard: openShardOf(row.deliveryId), openSince: now.toISOString() },
-          ConditionExpression: 'attribute_not_exists(deliveryId) OR #status = :failed OR (#status = :sending AND claimedAt < :stale)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':failed': 'FAILED', ':sending': 'SENDING', ':stale': staleSendingBefore.toISOString() },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return conditionally(this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...row, status: 'SENDING', claimedAt: now.toISOString(), openShard: openShardOf(row.deliveryId), openSince: now.toISOString() },
+        ConditionExpression: 'attribute_not_exists(deliveryId) OR #status = :failed OR (#status = :sending AND claimedAt < :stale)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':failed': 'FAILED', ':sending': 'SENDING', ':stale': staleSendingBefore.toISOString() },
+      }),
+    ));
   }
 
   async recordMailEvent(deliveryId: string, event: MailOutcome, at: string) {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { deliveryId },
-          ConditionExpression: 'attribute_exists(deliveryId) AND (attribute_not_exists(mailEventRank) OR mailEventRank <= :rank)',
-          UpdateExpression: 'SET mailEvent = :event, mailEventAt = :at, mailEventRank = :rank',
-          ExpressionAttributeValues: { ':event': event, ':at': at, ':rank': mailEventRank(event) },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return conditionally(this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { deliveryId },
+        ConditionExpression: 'attribute_exists(deliveryId) AND (attribute_not_exists(mailEventRank) OR mailEventRank <= :rank)',
+        UpdateExpression: 'SET mailEvent = :event, mailEventAt = :at, mailEventRank = :rank',
+        ExpressionAttributeValues: { ':event': event, ':at': at, ':rank': mailEventRank(event) },
+      }),
+    ));
   }
 
   async acknowledge(deliveryId: string, at: Date) {
@@ -560,59 +535,41 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async markAnswered(deliveryId: string) {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { deliveryId },
-          ConditionExpression: 'attribute_exists(acknowledgedAt) AND attribute_not_exists(answered)',
-          UpdateExpression: 'SET answered = :yes',
-          ExpressionAttributeValues: { ':yes': true },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return conditionally(this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { deliveryId },
+        ConditionExpression: 'attribute_exists(acknowledgedAt) AND attribute_not_exists(answered)',
+        UpdateExpression: 'SET answered = :yes',
+        ExpressionAttributeValues: { ':yes': true },
+      }),
+    ));
   }
 
   async claimReminder(deliveryId: string, now: Date) {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { deliveryId },
-          ConditionExpression: '#status = :sent AND attribute_not_exists(reminderSentAt) AND attribute_not_exists(acknowledgedAt) AND attribute_not_exists(personalDataRemovedAt)',
-          UpdateExpression: 'SET reminderSentAt = :now',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sent': 'SENT', ':now': now.toISOString() },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return conditionally(this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { deliveryId },
+        ConditionExpression: '#status = :sent AND attribute_not_exists(reminderSentAt) AND attribute_not_exists(acknowledgedAt) AND attribute_not_exists(personalDataRemovedAt)',
+        UpdateExpression: 'SET reminderSentAt = :now',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sent': 'SENT', ':now': now.toISOString() },
+      }),
+    ));
   }
 
   async removePersonalData(deliveryId: string, now: Date) {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { deliveryId },
-          ConditionExpression: 'attribute_exists(deliveryId) AND attribute_not_exists(personalDataRemovedAt)',
-          UpdateExpression: 'SET email = :removed, #name = :empty, personalDataRemovedAt = :now REMOVE lastError, messageId, reason',
-          ExpressionAttributeNames: { '#name': 'name' },
-          ExpressionAttributeValues: { ':removed': 'removed', ':empty': '', ':now': now.toISOString() },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return conditionally(this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { deliveryId },
+        ConditionExpression: 'attribute_exists(deliveryId) AND attribute_not_exists(personalDataRemovedAt)',
+        UpdateExpression: 'SET email = :removed, #name = :empty, personalDataRemovedAt = :now REMOVE lastError, messageId, reason',
+        ExpressionAttributeNames: { '#name': 'name' },
+        ExpressionAttributeValues: { ':removed': 'removed', ':empty': '', ':now': now.toISOString() },
+      }),
+    ));
   }
 
   async byRecipient(recipientKey: string) {

@@ -14,7 +14,7 @@ import { TABLES } from '../../infra/definitions';
 import type { RateLimiter, Suppression, SuppressionStore, SubscriberStore } from '../domain/ports';
 import { ALL_TOPICS, subscriberSchema, type Frequency, type Subscriber } from '../domain/subscriber';
 import type { TopicId } from '../domain/taxonomy';
-import { allPages, chunk, isConditionFailure, sortValid, untilProcessed } from './dynamo-stores';
+import { allPages, chunk, conditionally, sortValid, untilProcessed } from './dynamo-stores';
 
 const PROFILE = 'profile';
 const BY_TOPIC_INDEX = TABLES.subscribers.globalIndexes[0].name;
@@ -155,20 +155,14 @@ export class DynamoRateLimiter implements RateLimiter {
   async allow(key: string, limit: number, windowSeconds: number, now: Date) {
     const nowSeconds = Math.floor(now.getTime() / 1000);
     const windowStart = nowSeconds - (nowSeconds % windowSeconds);
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { limitKey: `${key}#${windowStart}` },
-          UpdateExpression: 'SET expiresAt = :expires ADD hits :one',
-          ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
-          ExpressionAttributeValues: { ':expires': windowStart + 2 * windowSeconds, ':one': 1, ':limit': limit },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return conditionally(this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { limitKey: `${key}#${windowStart}` },
+        UpdateExpression: 'SET expiresAt = :expires ADD hits :one',
+        ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
+        ExpressionAttributeValues: { ':expires': windowStart + 2 * windowSeconds, ':one': 1, ':limit': limit },
+      }),
+    ));
   }
 }
