@@ -138,7 +138,12 @@ export const TABLES = {
 export type TableKey = keyof typeof TABLES;
 
 /** A Lambda event-filter pattern, as the event source mapping and the local poller both apply it. */
-export type FilterValue = string | number | { readonly 'equals-ignore-case': string } | { readonly exists: boolean };
+export type FilterValue =
+  | string
+  | number
+  | { readonly 'equals-ignore-case': string }
+  | { readonly exists: boolean }
+  | { readonly 'anything-but': readonly string[] };
 export type FilterPattern = { [key: string]: FilterPattern | readonly FilterValue[] };
 
 export interface StreamTrigger {
@@ -247,9 +252,12 @@ export const FUNCTIONS = {
       table: 'findings',
       // Only published (in any case: `Published` is held with the fix) or withdrawn items can
       // start anything; the handler then checks that this record is a transition, not an edit.
+      // A status that is none of the exact values (' published ', with spaces) reaches the handler
+      // too: no filter can trim, and the handler holds what was meant as published, with the fix.
       filters: [
         { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { status: { S: [{ 'equals-ignore-case': 'published' }] } } } },
         { eventName: ['MODIFY'], dynamodb: { NewImage: { status: { S: [{ 'equals-ignore-case': 'withdrawn' }] } } } },
+        { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { status: { S: [{ 'anything-but': ['draft', 'published', 'withdrawn'] }] } } } },
       ],
       batchSize: 10,
       maxBatchingWindowSeconds: 0,

@@ -47,7 +47,7 @@ export interface PollerOptions {
   log?: PollerLog;
 }
 
-/** Lambda event filtering for the subset the definitions use: nested keys and lists of exact values. */
+/** Lambda event filtering for the subset the definitions use: nested keys, exact values, equals-ignore-case, exists, anything-but. */
 export function matchesPattern(pattern: FilterPattern, value: unknown): boolean {
   return Object.entries(pattern).every(([key, expected]) => {
     const actual = (value as Record<string, unknown> | undefined)?.[key];
@@ -58,6 +58,8 @@ export function matchesPattern(pattern: FilterPattern, value: unknown): boolean 
         if ('equals-ignore-case' in candidate) {
           return typeof actual === 'string' && actual.toLowerCase() === candidate['equals-ignore-case'].toLowerCase();
         }
+        // As Lambda applies it: the field must be there, and be none of the values.
+        if ('anything-but' in candidate) return typeof actual === 'string' && !candidate['anything-but'].includes(actual);
         throw new Error(`Filter operator ${JSON.stringify(candidate)} is not supported locally.`);
       });
     }

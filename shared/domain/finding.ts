@@ -190,10 +190,14 @@ export const findingSchema = z.object({
     }),
   ),
   status: z.enum(FINDING_STATUSES, {
-    error: (issue) =>
-      issue.input === undefined
-        ? 'status is missing. Use draft, published or withdrawn.'
-        : `status '${shownValue(issue.input)}' is not valid. Use one of: ${FINDING_STATUSES.join(', ')} (lower case).`,
+    error: (issue) => {
+      if (issue.input === undefined) return 'status is missing. Use draft, published or withdrawn.';
+      // ' published ': meant as a status, with spaces around it that are easy to miss in the console.
+      const input = issue.input;
+      const meant = typeof input === 'string' && input.trim() !== input ? FINDING_STATUSES.find((s) => s === input.trim().toLowerCase()) : undefined;
+      if (meant) return `status '${shownValue(input)}' has spaces around it. Type it as ${meant}, in lower case with no spaces, and save.`;
+      return `status '${shownValue(issue.input)}' is not valid. Use one of: ${FINDING_STATUSES.join(', ')} (lower case).`;
+    },
   }),
   version: versionNumber,
   title: text('title', undefined, TEXT_LIMITS.title),

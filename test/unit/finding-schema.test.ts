@@ -93,6 +93,12 @@ describe('each rejection names the field and the fix', () => {
     expect(error.message).toContain('lower case');
   });
 
+  test("status ' published ' (spaces around it) says so, and what to type", () => {
+    const error = onlyError(withChanges({ status: ' published ' }));
+    expect(error.field).toBe('status');
+    expect(error.message).toBe("status ' published ' has spaces around it. Type it as published, in lower case with no spaces, and save.");
+  });
+
   test("actions key 'polise' suggests 'police'", () => {
     const error = onlyError(withChanges({ actions: { all: ['Follow up referrals.'], polise: ['Attend strategy discussions.'] } }));
     expect(error.field).toBe('actions.polise');

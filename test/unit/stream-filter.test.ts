@@ -1,6 +1,7 @@
 import type { _Record as StreamRecord, AttributeValue } from '@aws-sdk/client-dynamodb-streams';
 import { FUNCTIONS } from '../../infra/definitions';
 import { matchesPattern, toLambdaRecord } from '../../infra/local/stream-poller';
+import { briefingTrigger } from '../../shared/domain/publication';
 
 /**
  * The event filters in infra/definitions.ts decide which stream records reach each
@@ -90,7 +91,21 @@ describe('plan-briefing filter (findings stream)', () => {
   test("'Published' in the wrong case matches (equals-ignore-case), so plan-briefing can hold it with the fix", () => {
     expect(matchesAny(filters, record('INSERT', { NewImage: finding('Published') }))).toBe(true);
     expect(matchesAny(filters, record('MODIFY', { NewImage: finding('PUBLISHED') }))).toBe(true);
-    expect(matchesAny(filters, record('MODIFY', { NewImage: finding('publishd') }))).toBe(false);
+  });
+
+  test("' published ' with spaces around it matches (no filter can trim), so plan-briefing can hold it with the fix", () => {
+    for (const status of [' published ', 'published ', ' published', '\tPublished\n', '\u00a0published']) {
+      expect(matchesAny(filters, record('INSERT', { NewImage: finding(status) }))).toBe(true);
+      expect(matchesAny(filters, record('MODIFY', { OldImage: finding('draft'), NewImage: finding(status) }))).toBe(true);
+    }
+    expect(matchesAny(filters, record('MODIFY', { NewImage: finding(' withdrawn ') }))).toBe(true);
+  });
+
+  test('any other status that is not exactly draft, published or withdrawn reaches the handler, which ignores it', () => {
+    for (const status of ['publishd', 'Draft', '']) {
+      expect(matchesAny(filters, record('MODIFY', { NewImage: finding(status) }))).toBe(true);
+      expect(briefingTrigger({ id: 'x', status: 'draft' }, { id: 'x', status })).toEqual({ act: false, reason: 'not-published' });
+    }
   });
 
   test('a change to withdrawn matches (the withdrawal notice); an insert as withdrawn does not', () => {
