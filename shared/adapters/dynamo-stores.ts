@@ -17,6 +17,7 @@ import { TABLES } from '../../infra/definitions';
 import { distributionListSchema, memberSchema, type DistributionList, type Member } from '../domain/audience';
 import { OPEN_SHARDS, deliveryRowSchema, mailEventRank, openShardOf, type DeliveryRow, type MailOutcome } from '../domain/delivery';
 import { fieldPath, type FieldError } from '../domain/finding';
+import { capNotes } from '../domain/held-notes';
 import type { Briefing, BriefingStore, DeliveryStore, FindingStore, ListStore, Loaded, PlanSummary, Response, ResponseStore, SettingsStore } from '../domain/ports';
 import type { ZodMiniType } from 'zod/mini';
 
@@ -25,6 +26,10 @@ export function documentClient(client: DynamoDBClient = new DynamoDBClient({})):
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
 }
+
+/** DynamoDB refuses a write that would make the item bigger than 400 KB with this ValidationException. */
+export const isItemTooBig = (error: unknown) =>
+  (error as { name?: string })?.name === 'ValidationException' && /item size/i.test(String((error as Error).message));
 
 export const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
@@ -139,9 +144,11 @@ export class DynamoFindingStore implements FindingStore {
 
   /** Never hides that a version at least this high was sent: a planned note outranks a held one. */
   async markHeld(id: string, version: number | undefined, errors: FieldError[], now: Date, options: { evenIfPlanned?: boolean } = {}) {
-    const pipelineErrors = errors.map((e) => `${e.field}: ${e.message}`);
+    const lines = errors.map((e) => `${e.field}: ${e.message}`);
     // The same hold recorded again (a replayed record) is not news: the key makes the write a no-op.
-    const holdKey = createHash('sha256').update(JSON.stringify([version ?? null, pipelineErrors])).digest('hex').slice(0, 16);
+    const holdKey = createHash('sha256').update(JSON.stringify([version ?? null, lines])).digest('hex').slice(0, 16);
+    // Capped, so the note always fits in the item (3,000 unknown actions keys made ~415 KB of it).
+    const pipelineErrors = capNotes(lines, 'problem');
     // News: a different hold, or the same one whose admin email has not gone yet (it failed, or the
     // process died). No parentheses here: writeBack adds them, and DynamoDB refuses redundant ones.
     const news = {
@@ -204,8 +211,8 @@ export class DynamoFindingStore implements FindingStore {
             : `Version ${version} goes to ${summary.recipients} recipient(s); ${summary.newDeliveries} new this time.`) +
           (summary.suppressed ? ` ${summary.suppressed} left out (unsubscribed, bounced or complained).` : '') +
           (summary.skipped.length ? ` ${summary.skipped.length} list problem(s) left people out: see pipelineErrors.` : ''),
-        pipelineErrors: summary.skipped,
-        pipelineWarnings: summary.warnings ?? [],
+        pipelineErrors: capNotes(summary.skipped, 'list problem'),
+        pipelineWarnings: capNotes(summary.warnings ?? [], 'warning'),
         pipelineVersion: version,
         pipelineAt: now.toISOString(),
       },
@@ -219,6 +226,22 @@ export class DynamoFindingStore implements FindingStore {
    * holds; otherwise nothing is written (the item was deleted, or a newer note stands).
    */
   private async writeBack(id: string, values: Record<string, unknown>, guard: { condition: string; values: Record<string, unknown>; remove?: string[] }): Promise<boolean> {
+    try {
+      return await this.update(id, values, guard);
+    } catch (error) {
+      if (!isItemTooBig(error) || !('pipelineStatus' in values)) throw error;
+      // The admin's own content left no room for even the capped notes: keep the status and say why,
+      // so the item still shows what happened (and the admin is still emailed) instead of dead-lettering.
+      const { pipelineErrors: _errors, pipelineWarnings: _warnings, ...rest } = values;
+      return this.update(
+        id,
+        { ...rest, pipelineMessage: `${String(values.pipelineMessage)} The item is too close to DynamoDB's 400 KB limit to hold the list: npm run cli -- findings show lists every problem.` },
+        { ...guard, remove: [...new Set([...(guard.remove ?? []), 'pipelineErrors', 'pipelineWarnings'])] },
+      );
+    }
+  }
+
+  private async update(id: string, values: Record<string, unknown>, guard: { condition: string; values: Record<string, unknown>; remove?: string[] }): Promise<boolean> {
     const set = setClause(values);
     const remove = guard.remove?.length ? ` REMOVE ${guard.remove.join(', ')}` : '';
     try {

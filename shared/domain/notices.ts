@@ -1,4 +1,5 @@
 import { EMAIL_STYLES as S, emailDocument, escapeHtml, link, singleLine, type RenderedBriefing } from './briefing';
+import { capNotes } from './held-notes';
 import { ALL_TOPICS, FREQUENCY_LABELS, type Preferences } from './subscriber';
 import { AGENCIES, ROLES, TOPICS } from './taxonomy';
 
@@ -79,7 +80,8 @@ export interface HeldProblem {
 
 export function heldNotice(findingId: string, version: number | undefined, problems: readonly HeldProblem[]): RenderedBriefing {
   const subject = `Held, not sent: finding ${singleLine(findingId)}${version !== undefined ? ` (version ${version})` : ''}`;
-  const lines = problems.map((p) => `${p.field}: ${p.what}`);
+  // The first problems and a count, as on the item: thousands of lines would bury the fix (and SES takes 10 MB at most).
+  const lines = capNotes(problems.map((p) => `${p.field}: ${p.what}`), 'problem');
   return renderNotice({
     subject,
     heading: 'A finding was held and nothing was sent',
