@@ -1,5 +1,8 @@
+import { en as chronoEn } from 'chrono-node';
 import type { Finding } from './finding';
+import { findPersonNames } from './person-names';
 import { AGENCY_IDS, ALL_AGENCIES } from './taxonomy';
+import { INVISIBLE, compactView, foldWords, foldedView, originalSpan, readableView, type TextView } from './text-views';
 
 /**
  * The anonymisation gate: finds identifiers a machine can catch in the text of a
@@ -10,6 +13,12 @@ import { AGENCY_IDS, ALL_AGENCIES } from './taxonomy';
  * match starts, and a masked copy of the match. Neither the hit nor its message ever
  * carries the match itself, so hits can be logged and shown safely.
  *
+ * It reads text as a person would (text-views.ts): Unicode NFKC, invisible characters
+ * removed, every script's digits as ASCII, and any run of spaces, line breaks, tabs, dots,
+ * slashes or dashes between groups as one separator. So '943\u200B476 5919', a number in
+ * full-width or Arabic-Indic digits, one broken across a line, 'SW1A  1AA', '07700.900.123'
+ * and 'name ＠ example.org' are all caught. Positions are still in the text as typed.
+ *
  * Decisions worth knowing:
  * - One hit per span. When hits from different rules overlap, the one kept is: a block
  *   before a warning; then the longer match (it has more context: '+44 121 496 0000'
@@ -19,6 +28,9 @@ import { AGENCY_IDS, ALL_AGENCIES } from './taxonomy';
  *   '0163296000'): if it passes the NHS check it is reported as an NHS number (the
  *   check digit is the stronger evidence); otherwise as a phone number, a block, and
  *   never also as the NHS-number warning.
+ * - NHS numbers: 10 digits in any grouping ('943 476 5919', '9434 765919', one space per
+ *   digit). Inside a longer run of digit groups, any whole groups that make a number passing
+ *   the check are blocked; other 10-digit runs only warn.
  * - Some shapes are ambiguous in ordinary prose, so they warn instead of block:
  *   a 10-digit number that fails the NHS check; a lower-case two-letter word before
  *   six digits ('as 100000 children'); a dotted date with a 2-digit year ('4.2.15'
@@ -26,12 +38,25 @@ import { AGENCY_IDS, ALL_AGENCIES } from './taxonomy';
  * - Postcodes follow the Royal Mail letter rules as well as the shapes, so 'ZZ1 1ZZ'
  *   (Z is never a second letter) and '3pm' (M is never an inward letter) are not
  *   postcodes, and a lower-case ordinal such as 'Y11 6th form' is not one either.
- * - Dates: d/m/y with '/', '-' or '.', 4- or 2-digit year, also m/d/y (a US-style
- *   date is just as exact), and y-m-d. 'May 2022', '3 May 2022', '2022-05', '12/2022'
- *   and '2020/21' are not exact d/m/y dates.
+ *   Separators inside the outward or inward code ('S W 1 A 1 A A') count in capitals only.
+ * - Dates: a day, a month and a year, all three. d/m/y with one kind of separator
+ *   ('/', '-', '.', or spaces with a 4-digit year), 4- or 2-digit year, also m/d/y (a
+ *   US-style date is just as exact), y-m-d, 8 digits together (20190314, 14032019), and
+ *   month names in any common order, read by chrono-node ('14th March 2019', 'March 14,
+ *   2019', '14-Mar-2019'). 'May 2022', '3 May', '2022-05', '12/2022' and '2020/21' are not
+ *   exact dates.
+ * - Phone numbers: hand patterns for the UK's national and international forms (a phone
+ *   library would add ~150 KB for numbers of every country; the gate needs the UK's).
+ * - Emails: also with spaces round the '@', and spelled out ('name [at] example [dot] org',
+ *   'name at example dot org').
+ * - The deny list is compared folded: case, separators, apostrophes, accents and Unicode
+ *   confusables (UTS #39), so 'Oak-wood', 'OAKWOOD' and 'Оakwood' with a Cyrillic O match
+ *   'Oakwood'.
+ * - Person names in prose ('the mother, Jane Smith, said') are found by person-names.ts;
+ *   the deployment's allow list keeps public names and pseudonyms ('Child Q') out.
  */
 
-export const GATE_RULES = ['nhs-number', 'ni-number', 'postcode', 'date', 'phone', 'email', 'deny-list'] as const;
+export const GATE_RULES = ['nhs-number', 'ni-number', 'postcode', 'date', 'phone', 'email', 'deny-list', 'person-name'] as const;
 export type GateRule = (typeof GATE_RULES)[number];
 
 export interface GateHit {
@@ -39,8 +64,13 @@ export interface GateHit {
   field: string;
   /** 0-based offset (UTF-16 code units, as String.prototype.slice counts) of the match in the field's text. */
   position: number;
+  /** How long the match is in the field's text (UTF-16 code units), invisible characters inside it included. */
+  length: number;
   rule: GateRule;
-  /** The match with all but its last two letters and digits replaced by '•' (deny-list words keep only the first letter). */
+  /**
+   * The match with all but its last two letters and digits replaced by '•' (deny-list words keep
+   * only the first letter, names the first letter of each word), invisible characters left out.
+   */
   masked: string;
   severity: 'block' | 'warn';
   /** What it is and how to fix it; counts characters from 1, as the admin does. Never holds the unmasked match. */
@@ -53,24 +83,26 @@ export interface GateResult {
 }
 
 /** Ties between overlapping hits of equal severity and length go to the rule listed first. */
-const RULE_PRECEDENCE: readonly GateRule[] = ['email', 'nhs-number', 'ni-number', 'phone', 'postcode', 'date', 'deny-list'];
+const RULE_PRECEDENCE: readonly GateRule[] = ['email', 'nhs-number', 'ni-number', 'phone', 'postcode', 'date', 'deny-list', 'person-name'];
 
 const MASK = '•';
 
-/** Spaces people type (or paste from a word processor) inside numbers and codes. */
-const SPACE = '[ \\u00A0]';
-const SEP = '[ \\u00A0-]';
+/** A separator in the compact view (any run of spaces, line breaks, tabs, dots, slashes or dashes, as one). */
+const S = '[ ./-]';
+/** A gap between the digits of a phone number: a separator, or a bracket around the area code. */
+const G = `(?:${S}|\\)${S}?|${S}?\\()?`;
 
 // ---------------------------------------------------------------------------
 // NHS number
 
 /**
  * The NHS number check: weight digits 1–9 by 10 down to 2 and sum; check = 11 − (sum mod 11),
- * where 11 means 0 and 10 means no valid number. Spaces and dashes are ignored; anything
+ * where 11 means 0 and 10 means no valid number. Separators (spaces, dots, slashes, dashes),
+ * invisible characters and digits of any script are read as a person reads them; anything
  * other than 10 digits is not an NHS number.
  */
 export function isValidNhsNumber(digits: string): boolean {
-  const plain = digits.replace(/[ \u00A0-]/g, '');
+  const plain = readableView(digits).text.replace(/[ ./-]/g, '');
   if (!/^\d{10}$/.test(plain)) return false;
   let sum = 0;
   for (let i = 0; i < 9; i++) sum += Number(plain[i]) * (10 - i);
@@ -79,17 +111,16 @@ export function isValidNhsNumber(digits: string): boolean {
   return (check === 11 ? 0 : check) === Number(plain[9]);
 }
 
-/** 10 digits, contiguous or 3-3-4 with single spaces or dashes, never part of a longer digit run. */
-const NHS = new RegExp(`(?<!\\d)\\d{3}${SEP}?\\d{3}${SEP}?\\d{4}(?!\\d)`, 'g');
+/** Digits in groups, one separator between groups: '943 476 5919', '9 4 3 4 7 6 5 9 1 9', '943.476.5919'. */
+const DIGIT_RUN = /(?<!\d)\d+(?:[ ./-]\d+)*(?!\d)/g;
 
 // ---------------------------------------------------------------------------
 // National Insurance number
 
-/** First letter never D, F, I, Q, U, V; second never D, F, I, O, Q, U, V; a suffix A–D may follow. */
-const NI = new RegExp(
-  `\\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])(${SPACE}?)(\\d{2}${SPACE}?\\d{2}${SPACE}?\\d{2})(?:(${SPACE}?)([A-D]))?\\b`,
-  'gi',
-);
+/** First letter never D, F, I, Q, U, V; second never D, F, I, O, Q, U, V; a suffix A–D may follow. Any separators between. */
+const NI = new RegExp(`\\b([A-Z]${S}?[A-Z])(${S}?)(\\d(?:${S}?\\d){5})(?:(${S}?)([A-D]))?\\b`, 'gi');
+const NI_FIRST = /^[A-CEGHJ-PR-TW-Z]$/i;
+const NI_SECOND = /^[A-CEGHJ-NPR-TW-Z]$/i;
 const NI_NOT_ISSUED = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']);
 
 // ---------------------------------------------------------------------------
@@ -100,85 +131,111 @@ const PC_SECOND = '[A-HK-Y]'; // never I, J, Z
 const PC_THIRD = '[A-HJKPSTUW]'; // the letter in A9A
 const PC_FOURTH = '[ABEHMNPRV-Y]'; // the letter in AA9A
 const PC_INWARD = '[ABD-HJLNP-UW-Z]'; // never C, I, K, M, O, V
+const s = `${S}?`;
 const POSTCODE = new RegExp(
-  `\\b(?:GIR${SPACE}?0AA|(?:${PC_FIRST}${PC_SECOND}?\\d\\d?|${PC_FIRST}\\d${PC_THIRD}|${PC_FIRST}${PC_SECOND}\\d${PC_FOURTH})${SPACE}?(\\d${PC_INWARD}{2}))\\b`,
+  `\\b(?:G${s}I${s}R${s}0${s}A${s}A|(?:${PC_FIRST}${s}(?:${PC_SECOND}${s})?\\d(?:${s}\\d)?|${PC_FIRST}${s}\\d${s}${PC_THIRD}|${PC_FIRST}${s}${PC_SECOND}${s}\\d${s}${PC_FOURTH})${s}\\d${s}${PC_INWARD}${s}${PC_INWARD})\\b`,
   'gi',
 );
-/** '6th', '1st', '2nd', '3rd' in lower case: a year group or a count, not an inward code. */
-const ORDINAL = /^\d(?:st|nd|rd|th)$/;
+/** 'Y11 6th form', 'KS2 3rd': a school year and an ordinal in lower case, not a postcode. */
+const YEAR_AND_ORDINAL = /^(?:y|ks|s|p)\d\d?(?:1st|2nd|3rd|[04-9]th)$/i;
 
 // ---------------------------------------------------------------------------
 // Dates
 
-const DATE_DMY = /(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?!\w)(?![/.-]\d)/g;
-const DATE_YMD = /(?<![\w/.-])(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?!\w)(?![/.-]\d)/g;
+/** d/m/y (or m/d/y) and y/m/d with one kind of separator; a space only with a 4-digit year. */
+const DATE_DMY = /(?<![\w/.-])(\d{1,2})([/. -])(\d{1,2})\2(\d{4}|\d{2})(?!\w)(?![/.-]\d)/g;
+const DATE_YMD = /(?<![\w/.-])(\d{4})([/. -])(\d{1,2})\2(\d{1,2})(?!\w)(?![/.-]\d)/g;
+/** Eight digits written together: 20190314 or 14032019. */
+const DATE_COMPACT = /(?<!\d[ ./-]?)\d{8}(?![ ./-]?\d)/g;
+const MONTH_WORD = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/i;
 
 const inRange = (value: number, low: number, high: number) => value >= low && value <= high;
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (!inRange(year, 1900, 2099) || !inRange(month, 1, 12) || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** A strict English parser (no "today", "4 days ago" counts only with a month word) reading day-first dates. */
+const dateParser = new chronoEn.Chrono(chronoEn.configuration.createConfiguration(true, true));
+
+/**
+ * Dates written with a month name, in any order people write them ('14 March 2019', '14th
+ * March 2019', 'March 14, 2019', '14-Mar-2019', 'Tuesday 22nd of October 2017'), with the
+ * day, the month and the year all given. 'May 2022' and '3 May' are not exact.
+ */
+function* datesInWords(text: string): Generator<{ index: number; match: string }> {
+  for (const result of dateParser.parse(text)) {
+    const { start } = result;
+    if (!(start.isCertain('day') && start.isCertain('month') && start.isCertain('year'))) continue;
+    if (!MONTH_WORD.test(result.text)) continue; // numeric forms are the patterns' job
+    // The parser can run on into a time ('March 3rd, 2021 at 5pm'): the date ends with its year.
+    const year = String(start.get('year'));
+    const end = Math.max(result.text.lastIndexOf(year) + year.length, result.text.lastIndexOf(year.slice(2)) + 2);
+    yield { index: result.index, match: result.text.slice(0, end > 1 ? end : result.text.length) };
+  }
+}
 
 // ---------------------------------------------------------------------------
 // Phone numbers
 
 /**
- * Digit groupings people write UK numbers in, counting the leading 0. Mobiles (07) and
- * most landlines (01, 02, 03) have 11 digits; some 01 landlines have 10.
+ * UK numbers: mobiles (07) and most landlines (01, 02, 03) have 11 digits with the 0, some
+ * 01 landlines 10; written nationally, or after +44 / 0044 (with or without '(0)'), with
+ * any separators, and brackets around the area code. 0800-style service numbers are public.
  */
-const PHONE_SHAPES_11 = [[5, 6], [5, 3, 3], [4, 3, 4], [3, 4, 4], [4, 7], [3, 8], [6, 5], [11]];
-const PHONE_SHAPES_10 = [[5, 5], [6, 4], [4, 6], [10]];
-
-function phoneAlternatives(shapes: number[][], lead: string): string[] {
-  const out: string[] = [];
-  for (const [first, ...rest] of shapes) {
-    const tail = rest.map((n) => `${SEP}?\\d{${n}}`).join('');
-    const areaDigits = `${lead}\\d{${first! - 2}}`; // after the 0 and the lead digit
-    out.push(`0${areaDigits}${tail}`); // 0121 496 0000
-    if (rest.length > 0) out.push(`\\(0${areaDigits}\\)${SPACE}?${tail.replace(`${SEP}?`, '')}`); // (0121) 496 0000
-    out.push(`(?:\\+|\\b00)44${SEP}?(?:\\(0\\)${SEP}?)?${areaDigits}${tail}`); // +44 (0)121 496 0000, +44 121 496 0000
-  }
-  return out;
-}
-
+const UK_SUBSCRIBER = `(?:[237](?:${G}\\d){9}|1(?:${G}\\d){8,9})`;
 const PHONE = new RegExp(
-  `(?<![\\w+])(?:${[...phoneAlternatives(PHONE_SHAPES_11, '[1237]'), ...phoneAlternatives(PHONE_SHAPES_10, '1')].join('|')})(?!\\d)`,
+  `(?<![\\w+])(?<!\\d${S}?)(?:\\(?0${G}${UK_SUBSCRIBER}|(?:\\+|\\b0${G}0)${G}4${G}4${G}(?:\\(${S}?0${S}?\\)${G})?${UK_SUBSCRIBER})(?!${S}?\\d)`,
   'g',
 );
 
 // ---------------------------------------------------------------------------
 // Email addresses
 
-const EMAIL = /[\p{L}\p{N}][\p{L}\p{N}._%+'’-]*@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+/gu;
+const LOCAL = "[\\p{L}\\p{N}][\\p{L}\\p{N}._%+'’-]*";
+const LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]*[\\p{L}\\p{N}])?';
+const BRACKETED = (word: string) => `\\s*[[({<]\\s*${word}\\s*[\\])}>]\\s*`;
+/** name@example.org, with spaces around the '@' too. */
+const EMAIL = new RegExp(`${LOCAL}\\s?@\\s?${LABEL}(?:\\.${LABEL})+`, 'gu');
+/** name [at] example [dot] org, name(at)example.org, name at example dot org: the ways people hide an address from robots. */
+const EMAIL_SPELLED = new RegExp(
+  `${LOCAL}(?:${BRACKETED('at')}${LABEL}(?:(?:\\.|${BRACKETED('dot')}|\\s+dot\\s+)${LABEL})+|\\s+at\\s+${LABEL}(?:(?:${BRACKETED('dot')}|\\s+dot\\s+)${LABEL})+)`,
+  'giu',
+);
 
 // ---------------------------------------------------------------------------
 // Deny list
 
-const APOSTROPHES = /['’‘ʼ]/;
-
-/** One deny-list term as a pattern: literal, any run of spaces between words, any apostrophe for an apostrophe. */
-function termPattern(term: string): string {
-  let pattern = '';
-  for (const char of term) {
-    if (/\s/u.test(char)) {
-      if (!pattern.endsWith('\\s+')) pattern += '\\s+';
-    } else if (APOSTROPHES.test(char)) pattern += "['’‘ʼ]";
-    else pattern += char.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
-  }
-  return pattern;
-}
+/** A letter, digit or underscore just outside a match means the match is part of a longer word. */
+const WORD_CHAR = /[\p{L}\p{M}\p{N}_]/u;
 
 /**
- * The deny list as one pattern: whole words or phrases, any case, longest term first so a
- * phrase wins over a word inside it. Terms are tried as typed and in both Unicode forms
- * ('Zoë' as one character or as 'e' plus a combining diaeresis).
+ * The deny list, folded (case, separators, apostrophes, accents and Unicode confusables), so
+ * 'Oakwood', 'Oak-wood', 'OAK WOOD' and 'Oakwооd' with Cyrillic o are one term. Longest first,
+ * so a phrase wins over a word inside it.
  */
-function compileDenyList(denyList: readonly string[] | undefined): RegExp | undefined {
+function compileDenyList(denyList: readonly string[] | undefined): string[] {
   const terms = new Set<string>();
   for (const raw of denyList ?? []) {
-    const term = raw.trim();
-    if (!term) continue;
-    for (const form of [term, term.normalize('NFC'), term.normalize('NFD')]) terms.add(form);
+    const folded = foldWords(raw);
+    if (folded) terms.add(folded);
   }
-  if (terms.size === 0) return undefined;
-  const alternatives = [...new Set([...terms].sort((a, b) => b.length - a.length).map(termPattern))];
-  return new RegExp(`(?<![\\p{L}\\p{M}\\p{N}_])(?:${alternatives.join('|')})(?![\\p{L}\\p{M}\\p{N}_])`, 'giu');
+  return [...terms].sort((a, b) => b.length - a.length);
+}
+
+function* denyListMatches(readable: TextView, terms: readonly string[]): Generator<{ start: number; end: number }> {
+  if (terms.length === 0) return;
+  const folded = foldedView(readable);
+  for (const term of terms) {
+    for (let at = folded.text.indexOf(term); at !== -1; at = folded.text.indexOf(term, at + 1)) {
+      const start = folded.index[at]!;
+      const end = folded.index[at + term.length - 1]! + 1;
+      // Whole words only: what stands just outside must not carry on the word.
+      if (WORD_CHAR.test(readable.text[start - 1] ?? ' ') || WORD_CHAR.test(readable.text[end] ?? ' ')) continue;
+      yield { start, end };
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -187,10 +244,16 @@ function compileDenyList(denyList: readonly string[] | undefined): RegExp | unde
 /**
  * The match with every letter and digit but the last two replaced by '•', other characters
  * kept ('943 476 5919' → '••• ••• ••19'). A match with two or fewer letters and digits keeps
- * one at most. Deny-list words keep only their first letter ('Zoë' → 'Z••').
+ * one at most. Deny-list words keep only their first letter ('Zoë' → 'Z••'); names the first
+ * letter of each word ('Jane Smith' → 'J••• S••••').
  */
 export function maskMatch(match: string, rule: GateRule): string {
-  const chars = [...match];
+  // One line, whatever the match spanned: messages are shown one per line.
+  const chars = [...match].filter((char) => !INVISIBLE.test(char)).map((char) => (/\s/u.test(char) ? ' ' : char));
+  if (rule === 'person-name') {
+    // 'Jane Smith' → 'J••• S••••': enough to find it in the text, not enough to read it.
+    return chars.map((char, i) => (/[\p{L}\p{N}]/u.test(char) && /[\p{L}\p{N}]/u.test(chars[i - 1] ?? ' ') ? MASK : char)).join('');
+  }
   if (rule === 'deny-list') {
     if (chars.length <= 1) return MASK.repeat(chars.length);
     return chars[0] + MASK.repeat(chars.length - 1);
@@ -236,6 +299,11 @@ const DESCRIBE: Record<GateRule, Record<'block' | 'warn', (masked: string) => st
     block: (m) => `an email address (${m}). Remove it; point readers to a service's public web page instead.`,
     warn: (m) => `what may be an email address (${m}). If it is one, remove it.`,
   },
+  'person-name': {
+    block: (m) =>
+      `what looks like a person's name (${m}). Write a role instead ("the mother", "the child"); if it is a public name or a pseudonym such as "Child Q", add it to the allow list (npm run cli -- allowlist add).`,
+    warn: (m) => `what may be a person's name (${m}). If it is one, write a role instead.`,
+  },
   'deny-list': {
     block: (m) => `a word on this deployment's deny list (${m}). Remove it, or write a role such as "the child" or "the school" instead.`,
     warn: (m) => `a word on this deployment's deny list (${m}). Check that it does not identify anyone.`,
@@ -245,7 +313,7 @@ const DESCRIBE: Record<GateRule, Record<'block' | 'warn', (masked: string) => st
 function makeHit(field: string, position: number, match: string, rule: GateRule, severity: 'block' | 'warn'): GateHit {
   const masked = maskMatch(match, rule);
   const message = `${field}, character ${position + 1}: ${DESCRIBE[rule][severity](masked)}`;
-  return { field, position, rule, masked, severity, message };
+  return { field, position, length: match.length, rule, masked, severity, message };
 }
 
 // ---------------------------------------------------------------------------
@@ -253,7 +321,7 @@ function makeHit(field: string, position: number, match: string, rule: GateRule,
 
 interface Candidate {
   position: number;
-  match: string;
+  length: number;
   rule: GateRule;
   severity: 'block' | 'warn';
 }
@@ -266,44 +334,101 @@ function* matches(pattern: RegExp, text: string): Generator<RegExpExecArray> {
   }
 }
 
-function candidates(text: string, deny: RegExp | undefined): Candidate[] {
-  const out: Candidate[] = [];
-  const add = (position: number, match: string, rule: GateRule, severity: 'block' | 'warn') =>
-    out.push({ position, match, rule, severity });
+/** The views a text is read through: what a reader sees, and the same with separator runs as one. */
+interface Views {
+  original: string;
+  readable: TextView;
+  compact: TextView;
+}
 
-  for (const m of matches(NHS, text)) add(m.index, m[0], 'nhs-number', isValidNhsNumber(m[0]) ? 'block' : 'warn');
+function viewsOf(original: string): Views {
+  const readable = readableView(original);
+  return { original, readable, compact: compactView(readable) };
+}
+
+/** The rules on digits and codes read the compact view. */
+function codeCandidates(view: TextView, add: (view: TextView, start: number, end: number, rule: GateRule, severity: 'block' | 'warn') => void) {
+  const text = view.text;
+  for (const m of matches(DIGIT_RUN, text)) {
+    const groups = m[0].split(/[ ./-]/);
+    const digits = groups.join('');
+    if (digits.length === 10) {
+      add(view, m.index, m.index + m[0].length, 'nhs-number', isValidNhsNumber(digits) ? 'block' : 'warn');
+      continue;
+    }
+    if (digits.length < 10 || groups.length < 2) continue;
+    // A longer run of groups ('NHS 943 476 5919 2019'): any whole groups that make a valid NHS number.
+    const offsets: number[] = [];
+    groups.reduce((at, group) => (offsets.push(at), at + group.length + 1), m.index);
+    for (let first = 0; first < groups.length; first++) {
+      let count = 0;
+      for (let last = first; last < groups.length && count < 10; last++) {
+        count += groups[last]!.length;
+        if (count === 10 && isValidNhsNumber(groups.slice(first, last + 1).join(''))) {
+          add(view, offsets[first]!, offsets[last]! + groups[last]!.length, 'nhs-number', 'block');
+        }
+      }
+    }
+  }
 
   for (const m of matches(NI, text)) {
-    const [whole, prefix = '', gap = '', digits = '', suffixGap] = m;
-    if (NI_NOT_ISSUED.has(prefix.toUpperCase())) continue;
+    const [whole, letters = '', gap = '', digits = '', suffixGap] = m;
+    const prefix = letters.replace(/[ ./-]/g, '');
+    if (!NI_FIRST.test(prefix[0]!) || !NI_SECOND.test(prefix[1]!) || NI_NOT_ISSUED.has(prefix.toUpperCase())) continue;
     const upperCase = prefix === prefix.toUpperCase();
     const proseLike = !upperCase && gap !== '' && /^\d{6}$/.test(digits) && suffixGap !== '';
     // 'as 100000 a year' reads as words and a number: a warning, without the word after it.
-    if (proseLike) add(m.index, `${prefix}${gap}${digits}`, 'ni-number', 'warn');
-    else add(m.index, whole, 'ni-number', 'block');
+    if (proseLike) add(view, m.index, m.index + letters.length + gap.length + digits.length, 'ni-number', 'warn');
+    else add(view, m.index, m.index + whole.length, 'ni-number', 'block');
   }
 
   for (const m of matches(POSTCODE, text)) {
-    const inward = m[1];
-    if (inward && ORDINAL.test(inward)) continue;
-    add(m.index, m[0], 'postcode', 'block');
+    const code = m[0].replace(/[ ./-]/g, '');
+    if (YEAR_AND_ORDINAL.test(code) && /[a-z]{2}$/.test(code)) continue;
+    // Separators only between the outward and inward codes, as written; anywhere else only in capitals ('S W 1 A 1 A A').
+    const gaps = [...m[0].matchAll(/[ ./-]/g)].map((g) => g.index! - [...m[0].slice(0, g.index).matchAll(/[ ./-]/g)].length);
+    const usual = gaps.every((at) => at === code.length - 3);
+    if (!usual && code !== code.toUpperCase()) continue;
+    add(view, m.index, m.index + m[0].length, 'postcode', 'block');
   }
 
   for (const m of matches(DATE_DMY, text)) {
     const first = Number(m[1]);
     const second = Number(m[3]);
+    if (m[2] === ' ' && m[4]!.length !== 4) continue;
     const dayMonth = inRange(first, 1, 31) && inRange(second, 1, 12);
     const monthDay = inRange(first, 1, 12) && inRange(second, 1, 31);
     if (!dayMonth && !monthDay) continue;
-    add(m.index, m[0], 'date', m[2] === '.' && m[4]!.length === 2 ? 'warn' : 'block');
+    add(view, m.index, m.index + m[0].length, 'date', m[2] === '.' && m[4]!.length === 2 ? 'warn' : 'block');
   }
   for (const m of matches(DATE_YMD, text)) {
-    if (inRange(Number(m[3]), 1, 12) && inRange(Number(m[4]), 1, 31)) add(m.index, m[0], 'date', 'block');
+    if (inRange(Number(m[3]), 1, 12) && inRange(Number(m[4]), 1, 31)) add(view, m.index, m.index + m[0].length, 'date', 'block');
+  }
+  for (const m of matches(DATE_COMPACT, text)) {
+    const d = m[0];
+    const ymd = isCalendarDate(Number(d.slice(0, 4)), Number(d.slice(4, 6)), Number(d.slice(6)));
+    const dmy = isCalendarDate(Number(d.slice(4)), Number(d.slice(2, 4)), Number(d.slice(0, 2)));
+    if (ymd || dmy) add(view, m.index, m.index + d.length, 'date', 'block');
   }
 
-  for (const m of matches(PHONE, text)) add(m.index, m[0], 'phone', 'block');
-  for (const m of matches(EMAIL, text)) add(m.index, m[0], 'email', 'block');
-  if (deny) for (const m of matches(deny, text)) add(m.index, m[0], 'deny-list', 'block');
+  for (const m of matches(PHONE, text)) add(view, m.index, m.index + m[0].length, 'phone', 'block');
+}
+
+function candidates(views: Views, deny: readonly string[], allow: readonly string[]): Candidate[] {
+  const out: Candidate[] = [];
+  const add = (view: TextView, start: number, end: number, rule: GateRule, severity: 'block' | 'warn') => {
+    const { position, length } = originalSpan(view, start, end);
+    if (length > 0) out.push({ position, length, rule, severity });
+  };
+  const { readable, compact } = views;
+
+  codeCandidates(compact, add);
+  for (const { index, match } of datesInWords(readable.text)) add(readable, index, index + match.length, 'date', 'block');
+  for (const pattern of [EMAIL, EMAIL_SPELLED]) {
+    for (const m of matches(pattern, readable.text)) add(readable, m.index, m.index + m[0].length, 'email', 'block');
+  }
+  for (const { start, end } of denyListMatches(readable, deny)) add(readable, start, end, 'deny-list', 'block');
+  for (const span of findPersonNames(readable.text, allow)) add(readable, span.position, span.position + span.length, 'person-name', 'block');
   return out;
 }
 
@@ -312,26 +437,48 @@ function resolveOverlaps(found: Candidate[]): Candidate[] {
   const ranked = [...found].sort(
     (a, b) =>
       (a.severity === b.severity ? 0 : a.severity === 'block' ? -1 : 1) ||
-      b.match.length - a.match.length ||
+      b.length - a.length ||
       RULE_PRECEDENCE.indexOf(a.rule) - RULE_PRECEDENCE.indexOf(b.rule) ||
       a.position - b.position,
   );
   const kept: Candidate[] = [];
   for (const candidate of ranked) {
-    const end = candidate.position + candidate.match.length;
-    const overlaps = kept.some((k) => candidate.position < k.position + k.match.length && k.position < end);
+    const end = candidate.position + candidate.length;
+    const overlaps = kept.some((k) => candidate.position < k.position + k.length && k.position < end);
     if (!overlaps) kept.push(candidate);
   }
   return kept.sort((a, b) => a.position - b.position);
 }
 
-function scanWith(field: string, text: string, deny: RegExp | undefined): GateHit[] {
-  return resolveOverlaps(candidates(text, deny)).map((c) => makeHit(field, c.position, c.match, c.rule, c.severity));
+function scanWith(field: string, text: string, lists: CompiledLists): GateHit[] {
+  const views = viewsOf(text);
+  return resolveOverlaps(candidates(views, lists.deny, lists.allow)).map((c) =>
+    makeHit(field, c.position, text.slice(c.position, c.position + c.length), c.rule, c.severity),
+  );
 }
 
-/** Every identifier the gate catches in one piece of text, in order of position. */
-export function scanText(field: string, text: string, denyList?: readonly string[]): GateHit[] {
-  return scanWith(field, text, compileDenyList(denyList));
+/** The deployment's own words: names and places never to send (deny), and public names a name may be (allow). */
+export interface GateLists {
+  denyList?: readonly string[];
+  allowList?: readonly string[];
+}
+
+interface CompiledLists {
+  deny: readonly string[];
+  allow: readonly string[];
+}
+
+const compileLists = (lists: GateLists | readonly string[] | undefined): CompiledLists => {
+  const { denyList, allowList } = Array.isArray(lists) ? { denyList: lists as readonly string[], allowList: undefined } : ((lists ?? {}) as GateLists);
+  return { deny: compileDenyList(denyList), allow: allowList ?? [] };
+};
+
+/**
+ * Every identifier the gate catches in one piece of text, in order of position. The second
+ * argument is the deny list, or both of the deployment's lists.
+ */
+export function scanText(field: string, text: string, lists?: readonly string[] | GateLists): GateHit[] {
+  return scanWith(field, text, compileLists(lists));
 }
 
 /**
@@ -364,9 +511,9 @@ function scannedFields(finding: Finding): Array<{ field: string; text: string }>
 }
 
 /** Scans every text field of a finding that reaches a briefing; hits come in field order, then by position. */
-export function scanFinding(finding: Finding, denyList?: readonly string[]): GateResult {
-  const deny = compileDenyList(denyList);
-  const hits = scannedFields(finding).flatMap(({ field, text }) => scanWith(field, text, deny));
+export function scanFinding(finding: Finding, lists?: readonly string[] | GateLists): GateResult {
+  const compiled = compileLists(lists);
+  const hits = scannedFields(finding).flatMap(({ field, text }) => scanWith(field, text, compiled));
   return {
     blocked: hits.filter((hit) => hit.severity === 'block'),
     warnings: hits.filter((hit) => hit.severity === 'warn'),

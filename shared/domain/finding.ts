@@ -32,20 +32,44 @@ const preprocess = <T extends z.core.$ZodType>(fn: (input: unknown) => unknown, 
 
 /**
  * Characters that never belong in a briefing: controls (other than tab and line breaks),
- * and the bidirectional overrides and isolates that can make text read differently from
- * what it says (the "Trojan Source" trick).
+ * and every invisible character: Unicode's format characters, including the bidirectional
+ * overrides and isolates that can make text read differently from what it says (the
+ * "Trojan Source" trick), and its default-ignorable ones (zero-width spaces and joiners,
+ * word joiners, soft hyphens). Invisible characters can also hide an identifier from a
+ * reader and from the anonymisation gate, so they are refused with their position rather
+ * than silently removed. The one exception: a joiner or variation selector inside an emoji.
  */
-const HIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/;
+const HIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+const EMOJI = /\p{Extended_Pictographic}/u;
+
+const CHARACTER_NAMES: Record<number, string> = {
+  0x00ad: 'a soft hyphen',
+  0x200b: 'a zero-width space',
+  0x200c: 'a zero-width non-joiner',
+  0x200d: 'a zero-width joiner',
+  0x2060: 'a word joiner',
+  0xfeff: 'a zero-width no-break space',
+};
+
+function describeHidden(code: number): string {
+  if (CHARACTER_NAMES[code]) return CHARACTER_NAMES[code]!;
+  if (code === 0x200e || code === 0x200f || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) return 'a text-direction control';
+  if (code <= 0x9f) return 'a control character';
+  return 'an invisible character';
+}
 
 export function hiddenCharacterProblem(field: string, value: string): string | undefined {
-  const match = HIDDEN_CHARACTERS.exec(value);
-  if (!match) return undefined;
-  const code = match[0].codePointAt(0)!;
-  const name = code >= 0x202a || code === 0x200e || code === 0x200f ? 'a text-direction control' : 'a control character';
-  return (
-    `${field} contains ${name} (U+${code.toString(16).toUpperCase().padStart(4, '0')}) at character ${match.index + 1}. ` +
-    'It is invisible and can change how the text reads: retype that part of the text, or paste it as plain text.'
-  );
+  for (const match of value.matchAll(HIDDEN_CHARACTERS)) {
+    const code = match[0].codePointAt(0)!;
+    const at = match.index!;
+    // 👩‍👧 and ❤️: the joiner and the variation selector are part of the emoji.
+    if ((code === 0x200d || code === 0xfe0f) && EMOJI.test(value.slice(Math.max(0, at - 2), at))) continue;
+    return (
+      `${field} contains ${describeHidden(code)} (U+${code.toString(16).toUpperCase().padStart(4, '0')}) at character ${at + 1}. ` +
+      'It is invisible and can change how the text reads or hide what it says: retype that part of the text, or paste it as plain text.'
+    );
+  }
+  return undefined;
 }
 
 /** A briefing is read aloud in seven minutes: long text is a slip (or a paste of a whole report). */

@@ -18,6 +18,7 @@ const RULE_WHAT: Record<GateRule, string> = {
   phone: 'what looks like a phone number',
   email: 'an email address',
   'deny-list': "a word or name on this partnership's deny list",
+  'person-name': "what looks like a person's name (write a role instead, or add a public name to the allow list)",
 };
 
 /** Where and which rule, never the match, not even masked. */

@@ -49,7 +49,7 @@ const spaced = (ten: string) => `${ten.slice(0, 3)} ${ten.slice(3, 6)} ${ten.sli
 const dashed = (ten: string) => `${ten.slice(0, 3)}-${ten.slice(3, 6)}-${ten.slice(6)}`;
 
 /** What a hit points at in the text it came from. */
-const matchOf = (text: string, hit: GateHit) => text.slice(hit.position, hit.position + hit.masked.length);
+const matchOf = (text: string, hit: GateHit) => text.slice(hit.position, hit.position + hit.length);
 const simple = (text: string, hits: GateHit[]) =>
   hits.map((hit) => ({ rule: hit.rule, severity: hit.severity, match: matchOf(text, hit) }));
 const alnum = (value: string) => value.replace(/[^\p{L}\p{N}]/gu, '').toLowerCase();
@@ -103,6 +103,9 @@ const CAUGHT: Array<{ what: string; rule: GateRule; severity: 'block' | 'warn' }
   { what: NHS_BAD, rule: 'nhs-number', severity: 'warn' },
   { what: spaced(NHS_BAD), rule: 'nhs-number', severity: 'warn' },
   { what: '1234567890', rule: 'nhs-number', severity: 'warn' },
+  // 10 digits in any grouping are a 10-digit run: a warning, or a block when the check digit passes
+  { what: '07700 90012', rule: 'nhs-number', severity: 'warn' },
+  { what: '020 7946 000', rule: 'nhs-number', severity: 'block' },
   // National Insurance numbers
   { what: 'AB 12 34 56 C', rule: 'ni-number', severity: 'block' },
   { what: 'AB123456C', rule: 'ni-number', severity: 'block' },
@@ -133,6 +136,12 @@ const CAUGHT: Array<{ what: string; rule: GateRule; severity: 'block' | 'warn' }
   { what: '12/31/2010', rule: 'date', severity: 'block' },
   { what: '2010-02-01', rule: 'date', severity: 'block' },
   { what: '4.2.15', rule: 'date', severity: 'warn' },
+  { what: '3 May 2022', rule: 'date', severity: 'block' },
+  { what: '14th March 2019', rule: 'date', severity: 'block' },
+  { what: 'March 14, 2019', rule: 'date', severity: 'block' },
+  { what: '14-Mar-2019', rule: 'date', severity: 'block' },
+  { what: '20190314', rule: 'date', severity: 'block' },
+  { what: '14 03 2019', rule: 'date', severity: 'block' },
   // Phone numbers (Ofcom drama ranges)
   { what: '07700 900123', rule: 'phone', severity: 'block' },
   { what: '07700900123', rule: 'phone', severity: 'block' },
@@ -152,6 +161,9 @@ const CAUGHT: Array<{ what: string; rule: GateRule; severity: 'block' | 'warn' }
   // Email addresses
   { what: 'jo.bloggs@example.org', rule: 'email', severity: 'block' },
   { what: 'family.worker+case@example.org', rule: 'email', severity: 'block' },
+  { what: 'name at example dot org', rule: 'email', severity: 'block' },
+  { what: 'name [at] example [dot] org', rule: 'email', severity: 'block' },
+  { what: 'name(at)example.org', rule: 'email', severity: 'block' },
   // Deny list (see DENY)
   { what: 'Zoë Testperson', rule: 'deny-list', severity: 'block' },
   { what: "St. Mary's", rule: 'deny-list', severity: 'block' },
@@ -196,8 +208,8 @@ describe('near misses are not flagged', () => {
     '0.5', 'DSL', 'the DSL and the MASH', 'in 2020', 'between 2019 and 2021', '45%', '12.5% of referrals', 'at 9am', 'at 14:30',
     'Covid-19', 'B12 vitamin', 'Working Together 2018', '1 in 5 children', 'aged 0-25', '1,000,000', 'page 123', 'ratio 1:2:3',
     '24/7/365', 'v1.2.20', 'Year 6', 'KS2', 'S47 and S17',
-    // dates that are not d/m/y
-    'May 2022', '3 May 2022', '2022-05', '12/2022', '05/2022', '32/01/2020', '13/13/2020', '0/5/2020', '1/2/3',
+    // dates that are not a day, a month and a year
+    'May 2022', '3 May', 'in spring 2021', 'on Monday', '2022-05', 'March 2019 to May 2020', '4 days ago', 'today', '12345678', '20191399', '12/2022', '05/2022', '32/01/2020', '13/13/2020', '0/5/2020', '1/2/3',
     // digit runs that are not 10 digits
     '123456789', '12345678901', `${NHS_A}1`, `1${NHS_A}`,
     // NI-shaped but never issued or impossible
@@ -207,9 +219,9 @@ describe('near misses are not flagged', () => {
     // postcode-shaped prose, and shapes the Royal Mail never uses
     'ZZ1 1ZZ', 'QA1 1AA', 'M6 3pm', 'Y11 6th form', 'the 2nd', 'B1 1CA', 'Y10 1st', 'KS2 3rd',
     // not UK personal phone numbers
-    '0800 123 4567', '020 7946 000', '07700 90012', '+1 555 0100',
+    '0800 123 4567', '+1 555 0100',
     // not email addresses
-    'name at example dot org', '@example', 'user@localhost',
+    '@example', 'user@localhost', 'guidance at gov.uk', 'look at www.example.org', 'meet at school. Then',
   ];
 
   test.each(CLEAN)('%s', (text) => {
@@ -321,7 +333,8 @@ describe('the deny list', () => {
     expect(hitsFor(`Ask ${decomposed} today`, ['Zoë']).map((h) => h.match)).toEqual([decomposed]);
     expect(hitsFor('Ask ZOË today', ['Zoë']).map((h) => h.match)).toEqual(['ZOË']);
     expect(hitsFor('Ask Zoëlla today', ['Zoë'])).toEqual([]);
-    expect(hitsFor('Ask Zoe today', ['Zoë'])).toEqual([]);
+    // Accents are folded: a name typed without its diaeresis is still the name.
+    expect(hitsFor('Ask Zoe today', ['Zoë']).map((h) => h.match)).toEqual(['Zoe']);
   });
 
   test('ignores empty terms and is always a block', () => {
@@ -419,9 +432,8 @@ describe('the seed findings', () => {
   });
 });
 
-test('long text scans quickly', () => {
-  const long = `${'word '.repeat(900)}${'a'.repeat(500)} ${'9'.repeat(400)}`;
-  const started = Date.now();
-  scanText('background', long, DENY);
-  expect(Date.now() - started).toBeLessThan(500);
+test('a long field with long runs of letters and digits is scanned whole', () => {
+  const long = `${'word '.repeat(900)}${'a'.repeat(500)} ${'9'.repeat(400)} ${spaced(NHS_A)}`;
+  const hits = scanText('background', long, DENY);
+  expect(hits.map((hit) => [hit.rule, hit.position])).toEqual([['nhs-number', long.length - 12]]);
 });

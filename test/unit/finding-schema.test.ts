@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFinding, type FieldError } from '../../shared/domain/finding';
+import { sample } from '../support/findings';
 
 /**
  * What an admin sees when a finding typed in the console is rejected: each problem
@@ -173,5 +174,30 @@ describe('each rejection names the field and the fix', () => {
     expect(errors.map((e) => e.field).sort()).toEqual(['findings', 'source.type', 'status', 'title', 'topics[0]']);
     expect(errors.find((e) => e.field === 'topics[0]')?.message).toContain("Did you mean 'neglect'?");
     expect(errors.find((e) => e.field === 'source.type')?.message).toContain("Did you mean 'jtai'?");
+  });
+});
+
+describe('invisible characters are refused where they are, with what they are', () => {
+  const base = sample;
+
+  test.each([
+    ['\u200B', 'a zero-width space (U+200B)'],
+    ['\u200C', 'a zero-width non-joiner (U+200C)'],
+    ['\u2060', 'a word joiner (U+2060)'],
+    ['\u00AD', 'a soft hyphen (U+00AD)'],
+    ['\uFEFF', 'a zero-width no-break space (U+FEFF)'],
+    ['\u202E', 'a text-direction control (U+202E)'],
+    ['\u180E', 'an invisible character (U+180E)'],
+  ])('%j in learning[0]', (char, described) => {
+    const result = parseFinding({ ...base, learning: [`Share what you know${char} early.`] });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      expect.objectContaining({ field: 'learning[0]', message: expect.stringContaining(`contains ${described} at character 20`) }),
+    ]);
+  });
+
+  test('an emoji made of joined parts is not refused', () => {
+    expect(parseFinding({ ...base, learning: ['Families 👨‍👩‍👧 and hearts ❤️ are fine.'] }).ok).toBe(true);
   });
 });
