@@ -4,7 +4,7 @@ import { join } from 'node:path';
 export const REPO_ROOT = join(__dirname, '..');
 /** How a scenario process marks its result line on stdout (bench/scenario.ts). */
 export const RESULT_PREFIX = 'BENCH_RESULT ';
-export type ScenarioName = 'pipeline' | 'bare' | 'ledger' | 'render' | 'cold-start';
+export type ScenarioName = 'pipeline' | 'bare' | 'ledger' | 'render' | 'cold-start' | 'gate';
 
 export interface ScenarioRunOptions {
   /** Where the child's progress (stderr) and stray stdout lines go; stderr by default. */

@@ -123,6 +123,41 @@ export interface LedgerRun {
   peakRssKb: number;
 }
 
+/** The anonymisation gate, measured both ways (bench/scenarios/gate.ts). */
+export interface GateRun {
+  samplesPerKind: number;
+  seed: number;
+  perKind: Array<{ kind: string; rule: string; samples: number; held: number; missedDisguises: string[] }>;
+  /** The disguises an outside test found getting through. */
+  reported: { total: number; held: number };
+  /** Clean learning text: sentences held (a false hold), and only warned (allowed). */
+  clean: { sentences: number; held: number; warned: number; heldByRule: Record<string, number> };
+  names: { sentences: number; names: number; found: number };
+  medianUsPer1000Chars: number;
+  peakRssKb: number;
+}
+
+export interface GateFigures extends GateRun {
+  /** Held ÷ generated, over every kind. */
+  disguisedRecall: number;
+  reportedRecall: number;
+  falseHoldRate: number;
+  nameRecall: number;
+}
+
+export function gateFigures(run: GateRun): GateFigures {
+  const samples = sum(run.perKind.map((k) => k.samples));
+  return {
+    ...run,
+    disguisedRecall: samples ? sum(run.perKind.map((k) => k.held)) / samples : NaN,
+    reportedRecall: run.reported.total ? run.reported.held / run.reported.total : NaN,
+    falseHoldRate: run.clean.sentences ? run.clean.held / run.clean.sentences : NaN,
+    nameRecall: run.names.names ? run.names.found / run.names.names : NaN,
+  };
+}
+
+export const NAME_RECALL_TARGET = 0.9;
+
 export interface MachineFacts {
   date: string;
   cpus: number;
@@ -146,6 +181,7 @@ export interface BenchInputs {
   rate?: PipelineRun;
   coldStart?: ColdStartEntry[];
   ledger?: LedgerRun;
+  gate?: GateRun;
   errors: Record<string, string>;
   prices: Prices;
   /** Reasons for misses, by target id (bench/why.json); someone fills these in, the bench never does. */
@@ -532,6 +568,7 @@ export interface BenchReport {
   /** DynamoDB Local's own bound on this machine: context for the ratio, not a target. */
   ledger: LedgerFigures | null;
   ledgerComparison: LedgerComparison | null;
+  gate: GateFigures | null;
   dynamo: { operations: DynamoOpStats[]; totals: DynamoTotals } | null;
   writes: WriteFigures | null;
   invocations: Record<string, InvocationStats> | null;
@@ -722,6 +759,10 @@ export function targetDefinitions(rateLimit: number, coldStart: readonly ColdSta
       comparison: { kind: 'atMost', target: WRITES_PER_RECIPIENT_TARGET },
       digits: 2,
     },
+    { id: 'gate-disguised-recall', label: 'Gate: disguised identifiers held (every kind)', unit: '', comparison: { kind: 'atLeast', target: 1 }, digits: 3 },
+    { id: 'gate-reported-recall', label: 'Gate: the reported disguises held', unit: '', comparison: { kind: 'atLeast', target: 1 }, digits: 3 },
+    { id: 'gate-false-holds', label: 'Gate: clean sentences held', unit: 'sentences', comparison: { kind: 'atMost', target: 0 }, digits: 0 },
+    { id: 'gate-name-recall', label: 'Gate: names in prose found', unit: '', comparison: { kind: 'atLeast', target: NAME_RECALL_TARGET }, digits: 3 },
     ...(coldStart ?? []).flatMap((entry): TargetDefinition[] => [
       { id: `bundle-bytes:${entry.name}`, label: `Bundle size: ${entry.name}`, unit: 'bytes', comparison: { kind: 'below', target: BUNDLE_LIMIT_BYTES }, digits: 0 },
       { id: `init-ms:${entry.name}`, label: `Cold start init (median): ${entry.name}`, unit: 'ms', comparison: { kind: 'below', target: INIT_LIMIT_MS }, digits: 1 },
@@ -738,6 +779,7 @@ export function buildReport(inputs: BenchInputs): BenchReport {
   const writes = inputs.endToEnd ? writeFigures(inputs.endToEnd) : null;
   const coldStart = inputs.coldStart ? inputs.coldStart.map(coldStartFigures) : null;
   const ledger = inputs.ledger ? ledgerFigures(inputs.ledger) : null;
+  const gate = inputs.gate ? gateFigures(inputs.gate) : null;
 
   const values: Record<string, number | null | undefined> = {
     'throughput-ratio': ratio,
@@ -745,6 +787,10 @@ export function buildReport(inputs: BenchInputs): BenchReport {
     'rate-achieved': rate?.achievedRate,
     'rate-max-window': rate?.maxInAnySecond,
     'writes-per-recipient': writes?.tableItemWritesPerRecipient,
+    'gate-disguised-recall': gate?.disguisedRecall,
+    'gate-reported-recall': gate?.reportedRecall,
+    'gate-false-holds': gate?.clean.held,
+    'gate-name-recall': gate?.nameRecall,
   };
   for (const entry of coldStart ?? []) {
     values[`bundle-bytes:${entry.name}`] = entry.bytes;
@@ -767,6 +813,7 @@ export function buildReport(inputs: BenchInputs): BenchReport {
     coldStart,
     ledger,
     ledgerComparison: ledger ? ledgerComparison(ledger, endToEnd, bare) : null,
+    gate,
     dynamo: inputs.endToEnd ? { operations: inputs.endToEnd.dynamo, totals: dynamoTotals(inputs.endToEnd.dynamo) } : null,
     writes,
     invocations: inputs.endToEnd?.invocations ?? null,
@@ -1027,6 +1074,44 @@ export function renderMarkdown(report: BenchReport): string {
     );
   } else out.push('Not measured.');
   out.push('');
+
+  const g = report.gate;
+  if (g) {
+    out.push('## Anonymisation gate');
+    out.push('');
+    out.push(
+      `Generated with fast-check (seed ${g.seed}, ${fmt(g.samplesPerKind)} per kind): valid made-up identifiers, each with any combination of the ` +
+        'disguises people use (separators, line breaks, other scripts\' digits, invisible characters, spelled-out emails, look-alike letters), ' +
+        'pasted into a sentence. Held means every letter and digit of it lies inside a blocking hit. The same generator drives ' +
+        '`test/unit/gate-disguises.test.ts`. Clean text: `test/fixtures/gate/clean-corpus.ts` and `clean-numbers.ts`; names: `names-corpus.ts`.',
+    );
+    out.push('');
+    out.push(
+      table(
+        ['Kind', 'Rule', 'Generated', 'Held', 'Recall', 'Missed (first disguises)'],
+        g.perKind.map((k) => [k.kind, k.rule, fmt(k.samples), fmt(k.held), `${fmt((k.held / k.samples) * 100, 1)} %`, k.missedDisguises.join('; ')]),
+      ),
+    );
+    out.push('');
+    out.push(
+      table(
+        ['Figure', 'Value', 'Target'],
+        [
+          ['Disguised identifiers held, all kinds', `${fmt(g.disguisedRecall * 100, 2)} %`, withTarget(t, 'gate-disguised-recall')],
+          ['Reported disguises held', `${g.reported.held} of ${g.reported.total}`, withTarget(t, 'gate-reported-recall')],
+          [
+            'Clean sentences held (false holds)',
+            `${g.clean.held} of ${g.clean.sentences} (${fmt(g.falseHoldRate * 100, 2)} %)${Object.keys(g.clean.heldByRule).length ? `: ${Object.entries(g.clean.heldByRule).map(([rule, n]) => `${rule} ${n}`).join(', ')}` : ''}`,
+            withTarget(t, 'gate-false-holds'),
+          ],
+          ['Clean sentences with a warning only (never held)', `${g.clean.warned} of ${g.clean.sentences}`, ''],
+          ['Names in prose found', `${g.names.found} of ${g.names.names} in ${g.names.sentences} sentences (${fmt(g.nameRecall * 100, 1)} %)`, withTarget(t, 'gate-name-recall')],
+          ['Scan time, median per 1,000-character field', `${fmt(g.medianUsPer1000Chars)} µs`, ''],
+        ],
+      ),
+    );
+    out.push('');
+  }
 
   out.push('## Cost model: one briefing');
   out.push('');

@@ -13,6 +13,7 @@ import {
   type BenchInputs,
   type BenchReport,
   type ColdStartEntry,
+  type GateRun,
   type LedgerRun,
   type MachineFacts,
   type PipelineRun,
@@ -32,16 +33,20 @@ export interface BenchOptions {
   throughputMaxSendRate: number;
   renders: number;
   renderWarmup: number;
+  /** Disguised identifiers generated per kind for the anonymisation gate. */
+  gateSamples: number;
   coldStartRuns?: number;
   skip: string[];
   mode: BenchInputs['mode'];
 }
 
-export const DEFAULTS = { recipients: 1000, rateRecipients: 500, rateLimit: 50, throughputMaxSendRate: 1e6, renders: 1000, renderWarmup: 100 };
+export const DEFAULTS = { recipients: 1000, rateRecipients: 500, rateLimit: 50, throughputMaxSendRate: 1e6, renders: 1000, renderWarmup: 100, gateSamples: 2000 };
+/** The gate's generator seed: fixed, so runs are comparable. */
+export const GATE_SEED = 20261203;
 export const LARGE = { recipients: 10_000, rateRecipients: 5000 };
-export const SCENARIO_NAMES = ['render', 'throughput', 'bare', 'ledger', 'rate', 'cold-start'] as const;
+export const SCENARIO_NAMES = ['gate', 'render', 'throughput', 'bare', 'ledger', 'rate', 'cold-start'] as const;
 
-const USAGE = `Usage: npm run bench [-- --large] [--recipients N] [--rate-recipients N] [--renders N] [--cold-start-runs N] [--skip ${SCENARIO_NAMES.join(',')}]`;
+const USAGE = `Usage: npm run bench [-- --large] [--recipients N] [--rate-recipients N] [--renders N] [--gate-samples N] [--cold-start-runs N] [--skip ${SCENARIO_NAMES.join(',')}]`;
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = { ...DEFAULTS, skip: [], mode: 'default' };
@@ -60,6 +65,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     } else if (arg === '--recipients') options.recipients = number();
     else if (arg === '--rate-recipients') options.rateRecipients = number();
     else if (arg === '--renders') options.renders = number();
+    else if (arg === '--gate-samples') options.gateSamples = number();
     else if (arg === '--cold-start-runs') options.coldStartRuns = number();
     else if (arg === '--skip') {
       options.skip = (argv[++i] ?? '').split(',').filter(Boolean);
@@ -130,6 +136,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
   };
 
+  await run('gate', async () => {
+    inputs.gate = await runScenario<GateRun>('gate', { samples: options.gateSamples, seed: GATE_SEED });
+  });
   await run('render', async () => {
     inputs.render = await runScenario<RenderRun>('render', { renders: options.renders, warmup: options.renderWarmup });
   });

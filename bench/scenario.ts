@@ -1,5 +1,6 @@
 import { runBare } from './scenarios/bare';
 import { runColdStart } from './scenarios/cold-start';
+import { runGate } from './scenarios/gate';
 import { runLedger } from './scenarios/ledger';
 import { runPipeline } from './scenarios/pipeline';
 import { runRender } from './scenarios/render';
@@ -8,7 +9,7 @@ import { RESULT_PREFIX, type ScenarioName } from './child';
 /**
  * One scenario in a fresh process, so the handler modules load with this scenario's
  * environment and the peak RSS is this scenario's own:
- *   node --import tsx bench/scenario.ts <pipeline|bare|ledger|render|cold-start> '<json options>'
+ *   node --import tsx bench/scenario.ts <pipeline|bare|ledger|render|cold-start|gate> '<json options>'
  * The result is one line on stdout, `BENCH_RESULT <json>`; progress goes to stderr.
  */
 
@@ -18,6 +19,7 @@ const SCENARIOS: Record<ScenarioName, (options: any) => Promise<object>> = {
   ledger: runLedger,
   render: runRender,
   'cold-start': runColdStart,
+  gate: runGate,
 };
 
 async function main() {
