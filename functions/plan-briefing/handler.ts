@@ -6,6 +6,7 @@ import { inOrderPerKey } from '../../shared/adapters/in-order';
 import { imagesOf } from '../../shared/adapters/stream-record';
 import { FUNCTIONS } from '../../infra/definitions';
 import { loadFunctionConfig } from '../../shared/config';
+import { WITHHELD_ID } from '../../shared/domain/finding-id';
 import { planBriefing } from '../../shared/services/plan-briefing';
 
 const config = loadFunctionConfig('plan-briefing');
@@ -25,27 +26,32 @@ const deps = {
 };
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
+/** The raw key: for keeping each finding's records in order only, never for a log (it is not validated). */
 const findingIdOf = (record: DynamoDBRecord) => String(record.dynamodb?.Keys?.id?.S ?? '');
 
 async function planRecord(record: DynamoDBRecord) {
-  const findingId = findingIdOf(record);
+  // A log line names the finding only once planBriefing has validated the id and the gate found
+  // nothing in it; until then the stream record's own id ties the lines together.
+  const eventId = record.eventID;
   try {
     const { oldItem, newItem } = imagesOf(record);
     if (!newItem) return;
     const result = await planBriefing(deps, oldItem, newItem);
+    const findingId = result.checkedId ?? WITHHELD_ID;
     if (result.outcome === 'held') {
-      logger.warn('Finding held: the reasons are on the item', { findingId, problems: result.errors.length });
+      logger.warn('Finding held: the reasons are on the item', { findingId, eventId, problems: result.errors.length });
     } else if (result.outcome === 'planned') {
-      const { briefingId, recipients, newDeliveries, skipped, suppressed } = result;
-      logger.info('Briefing planned', { briefingId, recipients, newDeliveries, suppressed, listProblems: skipped.length });
+      const { recipients, newDeliveries, skipped, suppressed } = result;
+      const briefingId = result.checkedId ? result.briefingId : WITHHELD_ID;
+      logger.info('Briefing planned', { briefingId, eventId, recipients, newDeliveries, suppressed, listProblems: skipped.length });
     } else if (result.outcome === 'withdrawn') {
-      logger.info('Finding withdrawn', { findingId, notices: result.notices, cancelled: result.cancelled });
+      logger.info('Finding withdrawn', { findingId, eventId, notices: result.notices, cancelled: result.cancelled });
     } else {
-      logger.debug('Change ignored', { findingId, reason: result.reason });
+      logger.debug('Change ignored', { eventId, reason: result.reason });
     }
   } catch (error) {
     // The error's name only: messages from AWS can quote item content.
-    logger.error('Planning failed; the record will be retried', { findingId, error: (error as Error).name });
+    logger.error('Planning failed; the record will be retried', { findingId: WITHHELD_ID, eventId, error: (error as Error).name });
     throw error;
   }
 }

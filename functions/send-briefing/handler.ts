@@ -5,6 +5,7 @@ import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { imagesOf } from '../../shared/adapters/stream-record';
 import { loadFunctionConfig } from '../../shared/config';
 import { deliveryRowSchema } from '../../shared/domain/delivery';
+import { loggableLedgerId } from '../../shared/domain/finding-id';
 import { TokenBucket } from '../../shared/domain/token-bucket';
 import { lookUpSuppressions, sendDelivery, type InvocationCache } from '../../shared/services/send-briefing';
 
@@ -32,15 +33,17 @@ export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
     const parsedRow = parsed.get(record) ?? parse(record);
     if (!parsedRow.success) throw parsedRow.error;
     const row = parsedRow.data;
+    // The row's id begins with the finding id: logged only in the shape this code writes, with nothing the gate would catch.
+    const deliveryId = loggableLedgerId(row.deliveryId);
     try {
       const result = await sendDelivery(deps, row, cache);
-      if (result.outcome === 'cancelled') logger.info('Delivery cancelled: the finding was withdrawn', { deliveryId: row.deliveryId });
-      else if (result.outcome === 'suppressed') logger.info('Delivery not sent: the address is suppressed', { deliveryId: row.deliveryId });
-      else if (result.outcome === 'failed') logger.warn('Delivery failed; the reason is on its ledger row', { deliveryId: row.deliveryId });
-      else logger.info(`Delivery ${result.outcome}`, { deliveryId: row.deliveryId });
+      if (result.outcome === 'cancelled') logger.info('Delivery cancelled: the finding was withdrawn', { deliveryId });
+      else if (result.outcome === 'suppressed') logger.info('Delivery not sent: the address is suppressed', { deliveryId });
+      else if (result.outcome === 'failed') logger.warn('Delivery failed; the reason is on its ledger row', { deliveryId });
+      else logger.info(`Delivery ${result.outcome}`, { deliveryId });
     } catch (error) {
       // The error's name only: SES messages can quote the recipient's address.
-      logger.error('Delivery will be retried', { deliveryId: row.deliveryId, error: (error as Error).name });
+      logger.error('Delivery will be retried', { deliveryId, error: (error as Error).name });
       throw error;
     }
   };

@@ -1,6 +1,7 @@
 import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
 import { createLogger, stores } from '../../shared/adapters/aws';
 import { loadFunctionConfig } from '../../shared/config';
+import { WITHHELD_ID, loggableLedgerId } from '../../shared/domain/finding-id';
 import { parseSnsMessage } from '../../shared/domain/ses-event';
 import { handleMailEvent } from '../../shared/services/ses-events';
 
@@ -18,7 +19,10 @@ async function recordHandler(record: SNSEventRecord) {
     return;
   }
   const result = await handleMailEvent(deps, parsed.event);
-  logger.info('SES event recorded', { messageId: parsed.event.messageId, deliveryId: parsed.event.deliveryId, ...result });
+  // Both ids come back in the notification (the delivery id from a mail header): logged only in the shapes written.
+  const deliveryId = parsed.event.deliveryId === undefined ? undefined : loggableLedgerId(parsed.event.deliveryId);
+  const messageId = /^[A-Za-z0-9._-]{1,128}$/.test(parsed.event.messageId) ? parsed.event.messageId : WITHHELD_ID;
+  logger.info('SES event recorded', { messageId, deliveryId, ...result });
 }
 
 /**

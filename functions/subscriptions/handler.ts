@@ -3,7 +3,7 @@ import { createLogger, emailing, stores } from '../../shared/adapters/aws';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { loadFunctionConfig } from '../../shared/config';
 import { serverErrorPage } from '../../shared/domain/pages';
-import { PAGE_HEADERS, routePage } from '../../shared/services/subscription-pages';
+import { PAGE_HEADERS, loggableRoute, routePage } from '../../shared/services/subscription-pages';
 
 const config = loadFunctionConfig('subscriptions');
 const logger = createLogger('subscriptions');
@@ -47,13 +47,14 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
     body: await bodyOf(event),
     sourceIp: event.requestContext.http.sourceIp,
   };
+  const route = loggableRoute(request);
   try {
     const response = await routePage({ ...base, signer: await signer() }, request);
-    logger.info('Page served', { route: `${request.method} ${request.path}`, status: response.statusCode });
+    logger.info('Page served', { route, status: response.statusCode });
     return response;
   } catch (error) {
     // The error's name only: messages can quote an address.
-    logger.error('Page failed', { route: `${request.method} ${request.path}`, error: (error as Error).name });
+    logger.error('Page failed', { route, error: (error as Error).name });
     const page = serverErrorPage();
     return { statusCode: page.status, headers: { ...PAGE_HEADERS }, body: page.html };
   }

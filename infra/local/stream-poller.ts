@@ -228,7 +228,8 @@ export class StreamPoller {
         failedFrom = fresh.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
       }
     } catch (error) {
-      log?.error(`${name}: the handler threw for a batch of ${fresh.length}: ${(error as Error).message}`);
+      // The error's name only, as the functions log: a message can quote item content (an address, an id).
+      log?.error(`${name}: the handler threw for a batch of ${fresh.length}: ${(error as Error).name}`);
       failedFrom = 0;
     }
     if (failedFrom < 0) return;

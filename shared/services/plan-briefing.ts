@@ -1,9 +1,9 @@
 import { DEFAULT_MAX_SEND_RATE } from '../config';
-import { scanFinding } from '../domain/anonymisation';
 import { recipientKey, resolveAudience, withSubscribers, type Recipient } from '../domain/audience';
 import { changedFields } from '../domain/corrections';
 import { briefingIdOf, pendingDelivery, type DeliveryKind } from '../domain/delivery';
 import { parseFinding, type FieldError, type Finding } from '../domain/finding';
+import { FINDING_ID_RULE, hasIdShape, idGateHits, loggableId, scanFindingAndId, shownId } from '../domain/finding-id';
 import type { HeldProblem } from '../domain/notices';
 import type {
   BriefingStore,
@@ -36,11 +36,15 @@ export interface PlanDeps {
   now?: () => Date;
 }
 
-export type PlanOutcome =
+export type PlanOutcome = (
   | { outcome: 'ignored'; reason: string }
   | { outcome: 'held'; findingId: string; errors: FieldError[] }
   | ({ outcome: 'planned'; briefingId: string } & PlanSummary)
-  | WithdrawOutcome;
+  | WithdrawOutcome
+) & {
+  /** The finding id once it has passed validation and the anonymisation gate: the only id a log may carry. */
+  checkedId?: string;
+};
 
 /**
  * One change to a finding. Before anything is written for sending, the finding must be
@@ -54,17 +58,26 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
   if (!decision.act) return { outcome: 'ignored', reason: decision.reason };
 
   const version = versionOf(newItem);
+  // The item's key: until it has passed validation and the gate, used only to write back onto the item itself.
   const findingId = typeof newItem.id === 'string' ? newItem.id : '(no id)';
+  const denyList = await deps.settings.denyList();
+  // The admin's email names the finding with what the gate found in its id masked.
+  const idHits = hasIdShape(findingId) ? idGateHits(findingId, denyList) : [];
+  const checkedId = loggableId(findingId, denyList) === findingId ? findingId : undefined;
   const hold = async (errors: FieldError[], problems: HeldProblem[], options?: { evenIfPlanned?: boolean }): Promise<PlanOutcome> => {
     const news = await deps.findings.markHeld(findingId, version, errors, now(), options);
     if (news && deps.admin) {
-      await deps.admin.held(findingId, version, problems);
+      await deps.admin.held(shownId(findingId, idHits), version, problems);
       await deps.findings.markAdminTold(findingId, now());
     }
-    return { outcome: 'held', findingId, errors };
+    return { outcome: 'held', findingId, errors, checkedId };
   };
 
-  if (decision.reason === 'withdrawn') return withdrawFinding(deps, findingId, version, now(), deps.timeZone ?? 'Europe/London');
+  if (decision.reason === 'withdrawn') {
+    // Nothing was ever planned for an id of another shape (planning validates it first), so there is nothing to withdraw.
+    if (!hasIdShape(findingId)) return { outcome: 'ignored', reason: 'id-not-valid' };
+    return { ...(await withdrawFinding(deps, findingId, version, now(), deps.timeZone ?? 'Europe/London')), checkedId };
+  }
   if (decision.reason === 'version-lowered') {
     const error = {
       field: 'version',
@@ -81,6 +94,11 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
 
   const parsed = parseFinding(newItem);
   if (!parsed.ok) return hold(parsed.errors, parsed.errors.map(validationProblem));
+  // The schema checks the id's shape too; this holds in the same words, should the two ever part.
+  if (!hasIdShape(parsed.finding.id)) {
+    const error = { field: 'id', message: FINDING_ID_RULE };
+    return hold([error], [ownProblem(error)]);
+  }
   const finding = parsed.finding;
   if (!finding.approvedBy) {
     const error = {
@@ -90,7 +108,8 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
     return hold([error], [ownProblem(error)]);
   }
 
-  const gate = scanFinding(finding, await deps.settings.denyList());
+  // The id too: an NHS number in 'review-9434765919' would go into every key and link.
+  const gate = scanFindingAndId(finding, denyList);
   const override = finding.anonymisationOverride?.version === finding.version ? finding.anonymisationOverride : undefined;
   if (gate.blocked.length && !override) {
     return hold(
@@ -155,7 +174,7 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
     warnings,
   };
   await deps.findings.markPlanned(finding.id, finding.version, summary, now());
-  return { outcome: 'planned', briefingId: briefing.briefingId, ...summary };
+  return { outcome: 'planned', briefingId: briefing.briefingId, ...summary, checkedId };
 }
 
 /**

@@ -57,8 +57,18 @@ const asValues = (form: Record<string, string | string[]>): pages.FormValues => 
 
 const tokenOf = (request: PageRequest) => request.query.get('t') ?? request.body.get('t') ?? undefined;
 
+const routeOf = (request: Pick<PageRequest, 'method' | 'path'>) => `${request.method.toUpperCase()} ${request.path.replace(/\/+$/, '') || '/'}`;
+
+const ROUTES = new Set(['/', '/subscribe', '/confirm', '/preferences', '/unsubscribe', '/acknowledge'].flatMap((path) => [`GET ${path}`, `POST ${path}`]));
+
+/** The route for a log line: a path the pages serve, or a fixed stand-in (a path is typed by anyone, and can hold an address). */
+export function loggableRoute(request: Pick<PageRequest, 'method' | 'path'>): string {
+  const route = routeOf(request);
+  return ROUTES.has(route) ? route : 'another path';
+}
+
 export async function routePage(deps: SubscriptionDeps & AcknowledgementDeps, request: PageRequest): Promise<PageResponse> {
-  const route = `${request.method.toUpperCase()} ${request.path.replace(/\/+$/, '') || '/'}`;
+  const route = routeOf(request);
   switch (route) {
     case 'GET /':
       return { statusCode: 303, headers: { ...PAGE_HEADERS, location: '/subscribe' }, body: '' };

@@ -1,0 +1,159 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { waitFor } from '../../infra/local/emulators';
+import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
+import { localTableNames } from '../../infra/local/tables';
+import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
+import { sample } from '../support/findings';
+
+/**
+ * The edges of issue 11, through the whole local pipeline (DynamoDB Local's real stream, the
+ * real handlers, the SES emulator): what used to dead-letter or pass silently is held with
+ * the fix on the item and an email to the admin, and no log line carries an id before it
+ * passed validation, nor any address.
+ */
+
+const tables = localTableNames();
+const ADMIN = 'safeguarding-admin@example.org';
+const NHS = '9434765919';
+const base = { ...sample, status: 'published', approvedBy: 'Chair, Learning and Development Group (test)' };
+
+let pipeline: LocalPipeline;
+let db: DynamoDBDocumentClient;
+let findings: DynamoFindingStore;
+let dataDir: string;
+const logged: string[] = [];
+const restore: (() => void)[] = [];
+
+/** Every line the functions log (Powertools writes to stdout and stderr). */
+function captureLogs() {
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream);
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      logged.push(String(chunk));
+      return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof stream.write;
+    restore.push(() => (stream.write = write));
+  }
+}
+
+const adminNotices = async () => (await pipeline.ses.emails()).filter((email) => email.destination.to.some((to) => to.includes(ADMIN)));
+const caughtUp = () => waitFor('the pollers to catch up', async () => pipeline.pollers['plan-briefing'].isCaughtUp && pipeline.pollers['send-briefing'].isCaughtUp);
+
+async function publish(item: Record<string, unknown>) {
+  await db.send(new PutCommand({ TableName: tables.findings, Item: item }));
+}
+
+/** Held, with pipelineErrors on the item, and one more email to the admin. */
+async function expectHeld(id: string, noticesBefore: number) {
+  await waitFor(`${id} to be held`, async () => (await findings.getRaw(id))?.pipelineStatus === 'held', 30_000);
+  await waitFor(`the admin notice for ${id}`, async () => (await adminNotices()).length > noticesBefore, 30_000);
+  return (await findings.getRaw(id))!;
+}
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  captureLogs();
+  dataDir = mkdtempSync(join(tmpdir(), 'robust-edges-'));
+  pipeline = await startLocalPipeline({ dataDir, pollIntervalMs: 50, retryDelayMs: 50 });
+  db = documentClient(pipeline.dynamo.client);
+  findings = new DynamoFindingStore(db, tables.findings);
+  const lists = new DynamoListStore(db, tables.lists, tables.listMembers);
+  await lists.putList({ id: 'all-practitioners', name: 'All practitioners' });
+  await lists.putMembers('all-practitioners', [{ email: 'member.one@example.org', name: 'Member One', agency: 'police', role: 'frontline' }]);
+}, 120_000);
+
+afterAll(async () => {
+  await pipeline?.stop();
+  for (const undo of restore) undo();
+  delete process.env.POWERTOOLS_LOG_LEVEL;
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('empty maps from the stream (DynamoDB Local writes them as a bare {})', () => {
+  test('source = {} is held naming the fields, and the admin is told', async () => {
+    const before = (await adminNotices()).length;
+    await publish({ ...base, id: 'edge-empty-source', source: {} });
+    const item = await expectHeld('edge-empty-source', before);
+    expect(item.pipelineErrors).toEqual(expect.arrayContaining([expect.stringMatching(/^source\.type: /), expect.stringMatching(/^source\.name: /)]));
+  });
+
+  test('actions = {} is held: actions is empty', async () => {
+    const before = (await adminNotices()).length;
+    await publish({ ...base, id: 'edge-empty-actions', actions: {} });
+    const item = await expectHeld('edge-empty-actions', before);
+    expect(item.pipelineErrors).toEqual([expect.stringContaining("actions: actions is empty. Add at least 'all'")]);
+  });
+
+  test('an extra attribute that is an empty map is ignored like any extra attribute: the briefing goes', async () => {
+    await publish({ ...base, id: 'edge-extra-empty', notes: {} });
+    await waitFor('edge-extra-empty to be planned', async () => (await findings.getRaw('edge-extra-empty'))?.pipelineStatus === 'planned', 30_000);
+  });
+});
+
+test('an actions map with 3,000 unknown keys is held with the first problems and a count, and the admin is told', async () => {
+  const before = (await adminNotices()).length;
+  const unknown = Object.fromEntries(Array.from({ length: 3_000 }, (_, i) => [`agency-${String(i).padStart(33, '0')}`, ['Follow up.']]));
+  await publish({ ...base, id: 'edge-many-keys', actions: { all: ['Record it.'], ...unknown } });
+  const item = await expectHeld('edge-many-keys', before);
+  expect(item.pipelineErrors as string[]).toHaveLength(21);
+  expect((item.pipelineErrors as string[]).at(-1)).toContain('…and 2,980 more problems');
+  const notice = (await adminNotices()).at(-1)!;
+  expect(notice.body.text).toContain('…and 2,980 more problems');
+});
+
+test("status ' published ' (spaces around it) is held with the fix, not ignored", async () => {
+  const before = (await adminNotices()).length;
+  await publish({ ...base, id: 'edge-status-spaces', status: ' published ' });
+  const item = await expectHeld('edge-status-spaces', before);
+  expect(item.pipelineErrors).toEqual(["status: status ' published ' has spaces around it. Type it as published, in lower case with no spaces, and save."]);
+});
+
+describe('finding ids', () => {
+  test(`an id ending in a valid NHS number ('review-${NHS}') is held`, async () => {
+    const before = (await adminNotices()).length;
+    await publish({ ...base, id: `review-${NHS}` });
+    const item = await expectHeld(`review-${NHS}`, before);
+    expect((item.pipelineErrors as string[])[0]).toMatch(/^id: id, character 8: an NHS number/);
+    const notice = (await adminNotices()).at(-1)!;
+    for (const text of [notice.subject, notice.body.text ?? '', notice.body.html ?? '']) expect(text).not.toContain(NHS);
+  });
+
+  test('an id that is an email address is held on its shape', async () => {
+    const before = (await adminNotices()).length;
+    await publish({ ...base, id: 'jane.smith@example.org' });
+    const item = await expectHeld('jane.smith@example.org', before);
+    expect(item.pipelineErrors).toEqual([expect.stringMatching(/^id: id may use letters, digits/)]);
+    const notice = (await adminNotices()).at(-1)!;
+    expect(notice.subject).not.toContain('jane.smith@');
+  });
+
+  test('withdrawing them logs no id either', async () => {
+    for (const id of [`review-${NHS}`, 'jane.smith@example.org']) {
+      await db.send(new PutCommand({ TableName: tables.findings, Item: { ...(await findings.getRaw(id)), status: 'withdrawn' } }));
+    }
+    await caughtUp();
+  });
+
+  test('a page path holding an address is served as not found, and logged as another path', async () => {
+    const response = await fetch(`${pipeline.pages.url}/confirm/jane.smith@example.org?t=x`);
+    expect(response.status).toBe(404);
+  });
+
+  test('no log line carries an NHS number, an address, or an id before it passed validation', async () => {
+    await caughtUp();
+    const lines = logged.join('').split('\n').filter((line) => line.startsWith('{'));
+    // The functions did log (at DEBUG), including the held and ignored records above.
+    expect(lines.some((line) => line.includes('Finding held'))).toBe(true);
+    expect(lines.some((line) => line.includes('"route":"another path"'))).toBe(true);
+    for (const line of lines) {
+      expect(line).not.toContain(NHS);
+      expect(line).not.toContain('@');
+      expect(line).not.toContain('jane.smith');
+    }
+    // A held finding with a good id is named; the others are not.
+    expect(lines.some((line) => line.includes('"findingId":"edge-status-spaces"'))).toBe(true);
+  });
+});
