@@ -4,6 +4,8 @@
  * (infra/local/) both read this file; neither keeps a copy of its own.
  */
 
+import type { FilterPattern } from './event-filter';
+
 export type KeyType = 'S' | 'N';
 export interface KeyDefinition {
   name: string;
@@ -137,14 +139,8 @@ export const TABLES = {
 
 export type TableKey = keyof typeof TABLES;
 
-/** A Lambda event-filter pattern, as the event source mapping and the local poller both apply it. */
-export type FilterValue =
-  | string
-  | number
-  | { readonly 'equals-ignore-case': string }
-  | { readonly exists: boolean }
-  | { readonly 'anything-but': readonly string[] };
-export type FilterPattern = { [key: string]: FilterPattern | readonly FilterValue[] };
+/** A Lambda event-filter pattern, as the event source mapping and the local poller both apply it (infra/event-filter.ts). */
+export type { FilterPattern };
 
 export interface StreamTrigger {
   kind: 'stream';
@@ -283,7 +279,8 @@ export const FUNCTIONS = {
       // New rows, and rows put back in the queue (by the sweeper or a retry: they carry wakeAt).
       filters: [
         { eventName: ['INSERT'], dynamodb: { NewImage: { status: { S: ['PENDING'] } } } },
-        { eventName: ['MODIFY'], dynamodb: { NewImage: { status: { S: ['PENDING'] }, wakeAt: [{ exists: true }] } } },
+        // `exists` matches leaves only: wakeAt itself is a map ({ S: … }), so the test is on its S.
+        { eventName: ['MODIFY'], dynamodb: { NewImage: { status: { S: ['PENDING'] }, wakeAt: { S: [{ exists: true }] } } } },
       ],
       batchSize: 25,
       maxBatchingWindowSeconds: 1,

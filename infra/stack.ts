@@ -21,6 +21,7 @@ import type { Construct } from 'constructs';
 import { DEFAULT_MAX_SEND_RATE, DEFAULT_RETENTION_DAYS } from '../shared/config';
 import { BriefingFunction } from './constructs/briefing-function';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
+import { assertSupportedPattern } from './event-filter';
 import {
   COMMON_ENV,
   FUNCTIONS,
@@ -351,7 +352,11 @@ export class BriefingsStack extends Stack {
         parallelizationFactor: (FUNCTIONS[name] as FunctionDefinition).pacedBySendRate ? this.sending.parallelizationFactor : trigger.parallelizationFactor,
         reportBatchItemFailures: true,
         // FilterCriteria.filter serialises to { pattern: JSON.stringify(pattern) }, the form Lambda expects.
-        filters: trigger.filters.map((pattern) => lambda.FilterCriteria.filter(pattern)),
+        // Only patterns the local poller applies as AWS does (infra/event-filter.ts): the synth stops on any other.
+        filters: trigger.filters.map((pattern, i) => {
+          assertSupportedPattern(pattern, `FUNCTIONS['${name}'].trigger.filters[${i}]`);
+          return lambda.FilterCriteria.filter(pattern);
+        }),
         onFailure: new SqsDlq(dlq),
       }),
     );

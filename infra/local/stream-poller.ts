@@ -11,7 +11,8 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { FilterPattern, StreamTrigger } from '../definitions';
+import type { StreamTrigger } from '../definitions';
+import { assertSupportedPattern, matchesPattern } from '../event-filter';
 
 /**
  * What Lambda's event source mapping does for a DynamoDB stream, done locally against
@@ -47,26 +48,6 @@ export interface PollerOptions {
   log?: PollerLog;
 }
 
-/** Lambda event filtering for the subset the definitions use: nested keys, exact values, equals-ignore-case, exists, anything-but. */
-export function matchesPattern(pattern: FilterPattern, value: unknown): boolean {
-  return Object.entries(pattern).every(([key, expected]) => {
-    const actual = (value as Record<string, unknown> | undefined)?.[key];
-    if (Array.isArray(expected)) {
-      return expected.some((candidate) => {
-        if (typeof candidate !== 'object') return candidate === actual;
-        if ('exists' in candidate) return (actual !== undefined) === candidate.exists;
-        if ('equals-ignore-case' in candidate) {
-          return typeof actual === 'string' && actual.toLowerCase() === candidate['equals-ignore-case'].toLowerCase();
-        }
-        // As Lambda applies it: the field must be there, and be none of the values.
-        if ('anything-but' in candidate) return typeof actual === 'string' && !candidate['anything-but'].includes(actual);
-        throw new Error(`Filter operator ${JSON.stringify(candidate)} is not supported locally.`);
-      });
-    }
-    return typeof actual === 'object' && actual !== null && matchesPattern(expected as FilterPattern, actual);
-  });
-}
-
 /** A stream record in the shape Lambda hands to a function. */
 export function toLambdaRecord(record: StreamRecord, eventSourceARN: string): DynamoDBRecord {
   const created = record.dynamodb?.ApproximateCreationDateTime;
@@ -97,6 +78,8 @@ export class StreamPoller {
   private caughtUp = false;
 
   constructor(private readonly options: PollerOptions) {
+    // A pattern this poller could not apply as AWS does would make local runs lie: refuse it up front.
+    options.trigger.filters.forEach((pattern, i) => assertSupportedPattern(pattern, `${options.name} filters[${i}]`));
     this.checkpoints = options.checkpointFile && existsSync(options.checkpointFile)
       ? (JSON.parse(readFileSync(options.checkpointFile, 'utf8')) as Record<string, string>)
       : {};
