@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -6,6 +7,7 @@ import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
 import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
+import { TOKEN_PURPOSES, TokenSigner } from '../../shared/domain/tokens';
 import { sample } from '../support/findings';
 
 /**
@@ -155,5 +157,51 @@ describe('finding ids', () => {
     }
     // A held finding with a good id is named; the others are not.
     expect(lines.some((line) => line.includes('"findingId":"edge-status-spaces"'))).toBe(true);
+  });
+});
+
+describe('links', () => {
+  const keyOf = () => Buffer.from(readFileSync(join(dataDir, 'token-key'), 'utf8').trim(), 'utf8');
+  const PAGES = { confirm: '/confirm', manage: '/preferences', unsubscribe: '/unsubscribe', acknowledge: '/acknowledge' } as const;
+
+  test("the acknowledgement link in a briefing carries no readable finding id", async () => {
+    const briefing = async () =>
+      (await pipeline.ses.emails()).find((email) => email.destination.to.some((to) => to.includes('member.one@example.org')) && /acknowledge\?t=/.test(email.body.text ?? ''));
+    await waitFor('the briefing for edge-extra-empty', async () => Boolean(await briefing()), 30_000);
+    const token = /\/acknowledge\?t=([A-Za-z0-9_.-]+)/.exec((await briefing())!.body.text ?? '')![1]!;
+    const bytes = Buffer.from(token.split('.')[0]!, 'base64url').toString('latin1');
+    for (const form of ['edge-extra-empty', Buffer.from('edge-extra-empty').toString('base64url'), Buffer.from('"edge-extra').toString('base64url')]) {
+      expect(token).not.toContain(form);
+    }
+    expect(bytes).not.toContain('edge-extra-empty');
+    // It still works: the page asks the reader to confirm.
+    const page = await fetch(`${pipeline.pages.url}/acknowledge?t=${token}`);
+    expect(page.status).toBe(200);
+  });
+
+  test('no validly signed token gets a 5xx: an empty subject, or an address as subject, on every page', async () => {
+    const signer = new TokenSigner(keyOf());
+    // Also as links were signed before payloads were encrypted (readable claims), which still verify.
+    const readable = (purpose: string, subject: string) => {
+      const payload = Buffer.from(JSON.stringify({ p: purpose, s: subject, e: Math.floor(Date.now() / 1000) + 3600 })).toString('base64url');
+      return `${payload}.${createHmac('sha256', keyOf()).update(`briefings-link:${payload}`).digest('base64url')}`;
+    };
+    const statuses: string[] = [];
+    for (const purpose of TOKEN_PURPOSES) {
+      for (const subject of ['', 'jane.smith@example.org']) {
+        for (const token of [signer.sign(purpose, subject, new Date(), purpose === 'confirm' ? new Date().toISOString() : undefined), readable(purpose, subject)]) {
+          const path = PAGES[purpose];
+          const got = await fetch(`${pipeline.pages.url}${path}?t=${token}`);
+          const posted = await fetch(`${pipeline.pages.url}${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ t: token, agency: 'health', role: 'frontline', topics: 'safe_sleep', frequency: 'weekly' }),
+          });
+          statuses.push(`GET ${path} '${subject}': ${got.status}`, `POST ${path} '${subject}': ${posted.status}`);
+        }
+      }
+    }
+    expect(statuses.filter((line) => / 5\d\d$/.test(line))).toEqual([]);
+    expect(statuses.every((line) => line.endsWith(': 400'))).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { recipientKey } from '../../shared/domain/audience';
 import {
   TOKEN_LIFETIME_SECONDS,
@@ -28,6 +29,12 @@ const split = (token: string): [string, string] => {
 const decodePayload = (payload: string): Record<string, unknown> =>
   JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
 const encodePayload = (claims: Record<string, unknown>) => Buffer.from(JSON.stringify(claims)).toString('base64url');
+/** A link as signed before payloads were encrypted (readable claims, MAC labelled 'briefings-link:'): still in mailboxes. */
+const legacyMac = (payload: string, key = KEY) => createHmac('sha256', key).update(`briefings-link:${payload}`).digest('base64url');
+function legacySign(purpose: TokenPurpose, subject: string, now: Date, nonce?: string): string {
+  const payload = encodePayload({ p: purpose, s: subject, e: Math.floor(now.getTime() / 1000) + TOKEN_LIFETIME_SECONDS[purpose], ...(nonce ? { n: nonce } : {}) });
+  return `${payload}.${legacyMac(payload)}`;
+}
 const replaceAt = (s: string, i: number, c: string) => s.slice(0, i) + c + s.slice(i + 1);
 const reasonOf = (check: TokenCheck) => (check.ok ? 'ok' : check.reason);
 
@@ -66,8 +73,8 @@ describe('TokenSigner: purpose binding', () => {
     expect(pairs).toHaveLength(12);
   });
 
-  it('re-labelling a confirm payload as unsubscribe while keeping its MAC is tampering, not a wrong purpose', () => {
-    const [payload, mac] = split(signer.sign('confirm', SUBJECT, NOW));
+  it('re-labelling a (readable, older) confirm payload as unsubscribe while keeping its MAC is tampering, not a wrong purpose', () => {
+    const [payload, mac] = split(legacySign('confirm', SUBJECT, NOW));
     const relabelled = encodePayload({ ...decodePayload(payload), p: 'unsubscribe' });
     expect(signer.verify(`${relabelled}.${mac}`, 'unsubscribe', NOW)).toEqual({ ok: false, reason: 'tampered' });
   });
@@ -88,7 +95,8 @@ describe('TokenSigner: tampering', () => {
     expect([...seen]).toEqual(['tampered']);
   });
 
-  it('every one-character change to the payload that still decodes to claims is refused as tampered', () => {
+  it('every one-character change to a readable (older) payload that still decodes to claims is refused as tampered', () => {
+    const [payload, mac] = split(legacySign('unsubscribe', SUBJECT, NOW));
     let stillDecodes = 0;
     for (let i = 0; i < payload.length; i++) {
       for (const c of BASE64URL) {
@@ -144,19 +152,22 @@ describe('TokenSigner: tampering', () => {
     expect(signer.verify(`${payload}.${otherMac}`, 'unsubscribe', NOW)).toEqual({ ok: false, reason: 'tampered' });
   });
 
-  it('re-encoding the payload with another subject, keeping the MAC, is refused as tampered', () => {
+  it('re-encoding a readable (older) payload with another subject, keeping the MAC, is refused as tampered', () => {
+    const [payload, mac] = split(legacySign('unsubscribe', SUBJECT, NOW));
     const forged = encodePayload({ ...decodePayload(payload), s: recipientKey('sam.sample@example.org') });
     expect(signer.verify(`${forged}.${mac}`, 'unsubscribe', NOW)).toEqual({ ok: false, reason: 'tampered' });
   });
 
-  it('re-encoding the payload with a later expiry, keeping the MAC, is refused as tampered', () => {
+  it('re-encoding a readable (older) payload with a later expiry, keeping the MAC, is refused as tampered', () => {
+    const [payload, mac] = split(legacySign('unsubscribe', SUBJECT, NOW));
     const claims = decodePayload(payload);
     const forged = encodePayload({ ...claims, e: (claims.e as number) + 10 * 365 * 24 * 3600 });
     const later = new Date((NOW_SECONDS + TOKEN_LIFETIME_SECONDS.unsubscribe + 60) * 1000);
     expect(signer.verify(`${forged}.${mac}`, 'unsubscribe', later)).toEqual({ ok: false, reason: 'tampered' });
   });
 
-  it('adding a nonce to the payload, keeping the MAC, is refused as tampered', () => {
+  it('adding a nonce to a readable (older) payload, keeping the MAC, is refused as tampered', () => {
+    const [payload, mac] = split(legacySign('unsubscribe', SUBJECT, NOW));
     const forged = encodePayload({ ...decodePayload(payload), n: 'chosen-by-attacker' });
     expect(signer.verify(`${forged}.${mac}`, 'unsubscribe', NOW)).toEqual({ ok: false, reason: 'tampered' });
   });
@@ -288,14 +299,18 @@ describe('TokenSigner: key', () => {
 describe('no address in tokens or links', () => {
   const purposes: TokenPurpose[] = [...TOKEN_PURPOSES];
 
-  it.each(purposes)('a %s token decodes to purpose, opaque subject and expiry only', (purpose) => {
+  it.each(purposes)('a %s token reveals nothing: not the purpose, the subject (not even the opaque key), nor the expiry', (purpose) => {
     const [payload] = split(signer.sign(purpose, SUBJECT, NOW));
-    const decoded = Buffer.from(payload, 'base64url').toString('utf8');
-    expect(JSON.parse(decoded)).toEqual({ p: purpose, s: SUBJECT, e: NOW_SECONDS + TOKEN_LIFETIME_SECONDS[purpose] });
+    const decoded = Buffer.from(payload, 'base64url');
+    expect(() => JSON.parse(decoded.toString('utf8'))).toThrow();
+    // Nothing that was signed can be read back from the token, as text or in any common encoding.
+    for (const secret of [purpose, SUBJECT, String(NOW_SECONDS + TOKEN_LIFETIME_SECONDS[purpose]), EMAIL.toLowerCase()]) {
+      for (const form of [secret, Buffer.from(secret).toString('base64url'), Buffer.from(secret).toString('hex')]) {
+        expect(decoded.toString('latin1')).not.toContain(form);
+        expect(payload).not.toContain(form);
+      }
+    }
     expect(SUBJECT).toMatch(/^[0-9a-f]{24}$/);
-    expect(decoded).not.toContain('@');
-    expect(decoded.toLowerCase()).not.toContain('alex');
-    expect(decoded.toLowerCase()).not.toContain('example.org');
   });
 
   it('neither link carries the address, in clear or percent-encoded', () => {
@@ -306,7 +321,8 @@ describe('no address in tokens or links', () => {
       expect(lower).not.toContain('alex');
       expect(lower).not.toContain('%40');
       const token = new URL(url).searchParams.get('t')!;
-      expect(Buffer.from(split(token)[0], 'base64url').toString('utf8')).not.toContain('@');
+      expect(token).not.toContain('@');
+      expect(Buffer.from(split(token)[0], 'base64url').toString('latin1').toLowerCase()).not.toContain(EMAIL.toLowerCase());
     }
   });
 });
@@ -347,5 +363,107 @@ describe('recipientLinks', () => {
     const links = recipientLinks('https://briefings.example.org', signer, SUBJECT, NOW);
     const aYearLessADay = new Date(NOW.getTime() + (365 - 1) * 24 * 3600 * 1000);
     expect(signer.verify(new URL(links.unsubscribeUrl).searchParams.get('t'), 'unsubscribe', aYearLessADay).ok).toBe(true);
+  });
+});
+
+describe('tokens carry no readable finding id', () => {
+  const deliveryId = `jtai-mash-solihull-2022#v3#${SUBJECT}`;
+  const token = signer.sign('acknowledge', deliveryId, NOW);
+  const [payload] = split(token);
+
+  it('an acknowledgement link verifies to its delivery, whose id begins with the finding id', () => {
+    const check = signer.verify(token, 'acknowledge', NOW);
+    expect(check.ok && check.claims.subject).toBe(deliveryId);
+  });
+
+  it('but nothing of that id can be read from the token, in any common encoding', () => {
+    const bytes = Buffer.from(payload, 'base64url');
+    for (const part of ['jtai-mash-solihull-2022', 'jtai', 'solihull', '#v3#', SUBJECT]) {
+      for (const form of [part, Buffer.from(part).toString('base64url'), Buffer.from(part).toString('base64'), Buffer.from(part).toString('hex')]) {
+        expect(token).not.toContain(form);
+        expect(bytes.toString('latin1')).not.toContain(part);
+      }
+    }
+  });
+
+  it('the same claims sign to the same token; any other claims to another (no IV is ever reused for different claims)', () => {
+    expect(signer.sign('acknowledge', deliveryId, NOW)).toBe(token);
+    const others = [
+      signer.sign('acknowledge', deliveryId, new Date(NOW.getTime() + 1000)),
+      signer.sign('acknowledge', `${deliveryId.slice(0, -1)}0`, NOW),
+      signer.sign('unsubscribe', SUBJECT, NOW),
+    ].map((t) => split(t)[0].slice(0, 16));
+    expect(new Set([payload.slice(0, 16), ...others]).size).toBe(4);
+  });
+
+  it('a readable payload given the new MAC label is refused as tampered (the cipher refuses it)', () => {
+    const readable = encodePayload({ p: 'manage', s: SUBJECT, e: NOW_SECONDS + 60 });
+    const mac = createHmac('sha256', KEY).update(`briefings-link-v2:${readable}`).digest('base64url');
+    expect(signer.verify(`${readable}.${mac}`, 'manage', NOW)).toEqual({ ok: false, reason: 'tampered' });
+  });
+});
+
+describe('links signed before payloads were encrypted still work until they expire', () => {
+  it.each(TOKEN_PURPOSES)('a readable %s token verifies for its own purpose, and no other', (purpose) => {
+    const token = legacySign(purpose, SUBJECT, NOW, purpose === 'confirm' ? '2026-11-26T12:00:00.000Z' : undefined);
+    const check = signer.verify(token, purpose, NOW);
+    expect(check.ok && check.claims).toEqual({
+      purpose,
+      subject: SUBJECT,
+      expiresAt: NOW_SECONDS + TOKEN_LIFETIME_SECONDS[purpose],
+      nonce: purpose === 'confirm' ? '2026-11-26T12:00:00.000Z' : undefined,
+    });
+    for (const other of TOKEN_PURPOSES.filter((p) => p !== purpose)) expect(signer.verify(token, other, NOW)).toEqual({ ok: false, reason: 'wrong-purpose' });
+    const expiry = new Date((NOW_SECONDS + TOKEN_LIFETIME_SECONDS[purpose]) * 1000);
+    expect(signer.verify(token, purpose, expiry)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('one signed with another key is refused as tampered', () => {
+    const payload = encodePayload({ p: 'unsubscribe', s: SUBJECT, e: NOW_SECONDS + 60 });
+    expect(signer.verify(`${payload}.${legacyMac(payload, OTHER_KEY)}`, 'unsubscribe', NOW)).toEqual({ ok: false, reason: 'tampered' });
+  });
+
+  it('nothing signs them any more', () => {
+    for (const purpose of TOKEN_PURPOSES) expect(signer.sign(purpose, SUBJECT, NOW)).not.toBe(legacySign(purpose, SUBJECT, NOW));
+  });
+});
+
+describe('every claim is checked after the signature: a token that verifies is always safe to use', () => {
+  /** Claims a signer could be made to sign, or an old readable link could carry. */
+  const validlySigned = (claims: Record<string, unknown>) => {
+    const payload = encodePayload(claims);
+    return `${payload}.${legacyMac(payload)}`;
+  };
+  const e = NOW_SECONDS + 3600;
+
+  it.each([
+    ['an empty subject', { p: 'manage', s: '', e }],
+    ['a subject that is an address', { p: 'manage', s: 'alex.example@example.org', e }],
+    ['a subject with spaces', { p: 'acknowledge', s: 'a b#v1#c', e }],
+    ['a subject of 5,000 characters', { p: 'manage', s: 'a'.repeat(5_000), e }],
+    ['a subject that is a number', { p: 'manage', s: 42, e }],
+    ['a subject that is a map', { p: 'manage', s: { S: SUBJECT }, e }],
+    ['no subject', { p: 'manage', e }],
+    ['an expiry as text', { p: 'manage', s: SUBJECT, e: String(e) }],
+    ['a fractional expiry', { p: 'manage', s: SUBJECT, e: e + 0.5 }],
+    ['an expiry past the year 2100', { p: 'manage', s: SUBJECT, e: 1e300 }],
+    ['no expiry', { p: 'manage', s: SUBJECT }],
+    ['a nonce that is a map', { p: 'manage', s: SUBJECT, e, n: { x: 1 } }],
+    ['a nonce of 1,000 characters', { p: 'manage', s: SUBJECT, e, n: '1'.repeat(1_000) }],
+  ])('%s is malformed', (_label, claims) => {
+    expect(signer.verify(validlySigned(claims), claims.p as TokenPurpose, NOW)).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it.each([
+    ['an empty subject', ''],
+    ['an address', 'alex.example@example.org'],
+    ['a line break', `${SUBJECT}\n`],
+  ])('a token this signer signs with %s is refused as malformed, never passed on', (_label, subject) => {
+    for (const purpose of TOKEN_PURPOSES) expect(signer.verify(signer.sign(purpose, subject, NOW), purpose, NOW)).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('a confirm nonce in the ISO form passes', () => {
+    const check = signer.verify(signer.sign('confirm', SUBJECT, NOW, '2026-11-26T12:00:00.000Z'), 'confirm', NOW);
+    expect(check.ok).toBe(true);
   });
 });
