@@ -20,8 +20,44 @@ export const distributionListSchema = z.object({
 });
 export type DistributionList = z.infer<typeof distributionListSchema>;
 
+/**
+ * RFC 5321 (4.5.3.1): at most 64 octets before the @ and 255 after it, and a path of 256
+ * octets with its angle brackets, so 254 for the address. A longer one is a paste gone
+ * wrong, and mail servers refuse it.
+ */
+export const ADDRESS_LIMITS = { localPart: 64, domain: 255, address: 254 } as const;
+
+const octets = (text: string) => new TextEncoder().encode(text).length;
+
+/** What is too long in an address, in words a person can act on; undefined when the lengths are within RFC 5321. */
+export function addressLengthProblem(email: string): string | undefined {
+  const at = email.lastIndexOf('@');
+  const local = at < 0 ? email : email.slice(0, at);
+  const domain = at < 0 ? '' : email.slice(at + 1);
+  if (octets(local) > ADDRESS_LIMITS.localPart) {
+    return `the part before the @ is ${octets(local)} characters long; an address has ${ADDRESS_LIMITS.localPart} at most there. Check it was copied whole and only once.`;
+  }
+  if (octets(domain) > ADDRESS_LIMITS.domain) {
+    return `the part after the @ is ${octets(domain)} characters long; an address has ${ADDRESS_LIMITS.domain} at most there. Check it was copied whole and only once.`;
+  }
+  if (octets(email) > ADDRESS_LIMITS.address) {
+    return `it is ${octets(email)} characters long; an address has ${ADDRESS_LIMITS.address} at most. Check it was copied whole and only once.`;
+  }
+  return undefined;
+}
+
+/** A zod check for the RFC 5321 lengths, with the message above (prefixed, as a form or a CSV line needs it). */
+export const addressLengths = (prefix = '') =>
+  z.superRefine((email: string, ctx) => {
+    const problem = addressLengthProblem(email);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${prefix}${problem}` });
+  });
+
 export const memberSchema = z.object({
-  email: z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email({ error: 'not a valid address: check for a missing @ or a stray space.' })),
+  email: z.pipe(
+    z.string().check(z.trim(), z.toLowerCase()),
+    z.email({ error: 'not a valid address: check for a missing @ or a stray space.' }).check(addressLengths('too long: ')),
+  ),
   name: z.string().check(z.trim(), z.minLength(1, { error: 'empty: give the person’s name as it should appear in the greeting.' })),
   agency: knownId(AGENCY_IDS, 'agency'),
   role: knownId(ROLE_IDS, 'role'),

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import './zod-setup';
-import { normaliseEmail, recipientKey } from './audience';
+import { ADDRESS_LIMITS, addressLengths, normaliseEmail, recipientKey } from './audience';
 import type { FieldError } from './finding';
 import { knownId } from './known-id';
 import { AGENCY_IDS, ROLE_IDS, TOPIC_IDS, type AgencyId, type RoleId, type TopicId } from './taxonomy';
@@ -55,11 +55,12 @@ export const subscribeRequestSchema = z.extend(preferencesSchema, {
       z.string({ error: 'Enter your work email address.' }).check(
         z.trim(),
         z.minLength(1, { error: 'Enter your work email address.' }),
-        z.maxLength(254, { error: 'That email address is too long.' }),
+        z.maxLength(ADDRESS_LIMITS.address, { error: 'That email address is too long.' }),
       ),
       z.transform(normaliseEmail),
     ),
-    z.email({ error: 'Enter an email address in the correct format, like name@example.org.' }),
+    // RFC 5321's lengths: 64 before the @ as well as 254 in all (a 300-character local part was taken and emailed).
+    z.email({ error: 'Enter an email address in the correct format, like name@example.org.' }).check(addressLengths('That email address is too long: ')),
   ),
 });
 export type SubscribeRequest = z.infer<typeof subscribeRequestSchema>;
