@@ -301,8 +301,9 @@ export const FUNCTIONS = {
     timeoutSeconds: 15,
     tables: {
       subscribers: 'readWrite', suppressions: 'readWrite', rateLimits: 'readWrite',
-      // Acknowledgements: the row is marked read, the briefing's title shown, the answer kept apart.
-      deliveries: 'readWrite', briefings: 'read', responses: 'write',
+      // Acknowledgements: the row is marked read, the briefing's title shown, the answer kept apart
+      // (screened against the deny list in settings first).
+      deliveries: 'readWrite', briefings: 'read', responses: 'write', settings: 'read',
     },
     sendsEmail: true,
     signsLinks: true,

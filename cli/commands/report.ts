@@ -76,7 +76,16 @@ export async function disseminationReport(
   }
   io.progress('');
   const reportBriefings: ReportBriefing[] = briefings.map((b) => ({ briefingId: b.briefingId, findingId: b.findingId, version: b.version, title: b.finding.title, plannedAt: b.plannedAt }));
-  const report = computeDissemination({ briefings: reportBriefings, deliveries, responses, description, from: options.from, to: options.to, now: new Date() });
+  const report = computeDissemination({
+    briefings: reportBriefings,
+    deliveries,
+    responses,
+    description,
+    from: options.from,
+    to: options.to,
+    now: new Date(),
+    denyList: await target.settings.denyList(),
+  });
 
   const text = format === 'csv' ? reportCsv(report) : format === 'html' ? reportHtml(report) : reportTable(report);
   const out = options.out ?? (format === 'html' ? `out/reports/dissemination-${options.finding ?? 'all'}.html` : undefined);

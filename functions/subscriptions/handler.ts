@@ -16,6 +16,7 @@ const base = {
   deliveries: store.deliveries(),
   briefings: store.briefings(),
   responses: store.responses(),
+  settings: store.settings(),
   ...emailing(config),
 };
 

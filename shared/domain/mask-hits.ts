@@ -1,4 +1,4 @@
-import type { GateHit } from './anonymisation';
+import { scanText, type GateHit, type GateRule } from './anonymisation';
 
 /** How far a hit reaches in the text as typed (UTF-16 units): its length, or as many characters as its masked copy. */
 function spanOf(text: string, hit: GateHit): number {
@@ -21,4 +21,21 @@ export function maskHits(text: string, hits: readonly GateHit[]): string {
     at = hit.position + spanOf(text, hit);
   }
   return out + text.slice(at);
+}
+
+/** What is kept of a text the gate still finds something in after masking (a span it could not pin down). */
+export const TEXT_WITHHELD = '(not kept: it held personal details)';
+
+/**
+ * Free text from the public (an acknowledgement's answer) screened by the anonymisation gate
+ * before it is kept or shown: every match masked, warnings too (an answer is no place for a
+ * number that only might be an NHS number). `rules` says what was found, never the text.
+ */
+export function screenText(field: string, text: string, denyList?: readonly string[]): { text: string; rules: GateRule[] } {
+  const hits = scanText(field, text, denyList);
+  if (hits.length === 0) return { text, rules: [] };
+  const masked = maskHits(text, hits);
+  const rules = [...new Set(hits.map((hit) => hit.rule))];
+  // Masking must leave nothing the gate would still block: otherwise keep none of it.
+  return { text: scanText(field, masked, denyList).some((hit) => hit.severity === 'block') ? TEXT_WITHHELD : masked, rules };
 }

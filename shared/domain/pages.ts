@@ -511,13 +511,14 @@ export function acknowledgePage(opts: { token: string; title: string; answer?: s
   });
 }
 
-export function acknowledgedPage(opts: { title: string; answered: boolean; alreadyAnswered?: boolean }): PageResult {
+export function acknowledgedPage(opts: { title: string; answered: boolean; masked?: boolean; alreadyAnswered?: boolean }): PageResult {
   return page({
     status: 200,
     title: 'Thank you',
     body: [
       para(`Your partnership now knows you have read <strong>${escapeHtml(opts.title)}</strong>.`),
       opts.answered ? text('Your answer is saved, without your name or email address.') : '',
+      opts.masked ? text('It looked as if it held personal details (such as an email address, a phone or NHS number, or a name), so those were hidden before it was saved.') : '',
       opts.alreadyAnswered ? text('Your team’s answer was saved the first time; it is kept as it was.') : '',
       text('You can close this page.'),
     ]

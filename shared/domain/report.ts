@@ -1,5 +1,6 @@
 import { escapeHtml } from './briefing';
 import { AGENCIES, AGENCY_IDS, ROLES, ROLE_IDS } from './taxonomy';
+import { screenText } from './mask-hits';
 
 /**
  * The dissemination report for independent scrutiny: did a finding's learning reach each
@@ -84,7 +85,7 @@ export const COUNTING_NOTES: readonly string[] = [
   'Median hours to acknowledge: the middle value of the time from the briefing’s planned send time to the acknowledgement, in hours to one decimal place (with an even number of acknowledgements, the average of the two middle values).',
   'When a period is given, only briefings planned in that period are counted; acknowledgements that arrive after it still count.',
   'Acknowledgements over time are counted per calendar day (UTC), every day from the first acknowledgement to the last.',
-  'Answers are anonymous: the report never holds a name or an email address, and anything shaped like an email address is removed from answers.',
+  'Answers are anonymous: the report never holds a name or an email address. Each answer passed the anonymisation check before it was kept, and again for this report: what it found (an email address, a phone or NHS number, a name, a word on the deny list) is shown masked with •.',
 ];
 
 export const TOTAL_LABEL = 'All agencies';
@@ -180,6 +181,8 @@ export function computeDissemination(input: {
   from?: string;
   to?: string;
   now: Date;
+  /** The deployment's deny list: answers pass the anonymisation gate again here (those kept before it screened them too). */
+  denyList?: readonly string[];
 }): DisseminationReport {
   const fromMs = bound(input.from, 'from');
   const toMs = bound(input.to, 'to');
@@ -254,7 +257,7 @@ export function computeDissemination(input: {
   }
 
   const answers = input.responses
-    .map((r, index) => ({ r, index, briefing: inScope.get(r.briefingId), answer: cleanText(r.answer), ms: parseTime(r.at) }))
+    .map((r, index) => ({ r, index, briefing: inScope.get(r.briefingId), answer: screenText('answer', cleanText(r.answer), input.denyList).text, ms: parseTime(r.at) }))
     .filter((a) => a.briefing !== undefined && a.answer !== '')
     .map((a) => ({ ...a, date: a.ms !== undefined ? dayOf(a.ms) : cleanText(a.r.at).slice(0, 10) }))
     .sort(

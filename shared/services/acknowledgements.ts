@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { briefingIdOf } from '../domain/delivery';
 import { hiddenCharacterProblem } from '../domain/finding';
+import { screenText } from '../domain/mask-hits';
 import { ANSWER_MAX_CHARS } from '../domain/pages';
-import type { BriefingStore, DeliveryStore, ResponseStore } from '../domain/ports';
+import type { BriefingStore, DeliveryStore, ResponseStore, SettingsStore } from '../domain/ports';
 import type { TokenSigner } from '../domain/tokens';
 import type { LinkProblem } from './subscriptions';
 
@@ -10,13 +11,17 @@ import type { LinkProblem } from './subscriptions';
  * "I have read this briefing": a signed link bound to one delivery row. Following it shows
  * a page (mail scanners pre-fetch links, so a GET never counts); its POST records the
  * acknowledgement once, with the agency and role the briefing was sent for, and an
- * optional one-line answer kept without the address.
+ * optional one-line answer kept without the address. The answer passes the anonymisation
+ * gate first: what it finds (an address, an NHS number, a name) is masked before it is
+ * stored, so no personal data is kept at rest and the report shows the masked answer.
  */
 
 export interface AcknowledgementDeps {
   deliveries: DeliveryStore;
   briefings: Pick<BriefingStore, 'get'>;
   responses: ResponseStore;
+  /** The deployment's deny list, which answers are screened against like findings. */
+  settings: Pick<SettingsStore, 'denyList'>;
   signer: TokenSigner;
   now?: () => Date;
 }
@@ -59,20 +64,23 @@ export async function acknowledge(deps: AcknowledgementDeps, token: string | und
   const recorded = await deps.deliveries.acknowledge(found.row.deliveryId, found.now);
   if (!recorded) return { outcome: 'link-problem', problem: 'unknown' } as LinkFailure;
   let answered = false;
+  let masked = false;
   // One answer per delivery: the row remembers that one was given, the answer itself is kept apart,
   // under a random id and with the day only, so it cannot be joined back to the row or the person.
   if (checked.answer && (await deps.deliveries.markAnswered(recorded.row.deliveryId))) {
     const row = recorded.row;
+    const screened = screenText('answer', checked.answer, await deps.settings.denyList());
+    masked = screened.rules.length > 0;
     await deps.responses.put({
       responseId: randomUUID(),
       briefingId: row.briefingId,
       findingId: row.findingId,
       agency: row.ackAgency ?? row.agency,
       role: row.ackRole ?? row.role,
-      answer: checked.answer,
+      answer: screened.text,
       at: found.now.toISOString().slice(0, 10),
     });
     answered = true;
   }
-  return { outcome: 'acknowledged' as const, title: found.title, first: recorded.first, answered, alreadyAnswered: Boolean(checked.answer) && !answered };
+  return { outcome: 'acknowledged' as const, title: found.title, first: recorded.first, answered, masked, alreadyAnswered: Boolean(checked.answer) && !answered };
 }

@@ -136,7 +136,7 @@ export async function routePage(deps: SubscriptionDeps & AcknowledgementDeps, re
       const result = await acknowledge(deps, token, request.body.get('answer'));
       if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: 'acknowledge' }));
       if (result.outcome === 'invalid') return respond(pages.acknowledgePage({ token: token ?? '', title: result.title, answer: result.answer, error: result.error }));
-      return respond(pages.acknowledgedPage({ title: result.title, answered: result.answered, alreadyAnswered: result.alreadyAnswered }));
+      return respond(pages.acknowledgedPage({ title: result.title, answered: result.answered, masked: result.masked, alreadyAnswered: result.alreadyAnswered }));
     }
     default:
       return respond(pages.notFoundPage());

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
@@ -177,6 +177,23 @@ describe('links', () => {
     // It still works: the page asks the reader to confirm.
     const page = await fetch(`${pipeline.pages.url}/acknowledge?t=${token}`);
     expect(page.status).toBe(200);
+  });
+
+  test('an answer with an address and an NHS number is stored masked', async () => {
+    const email = (await pipeline.ses.emails()).find((e) => e.destination.to.some((to) => to.includes('member.one@example.org')) && /acknowledge\?t=/.test(e.body.text ?? ''))!;
+    const token = /\/acknowledge\?t=([A-Za-z0-9_.-]+)/.exec(email.body.text ?? '')![1]!;
+    const page = await fetch(`${pipeline.pages.url}/acknowledge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ t: token, answer: `Call duty.manager@example.org about ${NHS.replace(/(\d{3})(\d{3})(\d{4})/, '$1 $2 $3')} first.` }),
+    });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('those were hidden before it was saved');
+    const stored = ((await db.send(new ScanCommand({ TableName: tables.responses }))).Items ?? []).map((item) => String(item.answer));
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatch(/^Call [•.@a-z]+ about [• ]+\d{2} first\.$/);
+    expect(stored[0]).not.toContain('duty.manager');
+    expect(stored[0]).not.toContain('943');
   });
 
   test('no validly signed token gets a 5xx: an empty subject, or an address as subject, on every page', async () => {
