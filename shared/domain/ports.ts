@@ -76,6 +76,11 @@ export interface Briefing {
   withdrawnAt?: string;
   /** Set when a higher version is planned: this version's unsent rows are cancelled, not sent. */
   supersededAt?: string;
+  /**
+   * The highest version that replaced this one: whoever settles one of this version's rows after
+   * `supersededAt` (the sender, a claim that lost a race) hands that person over to it.
+   */
+  supersededBy?: number;
   /** Set when retention removed the addresses from this briefing's rows. */
   personalDataRemovedAt?: string;
 }
@@ -85,16 +90,21 @@ export interface BriefingStore {
   putIfAbsent(briefing: Briefing): Promise<{ briefing: Briefing; created: boolean }>;
   setRecipients(briefingId: string, recipients: number): Promise<void>;
   get(briefingId: string): Promise<Briefing | undefined>;
-  /** Marks a snapshot withdrawn, or superseded by a higher version: its queued rows must not go. */
-  markStopped(briefingId: string, how: 'withdrawnAt' | 'supersededAt' | 'personalDataRemovedAt', at: Date): Promise<void>;
+  /**
+   * Marks a snapshot withdrawn, or superseded by a higher version (`by`, recorded as `supersededBy`
+   * if higher than any recorded): its queued rows must not go. The first time of each mark stands.
+   */
+  markStopped(briefingId: string, how: 'withdrawnAt' | 'supersededAt' | 'personalDataRemovedAt', at: Date, by?: number): Promise<void>;
   /** Briefings planned at or after `since` (a Scan: one row per finding version, a small table). */
   plannedSince(since: Date): Promise<Briefing[]>;
 }
 
 export interface DeliveryStore {
   /**
-   * Writes the rows that do not exist yet (batched); returns how many were new.
-   * `fresh`: the rows' briefing was stored by this very plan, so none can exist and the look is skipped.
+   * Writes the rows that do not exist yet; returns how many this call wrote. An existing row is
+   * never overwritten, even one written by someone else a moment ago (each write is conditional).
+   * `fresh`: the rows' briefing was stored by this very plan and has no earlier version, so nobody
+   * else can be writing these keys: one unconditional BatchWriteItem per 25 rows, no look.
    */
   insertMissing(rows: DeliveryRow[], options?: { fresh?: boolean }): Promise<number>;
   /**
@@ -113,7 +123,11 @@ export interface DeliveryStore {
   openRows(status: 'PENDING' | 'SENDING', before: Date, limit: number): Promise<DeliveryRow[]>;
   /** PENDING (or, from the sender, SENDING) → CANCELLED; false when it had moved on. */
   cancel(deliveryId: string, from: 'PENDING' | 'SENDING', reason: string, now: Date): Promise<boolean>;
-  byBriefing(briefingId: string): Promise<DeliveryRow[]>;
+  /**
+   * A briefing's rows, from the `by-briefing` index (eventually consistent). `consistent`: each
+   * row's state is then read again from the table itself, strongly consistent, as it is now.
+   */
+  byBriefing(briefingId: string, options?: { consistent?: boolean }): Promise<DeliveryRow[]>;
   /**
    * Puts a stuck PENDING or a FAILED row back in the send queue: the row is deleted and
    * written again as a new PENDING row, so its stream INSERT reaches the sender. False

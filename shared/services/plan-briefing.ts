@@ -17,7 +17,7 @@ import type {
 } from '../domain/ports';
 import { briefingTrigger, versionOf, type Item } from '../domain/publication';
 import { gateProblem, ownProblem, validationProblem, type AdminNotifier } from './admin-notice';
-import { supersedeEarlier, withdrawFinding, type WithdrawOutcome } from './withdraw';
+import { earlierSnapshots, supersedeEarlier, withdrawFinding, type WithdrawOutcome } from './withdraw';
 
 export interface PlanDeps {
   findings: FindingStore;
@@ -134,8 +134,9 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
     return hold([error], [ownProblem(error)], { evenIfPlanned: true });
   }
 
-  // A higher version of something people already received is a correction, for them only.
-  const earlier = await supersedeEarlier(deps, finding.id, finding.version, now());
+  // A higher version of something people already received is a correction, for them only. Its
+  // snapshot is stored before the earlier ones are marked: the sender may hand people over to it from then on.
+  const earlierVersions = await earlierSnapshots(deps, finding.id, finding.version);
   const { briefing, created } = await deps.briefings.putIfAbsent({
     briefingId: briefingIdOf(finding.id, finding.version),
     findingId: finding.id,
@@ -143,8 +144,9 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
     finding,
     plannedAt: now().toISOString(),
     recipients: 0,
-    ...(earlier.previous ? { changedFields: changedFields(earlier.previous.finding, finding) } : {}),
+    ...(earlierVersions[0] ? { changedFields: changedFields(earlierVersions[0].finding, finding) } : {}),
   });
+  const earlier = await supersedeEarlier(deps, earlierVersions, finding.version, now());
   const correction = earlier.recipients.length > 0;
   // A correction for those who had an earlier version; the whole briefing for anyone whose earlier row had not gone yet.
   const audience = correction
@@ -155,7 +157,8 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
   const hadEarlier = new Set(earlier.recipients.map((r) => recipientKey(r.email)));
 
   const createdAt = now();
-  const rows = recipients.map((recipient, position) => {
+  // Someone whose earlier row the sender still holds gets their row of this version from the sender.
+  const rows = recipients.filter((r) => !earlier.leftToSender.has(recipientKey(r.email))).map((recipient, position) => {
     const kind: DeliveryKind = hadEarlier.has(recipientKey(recipient.email)) ? 'correction' : 'briefing';
     const row = pendingDelivery(finding.id, finding.version, recipient, createdAt, kind);
     // A big list drains at the SES rate (50,000 at 14/s is an hour). The sweeper calls a row
@@ -163,7 +166,8 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
     return { ...row, openSince: turnOf(createdAt, position, deps.maxSendRate ?? DEFAULT_MAX_SEND_RATE) };
   });
   // Rows are written only after their snapshot: if this plan stored it, none exist yet to look for.
-  const newDeliveries = await deps.deliveries.insertMissing(rows, { fresh: created });
+  // With an earlier version, the sender may be writing some of these rows too: each is then written only if absent.
+  const newDeliveries = await deps.deliveries.insertMissing(rows, { fresh: created && !earlierVersions.length });
   await deps.briefings.setRecipients(briefing.briefingId, recipients.length);
   const summary: PlanSummary = {
     recipients: recipients.length,

@@ -6,6 +6,7 @@ import type { Briefing, LedgerMailDeps, Suppression, SuppressionStore } from '..
 import { DELIVERY_ID_HEADER } from '../domain/ses-event';
 import type { Pacer } from '../domain/token-bucket';
 import { recipientLinks } from '../domain/tokens';
+import { followUpOf } from './withdraw';
 
 export interface SendDeps extends LedgerMailDeps {
   /**
@@ -73,7 +74,10 @@ export async function sendDelivery(
   if (deps.timeLeftMs && deps.timeLeftMs() < TIME_NEEDED_TO_SEND_MS) {
     throw new TransientSendError('Not enough time left in this invocation to send it; the stream retries this row.');
   }
-  if (!(await deps.deliveries.claim(row.deliveryId, row.createdAt, now()))) return { outcome: 'skipped', reason: 'already-claimed' };
+  if (!(await deps.deliveries.claim(row.deliveryId, row.createdAt, now()))) {
+    await followUpIfSentBefore(deps, row, briefingCache, now());
+    return { outcome: 'skipped', reason: 'already-claimed' };
+  }
 
   // Planning left suppressed people out, but someone may unsubscribe (or bounce) while their row waits:
   // checked again here, from the handler's one look-up for the whole batch as the invocation starts.
@@ -101,6 +105,10 @@ export async function sendDelivery(
   // Withdrawn, or replaced by a higher version, while this row waited: only a withdrawal notice still goes.
   if ((briefing.withdrawnAt || briefing.supersededAt) && row.kind !== 'withdrawal') {
     const reason = briefing.withdrawnAt ? 'The finding was withdrawn before this was sent.' : 'A newer version replaced this one before it was sent.';
+    // This cancel settles the row, so the sender hands the person on (the newer version), and first:
+    // a crash in between leaves the row SENDING, and its re-drive finds the hand-over written already.
+    const next = followUpOf(row, briefing, false, now());
+    if (next) await deps.deliveries.insertMissing([next]);
     await deps.deliveries.cancel(row.deliveryId, 'SENDING', reason, now());
     return { outcome: 'cancelled' };
   }
@@ -138,7 +146,39 @@ export async function sendDelivery(
     throw new TransientSendError(message, { cause: error });
   }
   await deps.deliveries.markSent(row.deliveryId, messageId, now());
+  await followUpIfStopped(deps, row, briefingCache, now());
   return { outcome: 'sent', messageId };
+}
+
+/**
+ * After SENT is recorded: the snapshot read again, strongly consistent (the invocation's copy may
+ * be older than a correction or withdrawal planned meanwhile). If it was superseded or withdrawn
+ * since, this person has the old text and gets the correction or the withdrawal notice from here:
+ * plan-briefing read this row before SENT was recorded, or it would have seen it, so its mark came
+ * before this read. The fresh copy also serves the invocation's later rows.
+ */
+async function followUpIfStopped(deps: SendDeps, row: DeliveryRow, briefingCache: InvocationCache['briefings'], now: Date) {
+  if (row.kind === 'withdrawal') return;
+  const snapshotId = briefingIdOf(row.findingId, row.version);
+  const fresh = deps.briefings.get(snapshotId);
+  briefingCache.set(snapshotId, fresh);
+  const snapshot = await fresh.catch((error: unknown) => {
+    briefingCache.delete(snapshotId);
+    throw error;
+  });
+  const next = snapshot && followUpOf(row, snapshot, true, now);
+  if (next) await deps.deliveries.insertMissing([next]);
+}
+
+/**
+ * A claim lost to a row already SENT: a retried record, maybe because the invocation that sent it
+ * died (or its read failed) before its follow-up. The follow-up is written once whoever writes it.
+ * Other rows (held by another claim, cancelled, failed) need nothing from here.
+ */
+async function followUpIfSentBefore(deps: SendDeps, row: DeliveryRow, briefingCache: InvocationCache['briefings'], now: Date) {
+  if (row.kind === 'withdrawal' || row.kind === 'digest') return;
+  const current = await deps.deliveries.get(row.deliveryId);
+  if (current?.status === 'SENT') await followUpIfStopped(deps, current, briefingCache, now);
 }
 
 function renderFor(row: DeliveryRow, briefing: Briefing, links: BriefingLinks): RenderedBriefing {

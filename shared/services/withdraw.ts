@@ -1,22 +1,54 @@
-import { recipientKey, type Recipient } from '../domain/audience';
+import type { Recipient } from '../domain/audience';
 import { briefingIdOf, pendingDelivery, type DeliveryRow } from '../domain/delivery';
 import { weekIdAt } from '../domain/digest';
+import { eachInParallel } from '../domain/in-parallel';
 import type { Briefing, BriefingStore, DeliveryStore, FindingStore, SuppressionStore } from '../domain/ports';
 
 export type WithdrawOutcome = { outcome: 'withdrawn'; findingId: string; notices: number; cancelled: number };
 
 type Deps = { briefings: BriefingStore; deliveries: DeliveryStore; suppressions: SuppressionStore; findings: FindingStore };
 
-/**
- * Rows that reached someone, or may have: SENT, a SENDING row the sender still holds (it may
- * go out in a moment), or one whose outcome is unknown. Never a notice about it.
+/*
+ * Who settles a row of a version that is being stopped (superseded or withdrawn), and so who
+ * decides what that person gets next. Each row leaves PENDING or SENDING by one conditional
+ * write, and whoever makes it writes the follow-up:
+ * - here, PENDING → CANCELLED: the person is handed over (a newer version in full), or nothing
+ *   (withdrawn);
+ * - send-briefing, SENDING → SENT or CANCELLED: it reads the snapshot again after recording
+ *   the outcome, and writes the correction, the newer version or the withdrawal notice itself.
+ * So rows are read here strongly consistently after the snapshots are marked, and a row the
+ * sender holds (or claimed while we looked) is left to it. Either the sender recorded SENT
+ * before our read (we see it), or after it, and then its own read of the snapshot comes after
+ * our mark (it sees it). Nobody falls between the two, whatever the interleaving.
  */
-const received = (row: DeliveryRow) =>
-  (row.status === 'SENT' || row.status === 'SENDING' || (row.status === 'FAILED' && row.outcomeUnknown === true)) &&
-  (row.kind === 'briefing' || row.kind === 'correction' || row.kind === 'digest');
+
+/** Reached someone: SENT, or FAILED with its outcome unknown (it may have gone). */
+const reached = (row: DeliveryRow) => row.status === 'SENT' || (row.status === 'FAILED' && row.outcomeUnknown === true);
+
+/**
+ * Still open, and send-briefing settles it (and hands the person on) itself: a row it holds, or
+ * a PENDING one our cancel could not take. Weekly digests are sent by the digest run, which
+ * does no follow-up: one of those being sent counts as reached instead.
+ */
+const leftToSender = (row: DeliveryRow) => (row.status === 'SENDING' || row.status === 'PENDING') && row.kind !== 'digest';
+
+/**
+ * Whom a withdrawal notice is for: a row that reached someone, a weekly digest being sent, and
+ * any row re-driven after a crash left it SENDING (that send may have reached SES), whatever it
+ * is now: whether the sender sends it again, cancels it or dies again, that person may have it.
+ */
+const mayHaveHadIt = (row: DeliveryRow) => reached(row) || (row.kind === 'digest' && row.status === 'SENDING') || (row.redrives ?? 0) > 0;
+
+/** Erased or past retention: there is no address left to write to. */
+const addressable = (row: DeliveryRow) => !row.erasedAt && !row.personalDataRemovedAt;
+
+const recipientOf = (row: DeliveryRow): Recipient => ({ email: row.email, name: row.name, agency: row.agency, role: row.role, via: row.via });
+
+/** Cancels at once: a version's PENDING rows can be tens of thousands, and each cancel is its own conditional write. */
+const CANCEL_CONCURRENCY = 16;
 
 /** The snapshots of every version below `version` that were planned, newest first. */
-async function earlierSnapshots(deps: Pick<Deps, 'briefings'>, findingId: string, version: number): Promise<Briefing[]> {
+export async function earlierSnapshots(deps: Pick<Deps, 'briefings'>, findingId: string, version: number): Promise<Briefing[]> {
   const found: Briefing[] = [];
   for (let v = version - 1; v >= 1; v--) {
     const snapshot = await deps.briefings.get(briefingIdOf(findingId, v));
@@ -25,18 +57,65 @@ async function earlierSnapshots(deps: Pick<Deps, 'briefings'>, findingId: string
   return found;
 }
 
-/** One entry per person who received any of these versions (or a digest listing `findingId`), with their newest details. */
-async function receivedBy(deps: Pick<Deps, 'deliveries'>, briefingIds: readonly string[], findingId?: string): Promise<Recipient[]> {
-  const people = new Map<string, Recipient>();
-  for (const briefingId of briefingIds) {
-    for (const row of await deps.deliveries.byBriefing(briefingId)) {
-      // Erased or past retention: there is no address left to write to.
-      if (!received(row) || row.erasedAt || row.personalDataRemovedAt || people.has(row.recipientKey)) continue;
-      if (row.kind === 'digest' && !(findingId && row.findingIds?.includes(findingId))) continue;
-      people.set(row.recipientKey, { email: row.email, name: row.name, agency: row.agency, role: row.role, via: row.via });
+/**
+ * A stopped version's rows as they are now, its PENDING ones cancelled. Call it only after the
+ * snapshot is marked. A cancel that loses to the sender's claim reads the row again: it is then
+ * the sender's (SENDING), or PENDING again (handed back), when it is tried again.
+ */
+async function settleQueued(deps: Pick<Deps, 'deliveries'>, briefingId: string, reason: string, now: Date) {
+  const rows: DeliveryRow[] = [];
+  const cancelled: DeliveryRow[] = [];
+  await eachInParallel(await deps.deliveries.byBriefing(briefingId, { consistent: true }), CANCEL_CONCURRENCY, async (read) => {
+    let row: DeliveryRow | undefined = read;
+    for (let attempt = 0; row?.status === 'PENDING' && row.kind !== 'digest' && attempt < 3; attempt++) {
+      if (await deps.deliveries.cancel(row.deliveryId, 'PENDING', reason, now)) {
+        cancelled.push(row);
+        row = { ...row, status: 'CANCELLED', reason };
+      } else {
+        row = await deps.deliveries.get(row.deliveryId);
+      }
     }
+    // Still PENDING after that (handed back and forth): the sender claims it later, sees the mark, and settles it.
+    if (row) rows.push(row);
+  });
+  return { rows, cancelled };
+}
+
+/**
+ * Before a higher version's rows are written (its snapshot is stored first, so the sender can
+ * hand people over to it from the moment the earlier ones are marked): who gets a correction,
+ * who gets this version in full, and whom the sender is still settling. Every earlier version
+ * is marked superseded, and its rows not sent yet are cancelled, so nobody gets the old text
+ * after the new. Per person, over every earlier version:
+ * - reached by any (SENT): a correction (`recipients`);
+ * - else held by the sender: left to it (`leftToSender`; plan-briefing writes nothing for them):
+ *   it sends the old text and then writes the correction, or cancels and writes the new version;
+ * - else cancelled (now, by the sender, or by an earlier run that stopped before writing the new
+ *   rows): the new version in full (`notYetReached`).
+ */
+export async function supersedeEarlier(deps: Pick<Deps, 'briefings' | 'deliveries'>, snapshots: readonly Briefing[], version: number, now: Date) {
+  // Every mark before any read: a sender that records SENT after our read then sees the mark.
+  for (const snapshot of snapshots) await deps.briefings.markStopped(snapshot.briefingId, 'supersededAt', now, version);
+  const rows: DeliveryRow[] = [];
+  for (const snapshot of snapshots) rows.push(...(await settleQueued(deps, snapshot.briefingId, 'A newer version replaced this one before it was sent.', now)).rows);
+
+  const recipients = new Map<string, Recipient>();
+  const withSender = new Set<string>();
+  const cancelled = new Map<string, Recipient>();
+  // Newest version first, so each person's newest details are the ones kept.
+  for (const row of rows.filter(addressable)) {
+    if (reached(row) && row.kind !== 'withdrawal' && !recipients.has(row.recipientKey)) recipients.set(row.recipientKey, recipientOf(row));
+    else if (leftToSender(row)) withSender.add(row.recipientKey);
+    else if (row.status === 'CANCELLED' && !cancelled.has(row.recipientKey)) cancelled.set(row.recipientKey, recipientOf(row));
   }
-  return [...people.values()];
+  return {
+    previous: snapshots[0],
+    recipients: [...recipients.values()],
+    /** Whose earlier rows were all cancelled: they get this version as a first issue instead. */
+    notYetReached: [...cancelled].filter(([key]) => !recipients.has(key) && !withSender.has(key)).map(([, r]) => r),
+    /** Recipient keys the sender is still settling: it writes their row of this version itself. */
+    leftToSender: new Set([...withSender].filter((key) => !recipients.has(key))),
+  };
 }
 
 /** The weekly digests sent since a finding was first planned: their readers had it too. */
@@ -48,60 +127,56 @@ function digestsSince(firstPlannedAt: string | undefined, now: Date, timeZone: s
 }
 
 /**
- * Before a higher version is planned: who got an earlier one (a correction goes to them
- * only), and that version's snapshot. Earlier versions' rows not sent yet are cancelled,
- * and their snapshots marked superseded, so nobody gets the old text after the new.
- */
-export async function supersedeEarlier(deps: Pick<Deps, 'briefings' | 'deliveries'>, findingId: string, version: number, now: Date) {
-  const snapshots = await earlierSnapshots(deps, findingId, version);
-  const notYetReached = new Map<string, Recipient>();
-  for (const snapshot of snapshots) {
-    await deps.briefings.markStopped(snapshot.briefingId, 'supersededAt', now);
-    for (const row of await cancelQueued(deps, snapshot.briefingId, 'A newer version replaced this one before it was sent.', now)) {
-      if (row.erasedAt || row.personalDataRemovedAt) continue;
-      notYetReached.set(row.recipientKey, { email: row.email, name: row.name, agency: row.agency, role: row.role, via: row.via });
-    }
-  }
-  const recipients = await receivedBy(deps, snapshots.map((s) => s.briefingId));
-  const reached = new Set(recipients.map((r) => recipientKey(r.email)));
-  return {
-    previous: snapshots[0],
-    recipients,
-    /** Whose earlier row was cancelled just now: they get this version as a first issue instead. */
-    notYetReached: [...notYetReached].filter(([key]) => !reached.has(key)).map(([, r]) => r),
-  };
-}
-
-/** Cancels a briefing's queued rows; returns the ones it cancelled. */
-async function cancelQueued(deps: Pick<Deps, 'deliveries'>, briefingId: string, reason: string, now: Date): Promise<DeliveryRow[]> {
-  const cancelled: DeliveryRow[] = [];
-  for (const row of await deps.deliveries.byBriefing(briefingId)) {
-    if (row.status === 'PENDING' && (await deps.deliveries.cancel(row.deliveryId, 'PENDING', reason, now))) cancelled.push(row);
-  }
-  return cancelled;
-}
-
-/**
- * A published finding was withdrawn: every version's snapshot is marked (so rows still in
- * flight are cancelled by the sender), queued rows are cancelled, and everyone who
- * received it gets one short notice. Weekly digests skip it, since it is no longer published.
+ * A published finding was withdrawn: every version's snapshot is marked, queued rows are
+ * cancelled, and everyone who received it (or may have: see mayHaveHadIt) gets one short notice,
+ * and nobody else. A row the sender holds is left to it: if it sends it after all, it writes the
+ * notice itself (it reads the snapshot again after recording SENT); if it cancels it, that person
+ * got nothing and hears nothing. Weekly digests skip it from now on.
  * Replaying it is harmless: cancelled rows stay cancelled, and notices exist once per person.
  */
 export async function withdrawFinding(deps: Deps, findingId: string, version: number | undefined, now: Date, timeZone: string): Promise<WithdrawOutcome> {
   const snapshots = await earlierSnapshots(deps, findingId, (version ?? 1) + 1);
   // Never planned (a draft withdrawn): nothing went out, nobody to tell.
   if (!snapshots.length) return { outcome: 'withdrawn', findingId, notices: 0, cancelled: 0 };
+  for (const snapshot of snapshots) await deps.briefings.markStopped(snapshot.briefingId, 'withdrawnAt', now);
   let cancelled = 0;
+  const rows: DeliveryRow[] = [];
   for (const snapshot of snapshots) {
-    await deps.briefings.markStopped(snapshot.briefingId, 'withdrawnAt', now);
-    cancelled += (await cancelQueued(deps, snapshot.briefingId, 'The finding was withdrawn before this was sent.', now)).length;
+    const settled = await settleQueued(deps, snapshot.briefingId, 'The finding was withdrawn before this was sent.', now);
+    cancelled += settled.cancelled.length;
+    rows.push(...settled.rows);
   }
-  const latest = snapshots[0];
-  const firstPlanned = snapshots.at(-1)?.plannedAt;
-  const people = await receivedBy(deps, [...snapshots.map((s) => s.briefingId), ...digestsSince(firstPlanned, now, timeZone)], findingId);
-  const suppressed = await deps.suppressions.suppressed(people.map((p) => recipientKey(p.email)));
-  const notices = people.filter((p) => !suppressed.has(recipientKey(p.email)));
-  await deps.deliveries.insertMissing(notices.map((p) => pendingDelivery(findingId, latest!.version, p, now, 'withdrawal')));
+  const latest = snapshots[0]!;
+  for (const digestId of digestsSince(snapshots.at(-1)?.plannedAt, now, timeZone)) {
+    rows.push(...(await deps.deliveries.byBriefing(digestId, { consistent: true })).filter((row) => row.findingIds?.includes(findingId)));
+  }
+  const people = new Map<string, Recipient>();
+  for (const row of rows.filter(addressable)) {
+    if (mayHaveHadIt(row) && row.kind !== 'withdrawal' && !people.has(row.recipientKey)) people.set(row.recipientKey, recipientOf(row));
+  }
+  const suppressed = await deps.suppressions.suppressed([...people.keys()]);
+  const notices = [...people].filter(([key]) => !suppressed.has(key)).map(([, person]) => person);
+  await deps.deliveries.insertMissing(notices.map((p) => pendingDelivery(findingId, latest.version, p, now, 'withdrawal')));
   await deps.findings.markWithdrawn(findingId, { notices: notices.length, cancelled }, now);
   return { outcome: 'withdrawn', findingId, notices: notices.length, cancelled };
+}
+
+/**
+ * What the person on a row of a stopped version gets next, once the row is settled: the sender
+ * calls this after it cancels a row (`sent` false) or records one SENT (`sent` true), with the
+ * snapshot read after that. A withdrawal notice if it went (or may have: a row left SENDING once
+ * and re-driven); otherwise, for a superseded version, the newest version: a correction for
+ * someone who has the old text, in full for someone who has nothing. Undefined: nothing more.
+ */
+export function followUpOf(row: DeliveryRow, snapshot: Briefing, sent: boolean, now: Date): DeliveryRow | undefined {
+  if (row.kind === 'withdrawal' || row.kind === 'digest' || !addressable(row)) return undefined;
+  const person = recipientOf(row);
+  const newest = snapshot.supersededBy ?? row.version;
+  if (snapshot.withdrawnAt) {
+    return sent || (row.redrives ?? 0) > 0 ? pendingDelivery(row.findingId, newest, person, now, 'withdrawal') : undefined;
+  }
+  if (!snapshot.supersededAt) return undefined;
+  // A snapshot marked before supersededBy was recorded: the next version up.
+  const next = snapshot.supersededBy ?? row.version + 1;
+  return pendingDelivery(row.findingId, next, person, now, sent || row.kind === 'correction' ? 'correction' : 'briefing');
 }
