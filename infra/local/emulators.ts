@@ -1,9 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { PRIVATE_UMASK, makePrivate } from './private-files';
 
 /**
  * The real emulators of each part, started on 127.0.0.1: DynamoDB Local (the jar that
@@ -83,19 +84,25 @@ process.once('exit', () => {
 });
 
 /** DynamoDB Local with -sharedDb, so every client sees the same tables whatever its region or keys. */
-export async function startDynamoDb(options: { port?: number; dataDir?: string } = {}): Promise<Running & { client: DynamoDBClient }> {
+export async function startDynamoDb(options: { port?: number; dataDir?: string } = {}): Promise<Running & { client: DynamoDBClient; pid?: number }> {
   const problem = javaProblem();
   if (problem) throw new EmulatorError(problem);
   const port = options.port ?? (await freePort());
   const jarDir = dynamoJarDir();
   const args = [`-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`, '-jar', join(jarDir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb', '-disableTelemetry'];
   if (options.dataDir) {
-    mkdirSync(options.dataDir, { recursive: true });
+    // Files from an earlier start (or an older version of this code) are made private too.
+    makePrivate(options.dataDir);
     args.push('-dbPath', options.dataDir);
   } else {
     args.push('-inMemory');
   }
-  const child = spawn('java', args, { cwd: jarDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The database holds every address: java creates its files under a umask that keeps them to this
+  // user (0600). sh execs java, so the child's pid is java's own and stopping it works as before.
+  const child =
+    process.platform === 'win32'
+      ? spawn('java', args, { cwd: jarDir, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('/bin/sh', ['-c', `umask ${PRIVATE_UMASK.toString(8).padStart(3, '0')} && exec "$@"`, 'sh', 'java', ...args], { cwd: jarDir, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let output = '';
   child.stdout?.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
@@ -118,11 +125,15 @@ export async function startDynamoDb(options: { port?: number; dataDir?: string }
     child.kill('SIGKILL');
     throw new EmulatorError(`DynamoDB Local did not start on port ${port}. Is the port in use? Output:\n${output}`, { cause: error });
   }
+  // And once it is up, whatever it created at start-up, whatever the umask did.
+  if (options.dataDir) makePrivate(options.dataDir);
 
   return {
     url,
     port,
     client,
+    // The java process itself (sh execs it): tests read its umask.
+    pid: child.pid,
     stop: async () => {
       client.destroy();
       if (exited) return;

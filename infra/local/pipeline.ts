@@ -9,6 +9,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, freePort, repoRoot, startDynamoDb, sta
 import { startHttpServer, type HttpHandler } from './http-server';
 import { WeeklyTimer } from './weekly-timer';
 import { StreamPoller, type PollerLog, type StreamHandler } from './stream-poller';
+import { makePrivate } from './private-files';
 import { ensureTables, localTableEnv } from './tables';
 
 /**
@@ -81,6 +82,8 @@ export async function loadHandler<Event = Parameters<StreamHandler>[0], Result =
 }
 
 export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
+  // Every address is in here: the folder and all in it are this user's only (0700 / 0600), on each start.
+  if (options.dataDir) makePrivate(options.dataDir);
   const dynamo = await startDynamoDb({ port: options.dynamoPort, dataDir: options.dataDir && join(options.dataDir, 'dynamodb') });
   const ses = await startSes({ port: options.sesPort }).catch(async (error) => {
     await dynamo.stop();
@@ -134,6 +137,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
         intervalTimers.push(timer);
       }
     }
+    // Anything created while starting (checkpoints, the key) is private too, whatever the umask.
+    if (options.dataDir) makePrivate(options.dataDir);
     return {
       dynamo,
       ses,

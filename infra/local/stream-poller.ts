@@ -13,6 +13,7 @@ import {
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { StreamTrigger } from '../definitions';
 import { assertSupportedPattern, matchesPattern } from '../event-filter';
+import { PRIVATE_DIR, PRIVATE_FILE } from './private-files';
 
 /**
  * What Lambda's event source mapping does for a DynamoDB stream, done locally against
@@ -249,11 +250,12 @@ export class StreamPoller {
     const { deadLetterFile, log, name } = this.options;
     log?.error(`${name}: ${records.length} record(s) set aside: ${why}.${deadLetterFile ? ` See ${deadLetterFile}.` : ''}`);
     if (!deadLetterFile) return;
-    mkdirSync(dirname(deadLetterFile), { recursive: true });
+    // Keys (a delivery's holds a finding id) stay with this user, like all local data: 0700 / 0600.
+    mkdirSync(dirname(deadLetterFile), { recursive: true, mode: PRIVATE_DIR });
     const at = new Date().toISOString();
     // Keys and sequence numbers only, as Lambda's on-failure record carries: no item content.
     for (const record of records) {
-      appendFileSync(deadLetterFile, `${JSON.stringify({ at, function: name, why, keys: record.dynamodb?.Keys, sequenceNumber: record.dynamodb?.SequenceNumber })}\n`);
+      appendFileSync(deadLetterFile, `${JSON.stringify({ at, function: name, why, keys: record.dynamodb?.Keys, sequenceNumber: record.dynamodb?.SequenceNumber })}\n`, { mode: PRIVATE_FILE });
     }
   }
 
@@ -261,7 +263,7 @@ export class StreamPoller {
     this.checkpoints[shardId] = sequenceNumber;
     const file = this.options.checkpointFile;
     if (!file) return;
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(this.checkpoints, null, 2));
+    mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR });
+    writeFileSync(file, JSON.stringify(this.checkpoints, null, 2), { mode: PRIVATE_FILE });
   }
 }

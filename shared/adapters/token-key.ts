@@ -33,7 +33,8 @@ export async function loadTokenSigner(env: NodeJS.ProcessEnv = process.env, clie
 /** Creates the local key once (64 random hex characters, readable by this user only) and returns its path. */
 export function ensureLocalTokenKey(file: string): string {
   if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
+    // Readable by this user only, like the rest of .local/ (infra/local/private-files.ts).
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   }
   return file;

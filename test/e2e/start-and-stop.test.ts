@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,18 @@ const portIsFree = (port: number) =>
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 
+/** Paths under `dir` (itself included) whose mode is not 0700 for a folder or 0600 for a file. */
+function notPrivate(dir: string): string[] {
+  const wrong: string[] = [];
+  const walk = (path: string) => {
+    const stat = lstatSync(path);
+    if ((stat.mode & 0o777) !== (stat.isDirectory() ? 0o700 : 0o600)) wrong.push(`${path} ${(stat.mode & 0o777).toString(8)}`);
+    if (stat.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+  };
+  walk(dir);
+  return wrong;
+}
+
 test('starts, keeps data across a restart, and Ctrl-C frees every port', async () => {
   const ports = { DYNAMODB_PORT: await freePort(), CONSOLE_PORT: await freePort(), SES_PORT: await freePort() };
   const env = {
@@ -93,6 +105,9 @@ test('starts, keeps data across a restart, and Ctrl-C frees every port', async (
   expect(await first.exited).toBe(0);
   expect(first.output()).toContain('Stopped.');
   for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
+  // The data kept for next time holds every address: this user's only (files 0600, folders 0700).
+  expect(notPrivate(env.LOCAL_DATA_DIR)).toEqual([]);
+  expect(existsSync(join(env.LOCAL_DATA_DIR, 'dynamodb', 'shared-local-instance.db'))).toBe(true);
 
   const second = start(env);
   await waitFor('the restart to say it is ready', async () => second.output().includes('Ready.'), 60_000);
