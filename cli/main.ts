@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AGENCIES, ROLES, SOURCE_TYPES, TOPIC_GROUPS, TOPICS } from '../shared/domain/taxonomy';
 import { addFinding, listFindings, previewFinding, publishFinding, retryBriefing, retryFinding, showFinding } from './commands/findings';
-import { denyList } from './commands/settings';
+import { allowList, denyList } from './commands/settings';
 import { disseminationReport } from './commands/report';
 import { runDigestNow } from './commands/digest';
 import { createList, importMembers, showLists } from './commands/lists';
@@ -31,6 +31,9 @@ Anonymisation gate
   denylist [list]                             words and names a briefing must never contain
   denylist add <term> [term…]                 quote phrases: "Example Street"
   denylist remove <term> [term…]
+  allowlist [list]                            public names and pseudonyms a name in a briefing may be
+  allowlist add <name> [name…]                quote names with spaces: "Child Q"
+  allowlist remove <name> [name…]
 Lists
   lists create <id> --name "Name" [--topics a,b] [--agencies a,b] [--roles a,b]
   lists import <id> <members.csv>             CSV header: email,name,agency,role
@@ -123,6 +126,7 @@ export async function runCli(argv: string[], io: Output = terminalOutput(), env:
   try {
     target = connect({ target: values.target, stack: values.stack, env });
     if (group === 'denylist') return await denyList(target, io, command, args);
+    if (group === 'allowlist') return await allowList(target, io, command, args);
     const key = `${group} ${command ?? ''}`.trim();
     switch (key) {
       case 'findings add':

@@ -213,6 +213,12 @@ export interface SettingsStore {
   /** Words and names the anonymisation gate blocks (for example local place or school names). */
   denyList(): Promise<string[]>;
   setDenyList(terms: readonly string[]): Promise<void>;
+  /**
+   * Public names and pseudonyms the gate's person-name rule lets through ("Child Q", the
+   * names in a national review's title), matched whole-name and case-insensitively.
+   */
+  allowList(): Promise<string[]>;
+  setAllowList(names: readonly string[]): Promise<void>;
 }
 
 /** An anonymous answer given with an acknowledgement: agency, role and briefing, never the address. */

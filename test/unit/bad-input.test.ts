@@ -80,7 +80,7 @@ function holdOnlyDeps() {
         notices.push({ id, version, problems });
       },
     },
-    settings: { denyList: async () => [], setDenyList: async () => undefined },
+    settings: { denyList: async () => [], setDenyList: async () => undefined, allowList: async () => [], setAllowList: async () => undefined },
     lists: untouchable('lists'),
     briefings: untouchable('briefings'),
     deliveries: untouchable('deliveries'),

@@ -36,7 +36,7 @@ function holdOnlyDeps() {
   const deps = {
     findings: { markHeld: async (_id: string, _v: unknown, errors: FieldError[]) => (held.push(errors), true), markAdminTold: async () => undefined },
     admin: { held: async (_id: string, _v: unknown, problems: readonly { field: string }[]) => void told.push(problems.map((p) => p.field)) },
-    settings: { denyList: async () => [], setDenyList: async () => undefined },
+    settings: { denyList: async () => [], setDenyList: async () => undefined, allowList: async () => [], setAllowList: async () => undefined },
     lists: refuse('lists'),
     briefings: refuse('briefings'),
     deliveries: refuse('deliveries'),
