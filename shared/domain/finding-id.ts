@@ -1,4 +1,4 @@
-import { scanFinding, scanText, type GateHit, type GateResult } from './anonymisation';
+import { scanFinding, scanText, type GateHit, type GateLists, type GateResult } from './anonymisation';
 import type { Finding } from './finding';
 import { maskHits } from './mask-hits';
 
@@ -16,13 +16,15 @@ export const WITHHELD_ID = '(id withheld: not validated)';
 
 export const hasIdShape = (id: unknown): id is string => typeof id === 'string' && FINDING_ID_PATTERN.test(id);
 
+/** The deployment's lists, as the gate takes them: the deny list alone, or deny and allow lists. */
+type Lists = readonly string[] | GateLists;
+
 /** What the gate blocks in an id (the deny list included, when given). */
-export const idGateHits = (id: string, denyList?: readonly string[]): GateHit[] =>
-  scanText('id', id, denyList).filter((hit) => hit.severity === 'block');
+export const idGateHits = (id: string, lists?: Lists): GateHit[] => scanText('id', id, lists).filter((hit) => hit.severity === 'block');
 
 /** The id if it has the safe shape and the gate finds nothing in it (not even a warning); otherwise WITHHELD_ID. */
-export function loggableId(id: unknown, denyList?: readonly string[]): string {
-  return hasIdShape(id) && scanText('id', id, denyList).length === 0 ? id : WITHHELD_ID;
+export function loggableId(id: unknown, lists?: Lists): string {
+  return hasIdShape(id) && scanText('id', id, lists).length === 0 ? id : WITHHELD_ID;
 }
 
 const LEDGER_MIDDLE = /^(?:v\d{1,4}|withdrawn|\d{4}-W\d{2})$/;
@@ -51,7 +53,7 @@ export function shownId(id: string, hits: readonly GateHit[]): string {
 }
 
 /** The gate over a finding and its id, the id first (as the admin reads the item). */
-export function scanFindingAndId(finding: Finding, denyList?: readonly string[]): GateResult {
-  const text = scanFinding(finding, denyList);
-  return { blocked: [...idGateHits(finding.id, denyList), ...text.blocked], warnings: text.warnings };
+export function scanFindingAndId(finding: Finding, lists?: Lists): GateResult {
+  const text = scanFinding(finding, lists);
+  return { blocked: [...idGateHits(finding.id, lists), ...text.blocked], warnings: text.warnings };
 }

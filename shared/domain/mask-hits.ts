@@ -1,4 +1,4 @@
-import { scanText, type GateHit, type GateRule } from './anonymisation';
+import { scanText, type GateHit, type GateLists, type GateRule } from './anonymisation';
 
 /** How far a hit reaches in the text as typed (UTF-16 units): its length, or as many characters as its masked copy. */
 function spanOf(text: string, hit: GateHit): number {
@@ -31,11 +31,11 @@ export const TEXT_WITHHELD = '(not kept: it held personal details)';
  * before it is kept or shown: every match masked, warnings too (an answer is no place for a
  * number that only might be an NHS number). `rules` says what was found, never the text.
  */
-export function screenText(field: string, text: string, denyList?: readonly string[]): { text: string; rules: GateRule[] } {
-  const hits = scanText(field, text, denyList);
+export function screenText(field: string, text: string, lists?: readonly string[] | GateLists): { text: string; rules: GateRule[] } {
+  const hits = scanText(field, text, lists);
   if (hits.length === 0) return { text, rules: [] };
   const masked = maskHits(text, hits);
   const rules = [...new Set(hits.map((hit) => hit.rule))];
   // Masking must leave nothing the gate would still block: otherwise keep none of it.
-  return { text: scanText(field, masked, denyList).some((hit) => hit.severity === 'block') ? TEXT_WITHHELD : masked, rules };
+  return { text: scanText(field, masked, lists).some((hit) => hit.severity === 'block') ? TEXT_WITHHELD : masked, rules };
 }
