@@ -21,6 +21,7 @@ import type { Construct } from 'constructs';
 import { DEFAULT_MAX_SEND_RATE, DEFAULT_RETENTION_DAYS } from '../shared/config';
 import { BriefingFunction } from './constructs/briefing-function';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
+import { SesSetupAlarm } from './constructs/ses-setup-alarm';
 import { assertSupportedPattern } from './event-filter';
 import {
   COMMON_ENV,
@@ -121,6 +122,8 @@ export class BriefingsStack extends Stack {
   readonly emailIdentity: ses.EmailIdentity;
   readonly configurationSet: ses.ConfigurationSet;
   readonly alarmTopic?: sns.Topic;
+  /** Fires on send-briefing's "SES set-up problem" log line: SES refuses to send until someone fixes the account or its set-up. */
+  readonly sesSetupAlarm: SesSetupAlarm;
   private readonly publicBaseUrl: string;
   private readonly adminAddress: string;
   private readonly maxSendRate: number;
@@ -243,6 +246,9 @@ export class BriefingsStack extends Stack {
       this.functions[name] = fn;
       new CfnOutput(this, `${pascal(name)}FunctionName`, { value: fn.functionName });
     }
+
+    // ---- SES set-up problems: send-briefing hands the rows back and logs them; this alarm says so.
+    this.sesSetupAlarm = new SesSetupAlarm(this, 'ses-setup', { logGroups: [this.functions['send-briefing'].functionLogGroup], alarmTopic: this.alarmTopic });
 
     new CfnOutput(this, 'SenderIdentity', { value: this.emailIdentity.emailIdentityName, description: 'SES identity to verify (click the link SES emails to it, or publish the DKIM records for a domain)' });
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName, description: `Value of ${COMMON_ENV.configurationSet}` });

@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { createLogger, ledgerMail } from '../../shared/adapters/aws';
+import { createLogger, ledgerMail, stores } from '../../shared/adapters/aws';
+import { SendError } from '../../shared/adapters/ses-mailer';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { imagesOf } from '../../shared/adapters/stream-record';
 import { loadFunctionConfig } from '../../shared/config';
@@ -8,6 +9,7 @@ import { deliveryRowSchema } from '../../shared/domain/delivery';
 import { loggableLedgerId } from '../../shared/domain/finding-id';
 import { TokenBucket } from '../../shared/domain/token-bucket';
 import { lookUpSuppressions, sendDelivery, type InvocationCache } from '../../shared/services/send-briefing';
+import { sesSetupReporter } from '../../shared/services/ses-setup';
 
 const config = loadFunctionConfig('send-briefing');
 const logger = createLogger('send-briefing');
@@ -20,6 +22,14 @@ const base = {
   // ahead that a claim's latency never leaves the mailer idle. See sendDelivery.
   admission: new TokenBucket(rate * 2),
 };
+// An SES set-up problem (unverified identity, sending paused, AccessDenied…): logged for the alarm, the admin told once a day.
+const setup = sesSetupReporter({
+  mailer: base.mailer,
+  from: config.senderAddress,
+  adminAddress: config.adminAddress,
+  limiter: stores(config).rateLimiter(),
+  log: logger,
+});
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
@@ -44,6 +54,10 @@ export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
     } catch (error) {
       // The error's name only: SES messages can quote the recipient's address.
       logger.error('Delivery will be retried', { deliveryId, error: (error as Error).name });
+      const cause = (error as { cause?: unknown }).cause;
+      if (cause instanceof SendError && cause.problem) {
+        await setup.report(cause.problem, (cause.cause as { name?: string } | undefined)?.name ?? cause.name);
+      }
       throw error;
     }
   };

@@ -1,23 +1,30 @@
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { Mailer } from '../domain/ports';
+import { classifySesError, fromAddressOf, type SesErrorKind, type SetupProblem } from '../domain/ses-errors';
 import type { Pacer } from '../domain/token-bucket';
 
 /**
- * SES errors about this one message that no retry can fix: the row is marked FAILED with
- * the reason. Account or setup problems (an unverified sender, a missing configuration
- * set, throttling) are not here: once fixed, the same rows should still go.
+ * A failed send, with what it means for the row (shared/domain/ses-errors.ts): only a
+ * per-message rejection is `permanent` (the row is FAILED with the reason). Account or set-up
+ * problems (an unverified identity, sending paused, AccessDenied, the day's quota used up),
+ * throttling and network faults are not: once fixed, the same rows should still go.
  */
-const PERMANENT_ERRORS = new Set(['MessageRejected', 'InvalidParameterValue']);
-
 export class SendError extends Error {
   override readonly name = 'SendError';
-  constructor(message: string, readonly permanent: boolean, options?: { cause?: unknown }) {
+  /** Only a per-message rejection: the row is FAILED with the reason. */
+  readonly permanent: boolean;
+  /** For a set-up problem: which one, so the admin can be told what to fix. */
+  readonly problem?: SetupProblem;
+  constructor(
+    message: string,
+    readonly kind: SesErrorKind,
+    options?: { cause?: unknown; problem?: SetupProblem },
+  ) {
     super(message, options);
+    this.permanent = kind === 'rejected';
+    this.problem = options?.problem;
   }
 }
-
-/** SES's answers to "too fast": the account's send rate (MaxSendingRateExceeded arrives as Throttling). */
-const THROTTLING_ERRORS = new Set(['Throttling', 'ThrottlingException', 'MaxSendingRateExceeded', 'TooManyRequestsException']);
 
 export interface RetryPolicy {
   attempts: number;
@@ -41,9 +48,11 @@ export class SesMailer implements Mailer {
   ) {}
 
   /**
-   * Throttling is backed off and retried here (exponential, with jitter), inside the
-   * invocation; only when it persists does the error go up, and the row is handed back to
-   * the stream. The SDK's own retries are turned off for SES (see aws.ts), so this is the one policy.
+   * Throttling (the maximum send rate) is backed off and retried here (exponential, with
+   * jitter), inside the invocation; only when it persists does the error go up, and the row is
+   * handed back to the stream. The day's quota used up is also a Throttling error, but seconds of
+   * waiting cannot help it: it goes up at once. The SDK's own retries are turned off for SES
+   * (see aws.ts), so this is the one policy.
    */
   async sendRaw(raw: Buffer): Promise<string> {
     for (let attempt = 1; ; attempt++) {
@@ -51,7 +60,7 @@ export class SesMailer implements Mailer {
         await this.pacer?.take();
         return await this.sendOnce(raw);
       } catch (error) {
-        const throttled = error instanceof SendError && THROTTLING_ERRORS.has((error.cause as { name?: string } | undefined)?.name ?? '');
+        const throttled = error instanceof SendError && error.kind === 'throttled';
         if (!throttled || attempt >= this.retry.attempts) throw error;
         const delay = this.retry.baseDelayMs * 2 ** (attempt - 1);
         await this.retry.pause(delay / 2 + Math.random() * (delay / 2));
@@ -64,13 +73,14 @@ export class SesMailer implements Mailer {
       const result = await this.ses.send(
         new SendRawEmailCommand({ RawMessage: { Data: raw }, ConfigurationSetName: this.configurationSet }),
       );
-      if (!result.MessageId) throw new SendError('SES accepted the message but returned no MessageId.', false);
+      if (!result.MessageId) throw new SendError('SES accepted the message but returned no MessageId.', 'transient');
       return result.MessageId;
     } catch (error) {
       if (error instanceof SendError) throw error;
       const name = (error as { name?: string }).name ?? 'Error';
       const message = (error as { message?: string }).message ?? String(error);
-      throw new SendError(`SES ${name}: ${message}`, PERMANENT_ERRORS.has(name), { cause: error });
+      const verdict = classifySesError(name, message, fromAddressOf(raw));
+      throw new SendError(`SES ${name}: ${message}`, verdict.kind, { cause: error, problem: verdict.problem });
     }
   }
 }

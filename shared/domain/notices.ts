@@ -114,3 +114,23 @@ export function reminderEmail(title: string, links: { acknowledgeUrl: string; ma
     ],
   });
 }
+
+/**
+ * To the admin mailbox when SES refuses to send for a reason of the account or its set-up: what
+ * is wrong and what to fix. It names the SES error, never an address (SES's message lists them).
+ */
+export function sesSetupNotice(problem: { what: string; fix: string }, sesError: string): RenderedBriefing {
+  return renderNotice({
+    subject: 'Briefings are waiting: SES cannot send until its set-up is fixed',
+    heading: 'SES is refusing to send, so briefings are waiting',
+    paragraphs: [
+      problem.what,
+      `SES answered with ${singleLine(sesError)}. Every briefing that met this was put back in the queue: nothing is lost, and nothing was marked failed.`,
+    ],
+    list: [`What to fix: ${problem.fix}`],
+    after: [
+      'Once it is fixed, the waiting briefings go on their own while the stream still retries them. Rows it has given up on stay waiting: `npm run cli -- findings retry <id>` puts them back in the queue.',
+      'You get this email at most once a day for each problem while it lasts. If sending itself is broken, it may not arrive at all: the alarm on the send-briefing log and the log line "SES set-up problem" say the same.',
+    ],
+  });
+}

@@ -20,6 +20,7 @@ import {
   type Trigger,
 } from '../../infra/definitions';
 import { PAGES_ACCESS_LOG_FIELDS, REPO_ROOT, SCHEDULE_RETRY, type BriefingsStack } from '../../infra/stack';
+import { SES_SETUP_LOG_MESSAGE } from '../../shared/services/ses-setup';
 
 // The feature flags `cdk synth` uses, so the tests check the same template the CLI makes.
 const CDK_JSON_CONTEXT = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
@@ -298,6 +299,48 @@ describe.each([
       } else {
         expect(alarms[0].Properties.AlarmActions).toBeUndefined();
       }
+    });
+  });
+
+  describe('SES set-up problems (unverified identity, sending paused, AccessDenied)', () => {
+    const filters = () => Object.values(template.findResources('AWS::Logs::MetricFilter')) as Json[];
+    const alarmId = () => logicalId(stack, stack.sesSetupAlarm.alarm);
+
+    it("counts send-briefing's \"SES set-up problem\" log line with a metric filter", () => {
+      expect(filters()).toHaveLength(1);
+      const [filter] = filters();
+      const logGroupId = stack.getLogicalId(stack.functions['send-briefing'].functionLogGroup.node.defaultChild as never);
+      expect(filter.Properties.LogGroupName).toEqual({ Ref: logGroupId });
+      // Powertools logs JSON; the line's "message" field is exactly SES_SETUP_LOG_MESSAGE (asserted in test/integration/ses-errors.test.ts).
+      expect(filter.Properties.FilterPattern).toBe(`{ $.message = "${SES_SETUP_LOG_MESSAGE}" }`);
+      expect(filter.Properties.MetricTransformations).toEqual([
+        { MetricNamespace: `SafeguardingBriefings/${stack.stackName}`, MetricName: 'SesSetupProblems', MetricValue: '1' },
+      ]);
+    });
+
+    it('alarms on the first one, and tells the alarm email when there is one', () => {
+      const alarm = template.findResources('AWS::CloudWatch::Alarm')[alarmId()] as Json;
+      expect(alarm.Properties).toMatchObject({
+        Namespace: `SafeguardingBriefings/${stack.stackName}`,
+        MetricName: 'SesSetupProblems',
+        Statistic: 'Sum',
+        Period: 300,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+      expect(alarm.Properties.AlarmDescription).toMatch(/findings retry/);
+      if ('alarmEmail' in extraContext) {
+        expect(alarm.Properties.AlarmActions).toEqual([{ Ref: logicalId(stack, stack.alarmTopic!) }]);
+      } else {
+        expect(alarm.Properties.AlarmActions).toBeUndefined();
+      }
+    });
+
+    it('send-briefing may read and write the rate-limits table only for the daily notice mark, and is told its name', () => {
+      const fn = template.findResources('AWS::Lambda::Function')[logicalId(stack, stack.functions['send-briefing'])] as Json;
+      expect(Object.keys(fn.Properties.Environment.Variables)).toContain(TABLES.rateLimits.envVar);
     });
   });
 

@@ -120,10 +120,11 @@ test('SES throttling that persists (mocked): growing back-off, then the row goes
 
 test('SES rejecting one address (mocked): that row is FAILED with the reason and nothing is thrown', async () => {
   const row = await pendingRow('rejected.reader');
-  sesMock.on(SendRawEmailCommand).rejects(sesError('MessageRejected', 'Email address is not verified.'));
+  // An address SES refuses (the SES sending-errors page). "Email address is not verified" is a set-up problem instead: test/integration/ses-errors.test.ts.
+  sesMock.on(SendRawEmailCommand).rejects(sesError('InvalidParameterValue', "Missing final '@domain'"));
 
   await expect(sendDelivery(deps(), row)).resolves.toMatchObject({ outcome: 'failed' });
-  expect(await stored(row.deliveryId)).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('MessageRejected') });
+  expect(await stored(row.deliveryId)).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('InvalidParameterValue') });
   // A replay of the same record finds the row finished and does not call SES again.
   await expect(sendDelivery(deps(), row)).resolves.toEqual({ outcome: 'skipped', reason: 'already-claimed' });
   expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
