@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -162,22 +162,102 @@ export interface StoredEmail {
   at: number;
 }
 
-/** The SES emulator, in this process. Its web inbox is at the returned url. */
-export async function startSes(options: { port?: number } = {}): Promise<Running & { emails(): Promise<StoredEmail[]>; clear(): Promise<void> }> {
+/** One message the SES emulator accepted: SendRawEmail's request and the message id it answered with. */
+export interface AcceptedEmail {
+  messageId: string;
+  raw: Buffer;
+  /** SendRawEmail's Destinations, when given (otherwise SES sends to the To, Cc and Bcc headers). */
+  destinations: string[];
+  source?: string;
+  configurationSet?: string;
+  at: Date;
+}
+
+/** Reads a SendRawEmail request (the Query API's form body) that the emulator answered with a MessageId. */
+function acceptedRawEmail(request: Buffer, answer: Buffer): AcceptedEmail | undefined {
+  const form = new URLSearchParams(request.toString('utf8'));
+  const data = form.get('RawMessage.Data');
+  const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(answer.toString('utf8'))?.[1];
+  if (form.get('Action') !== 'SendRawEmail' || !data || !messageId) return undefined;
+  const destinations = [...form.entries()].filter(([key]) => /^Destinations\.member\.\d+$/.test(key)).map(([, value]) => value);
+  return {
+    messageId,
+    raw: Buffer.from(data, 'base64'),
+    destinations,
+    source: form.get('Source') ?? undefined,
+    configurationSet: form.get('ConfigurationSetName') ?? undefined,
+    at: new Date(),
+  };
+}
+
+const readAll = (stream: NodeJS.ReadableStream) =>
+  new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('error', reject);
+  });
+
+/**
+ * The SES emulator, in this process. Its web inbox is at the returned url. With `onAccepted`, the
+ * emulator itself listens on a private port behind a small pass-through, which sees each message
+ * it accepts (SendRawEmail, answered with a MessageId) and hands it to `onAccepted` once the
+ * answer went back: that is where SES's event publishing starts (infra/local/ses-events.ts).
+ */
+export async function startSes(
+  options: { port?: number; onAccepted?: (email: AcceptedEmail) => void } = {},
+): Promise<Running & { emails(): Promise<StoredEmail[]>; clear(): Promise<void> }> {
   const port = options.port ?? (await freePort());
   const { default: sesServer } = await import('aws-ses-v2-local');
-  const server = await sesServer({ host: LOCALHOST, port });
   const url = `http://${LOCALHOST}:${port}`;
-  await waitFor(`the SES emulator on port ${port}`, async () => (await fetch(`${url}/health-check`)).ok);
-  return {
+  const running = (stop: () => Promise<void>) => ({
     url,
     port,
     emails: async () => ((await (await fetch(`${url}/store`)).json()) as { emails: StoredEmail[] }).emails,
     clear: async () => {
       await fetch(`${url}/clear-store`, { method: 'POST' });
     },
-    stop: () => closeServer(server),
-  };
+    stop,
+  });
+  if (!options.onAccepted) {
+    // Nobody listens for accepted messages (the bench's bare SES run, some tests): no pass-through.
+    const server = await sesServer({ host: LOCALHOST, port });
+    await waitFor(`the SES emulator on port ${port}`, async () => (await fetch(`${url}/health-check`)).ok);
+    return running(() => closeServer(server));
+  }
+  const onAccepted = options.onAccepted;
+  const innerPort = await freePort();
+  const emulator = await sesServer({ host: LOCALHOST, port: innerPort });
+  const front = createServer((request, response) => {
+    void (async () => {
+      const body = await readAll(request);
+      const upstream = httpRequest({ host: LOCALHOST, port: innerPort, method: request.method, path: request.url, headers: request.headers });
+      upstream.end(body);
+      const answer = await new Promise<IncomingMessage>((resolve, reject) => upstream.once('response', resolve).once('error', reject));
+      const answerBody = await readAll(answer);
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      response.end(answerBody);
+      if (request.method === 'POST' && answer.statusCode === 200) {
+        const accepted = acceptedRawEmail(body, answerBody);
+        if (accepted) onAccepted(accepted);
+      }
+    })().catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' });
+      response.end(`The SES emulator did not answer: ${(error as Error).name}`);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    front.once('error', (error) => reject(new EmulatorError(`The SES inbox could not listen on port ${port}: ${error.message}`)));
+    front.listen(port, LOCALHOST, () => resolve());
+  }).catch(async (error: unknown) => {
+    await closeServer(emulator);
+    throw error;
+  });
+  await waitFor(`the SES emulator on port ${port}`, async () => (await fetch(`${url}/health-check`)).ok);
+  return running(async () => {
+    await closeServer(front);
+    await closeServer(emulator);
+  });
 }
 
 /** dynamodb-admin, the local stand-in for the AWS console's item editor. */

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { SNSEvent } from 'aws-lambda';
 import { COMMON_ENV, FUNCTIONS, TABLES, streamFunctions, type FunctionName, type StreamFunctionName, type Trigger } from '../definitions';
 import { ensureLocalTokenKey } from '../../shared/adapters/token-key';
 import { DEFAULT_MAX_SEND_RATE } from '../../shared/config';
@@ -10,12 +11,16 @@ import { startHttpServer, type HttpHandler } from './http-server';
 import { WeeklyTimer } from './weekly-timer';
 import { StreamPoller, type PollerLog, type StreamHandler } from './stream-poller';
 import { makePrivate } from './private-files';
+import { SesEventPublisher } from './ses-events';
+import { assertEveryFunctionWired } from './wiring';
 import { ensureTables, localTableEnv } from './tables';
 
 /**
  * The whole pipeline on one machine: DynamoDB Local, the SES emulator, the tables from
  * infra/definitions.ts, and one stream poller per function that calls the function's own
- * handler module with real stream records. `npm start` and the integration tests use it.
+ * handler module with real stream records; the SES events each accepted message would publish
+ * go to ses-events in the SNS envelope. Every function in the definitions must be wired here:
+ * starting fails, naming it, if one is not. `npm start` and the integration tests use it.
  */
 
 export interface LocalPipelineOptions {
@@ -39,6 +44,13 @@ export interface LocalPipelineOptions {
 }
 
 export type LocalPipeline = Awaited<ReturnType<typeof startLocalPipeline>>;
+
+/** The event types the configuration set publishes to the ses-events topic (the stack's event destination). */
+const sesEventTypes = () =>
+  (Object.keys(FUNCTIONS) as FunctionName[]).flatMap((name) => {
+    const trigger: Trigger = FUNCTIONS[name].trigger;
+    return trigger.kind === 'ses-events' ? trigger.events : [];
+  });
 
 /** Points the AWS SDK (region, credentials, endpoints) at the emulators given: the SDK reads these itself. */
 export function pointSdkAt(endpoints: { dynamo?: string; ses?: string }) {
@@ -85,15 +97,22 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
   // Every address is in here: the folder and all in it are this user's only (0700 / 0600), on each start.
   if (options.dataDir) makePrivate(options.dataDir);
   const dynamo = await startDynamoDb({ port: options.dynamoPort, dataDir: options.dataDir && join(options.dataDir, 'dynamodb') });
-  const ses = await startSes({ port: options.sesPort }).catch(async (error) => {
+  // What the configuration set publishes for each message SES accepts, to the ses-events function(s) once subscribed below.
+  const sesEvents = new SesEventPublisher({ events: sesEventTypes(), retryDelayMs: options.retryDelayMs, log: options.log });
+  const ses = await startSes({ port: options.sesPort, onAccepted: (email) => sesEvents.accept(email) }).catch(async (error) => {
     await dynamo.stop();
     throw error;
   });
   const stopEmulators = async () => {
     await ses.stop();
+    await sesEvents.stop();
     await dynamo.stop();
   };
   let pages: Running | undefined;
+  const pollers = {} as Record<StreamFunctionName, StreamPoller>;
+  const intervalTimers: NodeJS.Timeout[] = [];
+  /** Each function, and how it is started here. */
+  const wiring = new Map<FunctionName, string>();
   try {
     await ensureTables(dynamo.client);
     // The pages' address is in every email, so it is fixed before any handler loads its config.
@@ -101,8 +120,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
     const tokenKeyFile = ensureLocalTokenKey(join(options.dataDir ?? mkdtempSync(join(tmpdir(), 'briefings-')), 'token-key'));
     pointEnvironmentAt(dynamo.url, ses.url, { ...options, publicBaseUrl: options.publicBaseUrl ?? `http://localhost:${httpPort}`, tokenKeyFile });
     const streams = new DynamoDBStreamsClient({ endpoint: dynamo.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    const pollers = {} as Record<StreamFunctionName, StreamPoller>;
     for (const { name, trigger } of streamFunctions()) {
+      wiring.set(name, `stream poller on the ${TABLES[trigger.table].name} table`);
       pollers[name] = new StreamPoller({
         name,
         dynamo: dynamo.client,
@@ -120,9 +139,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
       pollers[name].start();
     }
     pages = await startHttpServer(await loadHandler<Parameters<HttpHandler>[0], Awaited<ReturnType<HttpHandler>>>('subscriptions'), httpPort);
+    wiring.set('subscriptions', `node:http on port ${httpPort}`);
     const runDigest = await loadHandler<unknown, unknown>('digest');
     const digestTimer = new WeeklyTimer(FUNCTIONS.digest.trigger, () => runDigest({}), options.log);
-    const intervalTimers: NodeJS.Timeout[] = [];
+    wiring.set('digest', options.runSchedules ? 'weekly timer' : 'weekly timer (not started: runSchedules is off; run it by hand)');
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      if (!options.runSchedules && FUNCTIONS[name].trigger.kind === 'interval') wiring.set(name, 'interval timer (not started: runSchedules is off; run it by hand)');
+    }
     if (options.runSchedules) {
       digestTimer.start();
       // Every function on an interval (the sweeper, housekeeping), as EventBridge Scheduler would run it.
@@ -135,8 +158,17 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
         }, trigger.minutes * 60_000);
         timer.unref();
         intervalTimers.push(timer);
+        wiring.set(name, `interval timer, every ${trigger.minutes} minutes`);
       }
     }
+    // SES events: the SNS subscription of each ses-events function to the configuration set's topic.
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      if (FUNCTIONS[name].trigger.kind !== 'ses-events') continue;
+      sesEvents.subscribe(name, await loadHandler<SNSEvent, unknown>(name), options.dataDir && join(options.dataDir, 'dead-letters', `${name}.jsonl`));
+      wiring.set(name, 'SES events of each message the SES emulator accepts, in the SNS envelope');
+    }
+    // A function (or a kind of trigger) added to the definitions but not wired above stops the start here.
+    assertEveryFunctionWired(FUNCTIONS, wiring);
     // Anything created while starting (checkpoints, the key) is private too, whatever the umask.
     if (options.dataDir) makePrivate(options.dataDir);
     return {
@@ -145,6 +177,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
       pages,
       pollers,
       digestTimer,
+      sesEvents,
+      wiring: wiring as ReadonlyMap<FunctionName, string>,
       async stop() {
         digestTimer.stop();
         for (const timer of intervalTimers) clearInterval(timer);
@@ -155,7 +189,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
       },
     };
   } catch (error) {
+    for (const timer of intervalTimers) clearInterval(timer);
     await pages?.stop();
+    await Promise.all(Object.values(pollers).map((poller) => poller.stop()));
     await stopEmulators();
     throw error;
   }

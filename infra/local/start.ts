@@ -7,7 +7,8 @@ import { seedLocal } from './seed';
 /**
  * `npm start`: the whole product on this machine, with no AWS account. DynamoDB Local,
  * the SES emulator's inbox, the dynamodb-admin console, and the stream pollers that run
- * the real handlers. Ctrl-C stops every part, DynamoDB Local's java process included.
+ * the real handlers, and the SES events of each message the emulator accepts (to ses-events).
+ * Ctrl-C stops every part, DynamoDB Local's java process included.
  */
 
 function portFromEnv(name: string, fallback: number): number {
@@ -86,6 +87,8 @@ Ready.
 
 Try it: open the console, table "findings", pick a finding, set "status" to "published"
 and save. Tailored briefings appear in the inbox within seconds.
+SES events work as in AWS: a list member at bounce@simulator.amazonses.com bounces (and is
+suppressed), complaint@simulator.amazonses.com complains; the report counts deliveries.
 Subscribe yourself on the subscribe page and confirm from the inbox: the next finding on
 your topics comes to you too. Weekly digest: next run ${pipeline.digestTimer.next.toLocaleString('en-GB', { timeZone: 'Europe/London', dateStyle: 'full', timeStyle: 'short' })} UK time
 (or now: npm run cli -- digest run --now).
