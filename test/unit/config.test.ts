@@ -5,6 +5,8 @@ const env = {
   [TABLES.briefings.envVar]: 'briefings',
   [TABLES.deliveries.envVar]: 'deliveries',
   [TABLES.suppressions.envVar]: 'suppressions',
+  // The day's mark that the admin was told of an SES set-up problem.
+  [TABLES.rateLimits.envVar]: 'rate-limits',
   SENDER_ADDRESS: 'briefings@example.org',
   PUBLIC_BASE_URL: 'https://briefings.example.org',
   TOKEN_KEY_FILE: '/dev/null',
