@@ -1,4 +1,5 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -19,12 +20,42 @@ import { PRIVATE_DIR, PRIVATE_FILE } from './private-files';
  * What Lambda's event source mapping does for a DynamoDB stream, done locally against
  * DynamoDB Local's real stream: read each shard in order, keep only records that match
  * the trigger's filter patterns, hand them to the handler in batches of `batchSize`, and
- * honour ReportBatchItemFailures, bisect-on-error, bounded retries and max record age.
- * Records that exhaust their retries go to a dead-letter file, as the SQS on-failure
- * destination does in AWS. Progress is checkpointed so a restart resumes where it stopped.
+ * treat failures as AWS documents it. Progress is checkpointed so a restart resumes where
+ * it stopped. The AWS pages this follows (quoted where they decide something below):
+ * - [PBR] Configuring partial batch response with DynamoDB and Lambda
+ *   https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
+ * - [ERR] Retain discarded records for a DynamoDB event source in Lambda
+ *   https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html
+ * - [PARAMS] Lambda parameters for Amazon DynamoDB event source mappings
+ *   https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html
+ * - [API] CreateEventSourceMapping (BisectBatchOnFunctionError, MaximumRetryAttempts, MaximumRecordAgeInSeconds)
+ *   https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
+ * - [CFN] AWS::Lambda::EventSourceMapping, BisectBatchOnFunctionError
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html
+ *
+ * In short:
+ * - A batch succeeds when the handler returns nothing, or an empty or null
+ *   `batchItemFailures` [PBR]. Otherwise the records before the lowest failed sequence number
+ *   are done (checkpointed) and it and every record after it are retried [PBR].
+ * - An empty or null `itemIdentifier`, "an itemIdentifier with a bad key name" (read here as one
+ *   that is no sequence number of the batch, or a missing one), or a handler that throws, fails
+ *   the whole batch [PBR].
+ * - With bisectOnError, a whole-batch failure splits the batch in two, and a partial response
+ *   splits it at the returned sequence number (only the rest is retried) [PBR]. "Splitting
+ *   batches doesn't consume the retry quota" [ERR]: a split is not a retry; sending the same
+ *   records again is. A batch that cannot be split (one record, or a partial response whose
+ *   first record failed) is retried, and that uses up one of `retryAttempts`.
+ * - When the retries run out, or records are older than `maxRecordAgeSeconds`, the records are
+ *   skipped and the shard goes on [ERR]. One on-failure message per skipped batch goes to the
+ *   dead-letter file, in the documented invocation-record shape (DDBStreamBatchInfo): batch
+ *   metadata, never the records [ERR], so its batchSize can be more than 1 [CFN].
+ * - -1 for either limit means no limit [PARAMS].
  */
 
-export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] } | void>;
+/** What a handler may answer. Lambda reads anything without a usable `batchItemFailures` list as success [PBR]. */
+export type StreamResponse = { batchItemFailures?: { itemIdentifier?: string | null }[] | null } | void | null;
+
+export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<StreamResponse>;
 
 export interface PollerLog {
   info(message: string): void;
@@ -40,13 +71,50 @@ export interface PollerOptions {
   handler: StreamHandler;
   /** JSON file for shard checkpoints; without one the poller starts from `trigger.startingPosition`. */
   checkpointFile?: string;
-  /** JSON-lines file that receives records whose retries ran out. */
+  /**
+   * JSON-lines file standing in for the on-failure destination (an SQS queue in AWS): one line per
+   * skipped batch, the invocation record Lambda would send (batch metadata, no records).
+   */
   deadLetterFile?: string;
   pollIntervalMs?: number;
   retryDelayMs?: number;
   /** Keep every delivered batch in `delivered` (tests only: it holds item content). */
   keepHistory?: boolean;
   log?: PollerLog;
+  /** The clock, in ms since the epoch, for record ages and on-failure timestamps (tests move it; default Date.now). */
+  now?: () => number;
+}
+
+/**
+ * Why Lambda skips a batch: the `condition` of its on-failure invocation record. [ERR]'s example
+ * shows RetryAttemptsExhausted; RecordAgeExceeded is the name for records past
+ * MaximumRecordAgeInSeconds (the docs print no example of it).
+ */
+export type FailureCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
+
+/**
+ * The invocation record Lambda sends to a DynamoDB stream mapping's on-failure destination
+ * ([ERR], "Example invocation record"): metadata that locates the skipped records in the stream.
+ */
+export interface OnFailureRecord {
+  requestContext: { requestId: string; functionArn: string; condition: FailureCondition; approximateInvokeCount: number };
+  /**
+   * The last response for these records: functionError "Unhandled" when the function threw (as in
+   * [ERR]'s example), none when it answered with a partial batch response. Absent when the records
+   * were skipped before any invocation (there was no response).
+   */
+  responseContext?: { statusCode: number; executedVersion: string; functionError?: 'Unhandled' };
+  version: '1.0';
+  timestamp: string;
+  DDBStreamBatchInfo: {
+    shardId: string;
+    startSequenceNumber: string;
+    endSequenceNumber: string;
+    approximateArrivalOfFirstRecord: string;
+    approximateArrivalOfLastRecord: string;
+    batchSize: number;
+    streamArn: string;
+  };
 }
 
 /** A stream record in the shape Lambda hands to a function. */
@@ -65,6 +133,31 @@ export function toLambdaRecord(record: StreamRecord, eventSourceARN: string): Dy
     },
   };
 }
+
+/** How Lambda reads one invocation's result [PBR]. */
+type Outcome =
+  | { kind: 'success' }
+  /** The function threw, or answered with an identifier Lambda cannot use: the whole batch failed. */
+  | { kind: 'whole'; functionError: boolean }
+  /** Valid identifiers: everything before the lowest one is done. */
+  | { kind: 'partial'; from: number };
+
+/** Records of one batch still to be handled, with Lambda's counts for them. */
+interface Part {
+  records: DynamoDBRecord[];
+  /** Retries used so far (splits use none [ERR]). */
+  retries: number;
+  /** Invocations these records were in: the on-failure record's approximateInvokeCount. */
+  invokes: number;
+  functionError?: boolean;
+}
+
+interface ShardContext {
+  streamArn: string;
+  shardId: string;
+}
+
+const sequenceOf = (record: DynamoDBRecord) => record.dynamodb?.SequenceNumber ?? '';
 
 export class StreamPoller {
   /** Every batch handed to the handler, in order, when `keepHistory` is set: tests replay them. */
@@ -95,6 +188,7 @@ export class StreamPoller {
     });
   }
 
+  /** Stops after the handler call under way; a batch being retried resumes from its checkpoint on the next start. */
   async stop(): Promise<void> {
     this.running = false;
     await this.loop;
@@ -103,6 +197,10 @@ export class StreamPoller {
   /** True once a full pass over every shard found nothing new to deliver. */
   get isCaughtUp(): boolean {
     return this.caughtUp;
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
   }
 
   private async run(): Promise<void> {
@@ -123,6 +221,7 @@ export class StreamPoller {
       }
       // Parents before children, so records of one key stay in order across a shard split.
       for (const shard of shards) {
+        if (!this.running) break;
         const shardId = shard.ShardId!;
         if (this.finishedShards.has(shardId)) continue;
         if (shard.ParentShardId && !this.finishedShards.has(shard.ParentShardId) && shards.some((s) => s.ShardId === shard.ParentShardId)) continue;
@@ -130,7 +229,10 @@ export class StreamPoller {
           const iterator = iterators.get(shardId) ?? (await this.openIterator(streamArn, shardId));
           const page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
           const records = page.Records ?? [];
-          delivered += await this.deliver(records, streamArn);
+          const result = await this.deliver(records, { streamArn, shardId });
+          delivered += result.matched;
+          // Stopped mid-page: the checkpoint is at the last record done, and the next start reads on from there.
+          if (!result.finished) break;
           if (records.length) this.saveCheckpoint(shardId, records[records.length - 1]!.dynamodb!.SequenceNumber!);
           if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
           else {
@@ -153,7 +255,7 @@ export class StreamPoller {
       }
       // Caught up only after a pass that read every shard without error and found nothing new.
       this.caughtUp = clean && delivered === 0;
-      if (delivered === 0) await new Promise((resolve) => setTimeout(resolve, this.options.pollIntervalMs ?? 200));
+      if (delivered === 0 && this.running) await new Promise((resolve) => setTimeout(resolve, this.options.pollIntervalMs ?? 200));
     }
   }
 
@@ -178,60 +280,134 @@ export class StreamPoller {
     return ShardIterator;
   }
 
-  /** Filters, batches and hands records to the handler; returns how many matched. */
-  private async deliver(records: StreamRecord[], streamArn: string): Promise<number> {
+  /** Filters, batches and hands records to the handler; `finished` is false when a stop cut the page short. */
+  private async deliver(records: StreamRecord[], shard: ShardContext): Promise<{ matched: number; finished: boolean }> {
     const { trigger } = this.options;
     const matching = records
-      .map((record) => toLambdaRecord(record, streamArn))
+      .map((record) => toLambdaRecord(record, shard.streamArn))
       .filter((record) => trigger.filters.some((pattern) => matchesPattern(pattern, record)));
     if (matching.length) this.caughtUp = false;
     for (let i = 0; i < matching.length; i += trigger.batchSize) {
-      await this.invoke(matching.slice(i, i + trigger.batchSize), trigger.retryAttempts);
+      if (!this.running || !(await this.process(matching.slice(i, i + trigger.batchSize), shard))) return { matched: matching.length, finished: false };
     }
-    return matching.length;
+    return { matched: matching.length, finished: true };
   }
 
-  private async invoke(batch: DynamoDBRecord[], retriesLeft: number): Promise<void> {
-    const { trigger, log, name } = this.options;
-    const maxAgeSeconds = trigger.maxRecordAgeSeconds;
-    const nowSeconds = Date.now() / 1000;
-    const tooOld = batch.filter((r) => (r.dynamodb?.ApproximateCreationDateTime ?? nowSeconds) < nowSeconds - maxAgeSeconds);
-    if (tooOld.length) this.deadLetter(tooOld, `older than maxRecordAge (${maxAgeSeconds}s)`);
-    const fresh = batch.filter((r) => !tooOld.includes(r));
-    if (!fresh.length) return;
-
-    if (this.options.keepHistory) this.delivered.push(fresh);
-    let failedFrom = -1;
-    try {
-      const response = await this.counted(fresh.length, () => this.options.handler({ Records: fresh }));
-      const failures = response?.batchItemFailures ?? [];
-      // As Lambda reads it: an empty or missing identifier fails the whole batch.
-      if (failures.some((f) => !f.itemIdentifier)) failedFrom = 0;
-      else {
-        const failed = new Set(failures.map((f) => f.itemIdentifier));
-        failedFrom = fresh.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
+  /**
+   * One batch, until every record in it is done or skipped, in stream order. Returns false when
+   * a stop came between two attempts (the checkpoint then holds what is done).
+   */
+  private async process(batch: DynamoDBRecord[], shard: ShardContext): Promise<boolean> {
+    const { trigger } = this.options;
+    // Split halves wait their turn behind the part before them, so records stay in order.
+    const parts: Part[] = [{ records: batch, retries: 0, invokes: 0 }];
+    let afterFailure = false;
+    while (parts.length) {
+      const part = parts[0]!;
+      if (afterFailure) {
+        if (!this.running) return false;
+        await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 500));
+        if (!this.running) return false;
       }
+      // "Discard records older than the specified age" [API], checked before every invocation, retries
+      // included: Lambda retries "until the records ... exceed the maximum age" [ERR]. A shard is in
+      // arrival order, so the old records are the first ones.
+      const expired = this.expiredPrefix(part.records);
+      if (expired) {
+        this.skip(part.records.slice(0, expired), 'RecordAgeExceeded', part, shard);
+        part.records = part.records.slice(expired);
+        if (!part.records.length) {
+          parts.shift();
+          continue;
+        }
+      }
+
+      const outcome = await this.invoke(part.records);
+      part.invokes++;
+      afterFailure = outcome.kind !== 'success';
+      if (outcome.kind === 'success') {
+        this.checkpointAt(shard, part.records);
+        parts.shift();
+        continue;
+      }
+      part.functionError = outcome.kind === 'whole' && outcome.functionError;
+      // "Lambda uses the record with the lowest sequence number as the checkpoint. Lambda then retries
+      // all records starting from that checkpoint." [PBR]
+      const from = outcome.kind === 'partial' ? outcome.from : 0;
+      this.checkpointAt(shard, part.records.slice(0, from));
+      const rest = part.records.slice(from);
+
+      if (trigger.bisectOnError) {
+        // "When a partial batch success response is received and both BisectBatchOnFunctionError and
+        // ReportBatchItemFailures are turned on, the batch is bisected at the returned sequence number
+        // and Lambda retries only the remaining records." [PBR]
+        if (outcome.kind === 'partial' && from > 0) {
+          part.records = rest;
+          continue;
+        }
+        // "If your invocation fails and BisectBatchOnFunctionError is turned on, the batch is bisected
+        // regardless of your ReportBatchItemFailures setting." [PBR] "Splitting batches doesn't consume
+        // the retry quota." [ERR] Both halves keep the retries already used.
+        if (outcome.kind === 'whole' && rest.length > 1) {
+          const half = Math.ceil(rest.length / 2);
+          parts.splice(0, 1, { ...part, records: rest.slice(0, half) }, { ...part, records: rest.slice(half) });
+          continue;
+        }
+      }
+      // The same records again: a retry. "Discard records after the specified number of retries" [API];
+      // -1 retries until the records expire [PARAMS].
+      if (trigger.retryAttempts >= 0 && part.retries >= trigger.retryAttempts) {
+        this.skip(rest, 'RetryAttemptsExhausted', part, shard);
+        parts.shift();
+        continue;
+      }
+      part.retries++;
+      part.records = rest;
+    }
+    return true;
+  }
+
+  /** How many records at the front are older than the trigger's maxRecordAgeSeconds (-1: no limit [PARAMS]). */
+  private expiredPrefix(records: DynamoDBRecord[]): number {
+    const maxAge = this.options.trigger.maxRecordAgeSeconds;
+    if (maxAge < 0) return 0;
+    const nowSeconds = this.now() / 1000;
+    let count = 0;
+    for (const record of records) {
+      const created = record.dynamodb?.ApproximateCreationDateTime;
+      if (created === undefined || nowSeconds - created <= maxAge) break;
+      count++;
+    }
+    return count;
+  }
+
+  /** One handler call, read as Lambda reads its result [PBR]. */
+  private async invoke(records: DynamoDBRecord[]): Promise<Outcome> {
+    const { log, name } = this.options;
+    if (this.options.keepHistory) this.delivered.push(records);
+    let response: StreamResponse;
+    try {
+      response = await this.counted(records.length, () => this.options.handler({ Records: records }));
     } catch (error) {
       // The error's name only, as the functions log: a message can quote item content (an address, an id).
-      log?.error(`${name}: the handler threw for a batch of ${fresh.length}: ${(error as Error).name}`);
-      failedFrom = 0;
+      log?.error(`${name}: the handler threw for a batch of ${records.length}: ${(error as Error).name}`);
+      return { kind: 'whole', functionError: true };
     }
-    if (failedFrom < 0) return;
-
-    // As Lambda does: everything before the lowest failed record counts as done.
-    const rest = fresh.slice(failedFrom);
-    if (retriesLeft <= 0) {
-      this.deadLetter(rest, `retries exhausted (${trigger.retryAttempts})`);
-      return;
+    // "An empty batchItemFailure list", "A null batchItemFailure list", "An empty EventResponse",
+    // "A null EventResponse": a complete success [PBR].
+    const failures = response?.batchItemFailures;
+    if (!Array.isArray(failures) || failures.length === 0) return { kind: 'success' };
+    // "An empty string itemIdentifier", "A null itemIdentifier", "An itemIdentifier with a bad key name":
+    // a complete failure [PBR]. An identifier that is not a sequence number of this batch is such a bad key.
+    const positions = failures.map((failure) => {
+      const id = failure?.itemIdentifier;
+      return typeof id === 'string' && id !== '' ? records.findIndex((record) => sequenceOf(record) === id) : -1;
+    });
+    if (positions.some((position) => position < 0)) {
+      log?.error(`${name}: the handler's batchItemFailures named a record that is not in the batch (empty, null or unknown itemIdentifier): the whole batch failed.`);
+      return { kind: 'whole', functionError: false };
     }
-    await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 500));
-    if (trigger.bisectOnError && rest.length > 1) {
-      const half = Math.ceil(rest.length / 2);
-      await this.invoke(rest.slice(0, half), retriesLeft - 1);
-      await this.invoke(rest.slice(half), retriesLeft - 1);
-    } else {
-      await this.invoke(rest, retriesLeft - 1);
-    }
+    return { kind: 'partial', from: Math.min(...positions) };
   }
 
   /** One handler call, counted as Lambda would bill it. */
@@ -246,17 +422,58 @@ export class StreamPoller {
     }
   }
 
-  private deadLetter(records: DynamoDBRecord[], why: string) {
+  /**
+   * Records Lambda gives up on: "Lambda discards the records and continues processing batches from
+   * the stream" [ERR], and sends one invocation record for them to the on-failure destination.
+   */
+  private skip(records: DynamoDBRecord[], condition: FailureCondition, part: Part, shard: ShardContext) {
     const { deadLetterFile, log, name } = this.options;
-    log?.error(`${name}: ${records.length} record(s) set aside: ${why}.${deadLetterFile ? ` See ${deadLetterFile}.` : ''}`);
+    this.checkpointAt(shard, records);
+    log?.error(`${name}: ${records.length} record(s) skipped (${condition}, ${part.invokes} invocation(s)).${deadLetterFile ? ` On-failure record in ${deadLetterFile}.` : ''}`);
     if (!deadLetterFile) return;
-    // Keys (a delivery's holds a finding id) stay with this user, like all local data: 0700 / 0600.
+    const message = this.onFailureRecord(records, condition, part, shard);
+    // Like all local data, this user's only (0700 / 0600); it carries no item content anyway.
     mkdirSync(dirname(deadLetterFile), { recursive: true, mode: PRIVATE_DIR });
-    const at = new Date().toISOString();
-    // Keys and sequence numbers only, as Lambda's on-failure record carries: no item content.
-    for (const record of records) {
-      appendFileSync(deadLetterFile, `${JSON.stringify({ at, function: name, why, keys: record.dynamodb?.Keys, sequenceNumber: record.dynamodb?.SequenceNumber })}\n`, { mode: PRIVATE_FILE });
-    }
+    appendFileSync(deadLetterFile, `${JSON.stringify(message)}\n`, { mode: PRIVATE_FILE });
+  }
+
+  /** The documented invocation record for a DynamoDB stream ([ERR], "Example invocation record"). */
+  private onFailureRecord(records: DynamoDBRecord[], condition: FailureCondition, part: Part, shard: ShardContext): OnFailureRecord {
+    const first = records[0]!;
+    const last = records[records.length - 1]!;
+    // arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>: the function lives beside it.
+    const [, partition = 'aws', , region = '', account = ''] = shard.streamArn.split(':');
+    // DynamoDB's creation times are whole seconds, and the documented example prints them so.
+    const arrival = (record: DynamoDBRecord) =>
+      new Date((record.dynamodb?.ApproximateCreationDateTime ?? this.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return {
+      requestContext: {
+        requestId: randomUUID(),
+        functionArn: `arn:${partition}:lambda:${region}:${account}:function:${this.options.name}`,
+        condition,
+        approximateInvokeCount: part.invokes,
+      },
+      ...(part.invokes > 0
+        ? { responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(part.functionError ? { functionError: 'Unhandled' as const } : {}) } }
+        : {}),
+      version: '1.0',
+      timestamp: new Date(this.now()).toISOString(),
+      DDBStreamBatchInfo: {
+        shardId: shard.shardId,
+        startSequenceNumber: sequenceOf(first),
+        endSequenceNumber: sequenceOf(last),
+        approximateArrivalOfFirstRecord: arrival(first),
+        approximateArrivalOfLastRecord: arrival(last),
+        batchSize: records.length,
+        streamArn: shard.streamArn,
+      },
+    };
+  }
+
+  /** Marks `records` (the next ones in the shard) done: a restart reads on after the last of them. */
+  private checkpointAt(shard: ShardContext, records: DynamoDBRecord[]) {
+    const last = records[records.length - 1];
+    if (last) this.saveCheckpoint(shard.shardId, sequenceOf(last));
   }
 
   private saveCheckpoint(shardId: string, sequenceNumber: string) {
