@@ -59,6 +59,17 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Brie
     return value;
   };
 
+  // A switch: -c key=true|false (or the env var). Anything else stops the synth, saying so.
+  const flag = (contextKey: string, envVar: string): boolean | undefined => {
+    const value: unknown = app.node.tryGetContext(contextKey);
+    if (typeof value === 'boolean') return value;
+    const raw = text(contextKey) ?? (env[envVar]?.trim() || undefined);
+    if (raw === undefined) return undefined;
+    if (/^(true|yes|1)$/i.test(raw)) return true;
+    if (/^(false|no|0)$/i.test(raw)) return false;
+    throw new AppConfigError(`${contextKey} '${raw}' must be true or false (-c ${contextKey}=true, or ${envVar}=true).`);
+  };
+
   const senderIdentity = text('senderIdentity');
   if (senderIdentity !== undefined && senderIdentity !== 'address' && senderIdentity !== 'domain') {
     throw new AppConfigError(`senderIdentity '${senderIdentity}' must be 'address' or 'domain'.`);
@@ -72,6 +83,8 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Brie
     reminderAfterDays: days('reminderAfterDays', env.REMINDER_AFTER_DAYS),
     retentionDays: days('retentionDays', env.RETENTION_DAYS),
     maxSendRate: rate('maxSendRate', env.MAX_SEND_RATE),
+    reserveSendConcurrency: flag('reserveSendConcurrency', 'RESERVE_SEND_CONCURRENCY'),
+    tableDeletionProtection: flag('tableDeletionProtection', 'TABLE_DELETION_PROTECTION'),
     senderIdentity,
   });
 

@@ -204,7 +204,8 @@ export interface FunctionDefinition {
   usesRetention?: boolean;
   /**
    * The bulk sender: its concurrency and each instance's pace come from MAX_SEND_RATE
-   * (see sendingPlan), so together its instances never exceed the SES quota.
+   * (see sendingPlan), so together its instances stay under the SES quota (whatever the shard
+   * count only with its concurrency reserved: README, "Lambda concurrency").
    */
   pacedBySendRate?: boolean;
   trigger: Trigger;
@@ -218,9 +219,10 @@ export interface FunctionDefinition {
 export const SENDS_PER_SECOND_PER_INSTANCE = 25;
 
 /**
- * From the account's SES rate: how many send-briefing instances may run at once (the
- * function's reserved concurrency, so the bound holds whatever the stream's shard count),
- * how many batches of one shard run at once (Lambda allows 1–10), and each instance's pace.
+ * From the account's SES rate: how many send-briefing instances share it (SENDER_INSTANCES;
+ * with -c reserveSendConcurrency=true also the function's reserved concurrency, so the bound
+ * holds whatever the stream's shard count; without it, it holds on a one-shard stream), how
+ * many batches of one shard run at once (Lambda allows 1–10), and each instance's pace.
  */
 export function sendingPlan(maxSendRate: number) {
   const concurrency = Math.max(1, Math.ceil(maxSendRate / SENDS_PER_SECOND_PER_INSTANCE));
@@ -290,7 +292,7 @@ export const FUNCTIONS = {
       // A big list waits its turn behind the SES rate (50,000 at 14/s is an hour): a record is
       // never dropped for its age before the stream itself lets it go, after 24 hours.
       maxRecordAgeSeconds: 86_400,
-      // The stack raises this (and reserves concurrency) from MAX_SEND_RATE: see sendingPlan.
+      // The stack raises this (and, when asked, reserves concurrency) from MAX_SEND_RATE: see sendingPlan.
       parallelizationFactor: 1,
       startingPosition: 'TRIM_HORIZON',
     },
@@ -384,7 +386,7 @@ export const COMMON_ENV = {
   retentionDays: 'RETENTION_DAYS',
   /** The most emails per second the sender may hand to SES: the account's SES sending quota. */
   maxSendRate: 'MAX_SEND_RATE',
-  /** How many send-briefing instances share MAX_SEND_RATE: the stack sets its reserved concurrency here; locally one. */
+  /** How many send-briefing instances share MAX_SEND_RATE (sendingPlan; its reserved concurrency when reserved); locally one. */
   senderInstances: 'SENDER_INSTANCES',
 } as const;
 

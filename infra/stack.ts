@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -64,6 +64,20 @@ export interface BriefingsStackProps extends StackProps {
    */
   readonly maxSendRate?: number;
   /**
+   * Reserve send-briefing's concurrency (sendingPlan's instance count), so Lambda never runs more
+   * senders than share maxSendRate, whatever the deliveries stream's shard count. Off unless asked
+   * for: Lambda refuses a reservation that leaves the account fewer than 100 unreserved
+   * executions, and a new account's quota can be 10, so the first deploy would fail (README,
+   * "Lambda concurrency"). @default false
+   */
+  readonly reserveSendConcurrency?: boolean;
+  /**
+   * DynamoDB deletion protection on every table. Off unless asked for: CloudFormation cannot
+   * delete a protected table when a first create rolls back, so it would be left behind and the
+   * retry would fail on its fixed name. Turn it on once the stack exists. @default false
+   */
+  readonly tableDeletionProtection?: boolean;
+  /**
    * Verify only the sender address, or its whole domain (Easy DKIM, needs DNS records).
    * @default 'address'
    */
@@ -127,8 +141,10 @@ export class BriefingsStack extends Stack {
   private readonly publicBaseUrl: string;
   private readonly adminAddress: string;
   private readonly maxSendRate: number;
-  /** send-briefing's reserved concurrency, batches per shard and per-instance pace, from maxSendRate. */
+  /** send-briefing's instance count, batches per shard and per-instance pace, from maxSendRate. */
   readonly sending: ReturnType<typeof sendingPlan>;
+  /** Whether send-briefing's concurrency is reserved at sending.concurrency (only when asked for). */
+  readonly sendConcurrencyReserved: boolean;
   private pages?: PagesApi;
   private tokenKey?: secretsmanager.Secret;
 
@@ -164,6 +180,7 @@ export class BriefingsStack extends Stack {
       throw new StackConfigError(`maxSendRate ${props.maxSendRate} is not a send rate: use the account's SES maximum send rate in emails per second, 1 or more (the SES console shows it), for example 14.`);
     }
     this.sending = sendingPlan(this.maxSendRate);
+    this.sendConcurrencyReserved = props.reserveSendConcurrency ?? false;
 
     // ---- Tables: exactly as definitions.ts describes them.
     for (const [key, def] of entries<TableKey, TableDefinition>(TABLES)) {
@@ -177,9 +194,13 @@ export class BriefingsStack extends Stack {
         encryption: dynamodb.TableEncryption.AWS_MANAGED,
         stream: def.stream && dynamodb.StreamViewType[def.stream],
         timeToLiveAttribute: def.timeToLiveAttribute,
-        // The findings and the delivery ledger are the record of what was learnt and who was told.
-        removalPolicy: RemovalPolicy.RETAIN,
-        deletionProtection: true,
+        // The findings and the delivery ledger are the record of what was learnt and who was told:
+        // kept when the stack is deleted or a change would replace them. Not kept when the create
+        // that made them rolls back (RetainExceptOnCreate): a failed first deploy leaves nothing
+        // behind, so the retry can create the same fixed names (the CLI finds tables by them).
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+        // Only when asked for: a rollback cannot delete a protected table.
+        deletionProtection: props.tableDeletionProtection ?? false,
       });
       for (const index of def.globalIndexes ?? []) {
         table.addGlobalSecondaryIndex({
@@ -228,9 +249,19 @@ export class BriefingsStack extends Stack {
         description: def.description,
         memorySize: def.memoryMb,
         timeout: Duration.seconds(def.timeoutSeconds),
-        // At most this many senders at once, each paced to its share: together, never over the SES quota.
-        ...(def.pacedBySendRate ? { reservedConcurrentExecutions: this.sending.concurrency } : {}),
+        // At most this many senders at once, each paced to its share: together, never over the SES
+        // quota. Only when asked for (see reserveSendConcurrency); without it the stream mapping's
+        // shards × parallelization factor bounds them, which is the same on a one-shard stream.
+        ...(def.pacedBySendRate && this.sendConcurrencyReserved ? { reservedConcurrentExecutions: this.sending.concurrency } : {}),
       });
+      if (def.pacedBySendRate && !this.sendConcurrencyReserved) {
+        Annotations.of(fn).addWarningV2(
+          'briefings:send-concurrency-not-reserved',
+          `${name} has no reserved concurrency: Lambda runs up to one batch per deliveries-stream shard × parallelization factor (${this.sending.parallelizationFactor}), ` +
+            `each paced to ${Number(this.sending.perInstanceRate.toFixed(2))}/s, so with more than one shard the senders together can exceed maxSendRate ${this.maxSendRate}/s and SES throttles them (backed off, then handed back). ` +
+            `Deploy with -c reserveSendConcurrency=true once the account's Lambda concurrency quota is at least ${100 + this.sending.concurrency} (README, "Lambda concurrency").`,
+        );
+      }
       if (def.pacedBySendRate) fn.addEnvironment(COMMON_ENV.senderInstances, String(this.sending.concurrency));
       for (const [tableKey, access] of entries<TableKey, Access | undefined>(def.tables)) {
         if (access) this.grantTable(fn, tableKey, access);
@@ -300,8 +331,9 @@ export class BriefingsStack extends Stack {
       description: `HMAC key that signs the confirm, manage and unsubscribe links in emails (${COMMON_ENV.tokenKeySecretArn}).`,
       // 64 letters and digits (~380 bits); handlers use the UTF-8 bytes of the string as the key.
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
-      // Deleting it would break every link in every email already delivered.
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Deleting it would break every link in every email already delivered (no email exists
+      // before the first create succeeds, so a rolled-back create may delete it).
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
@@ -406,7 +438,8 @@ export class BriefingsStack extends Stack {
     });
     const accessLogs = new logs.LogGroup(this, 'pages-access-logs', {
       retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept on delete; a rolled-back first create leaves no empty group behind.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     const stage = api.addStage('default-stage', {
       stageName: '$default',

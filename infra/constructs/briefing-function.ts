@@ -67,7 +67,8 @@ export class BriefingFunction extends lambda.Function {
     // Created beside the function (not inside it) because they must exist before super().
     const functionLogGroup = new logs.LogGroup(scope, `${id}-logs`, {
       retention: logRetentionDays ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept when the stack is deleted; a rolled-back first create leaves no empty group behind.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     const executionRole = new iam.Role(scope, `${id}-role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, NagPack, ServerlessChecks } from 'cdk-nag';
@@ -137,12 +137,14 @@ describe.each([
       });
     });
 
-    it.each(tableEntries)('%s: keys, PITR, SSE, stream and GSIs as defined, retained', (_key, def) => {
+    it.each(tableEntries)('%s: keys, PITR, SSE, stream and GSIs as defined, retained except when its own create rolls back', (_key, def) => {
       const tables = template.findResources('AWS::DynamoDB::Table', { Properties: { TableName: `${stack.stackName}-${def.name}` } });
       const [table] = Object.values(tables) as Json[];
       expect(Object.keys(tables)).toHaveLength(1);
-      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
       expect(table.UpdateReplacePolicy).toBe('Retain');
+      // A rollback cannot delete a protected table: protection only when asked for (tested below).
+      expect(table.Properties.DeletionProtectionEnabled).toBe(false);
       const p = table.Properties;
       expect(p.BillingMode).toBe('PAY_PER_REQUEST');
       expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
@@ -180,7 +182,9 @@ describe.each([
         Handler: 'index.handler',
       });
       const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
-      expect(template.findResources('AWS::Logs::LogGroup')[logGroupId]?.Properties.RetentionInDays).toBe(30);
+      const logGroup = template.findResources('AWS::Logs::LogGroup')[logGroupId] as Json;
+      expect(logGroup?.Properties.RetentionInDays).toBe(30);
+      expect([logGroup?.DeletionPolicy, logGroup?.UpdateReplacePolicy]).toEqual(['RetainExceptOnCreate', 'Retain']);
       // No AWS managed policy (AWSLambdaBasicExecutionRole would allow logs on every group).
       const roleId = fn.Properties.Role['Fn::GetAtt'][0];
       expect(template.findResources('AWS::IAM::Role')[roleId]?.Properties.ManagedPolicyArns).toBeUndefined();
@@ -520,11 +524,11 @@ describe.each([
     const secretId = () => logicalId(stack, stack.tokenKeySecret!);
     const signers = functionEntries.filter(([, def]) => def.signsLinks).map(([name]) => name);
 
-    it('is one generated Secrets Manager secret of 64 characters, retained', () => {
+    it('is one generated Secrets Manager secret of 64 characters, retained except when its own create rolls back', () => {
       const secrets = template.findResources('AWS::SecretsManager::Secret');
       expect(Object.keys(secrets)).toEqual([secretId()]);
       const secret = secrets[secretId()] as Json;
-      expect(secret.DeletionPolicy).toBe('Retain');
+      expect(secret.DeletionPolicy).toBe('RetainExceptOnCreate');
       expect(secret.UpdateReplacePolicy).toBe('Retain');
       expect(secret.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
     });
@@ -581,16 +585,19 @@ describe.each([
       expect(variables[COMMON_ENV.adminAddress]).toBe(REQUIRED.senderAddress);
     });
 
-    it('send-briefing is paced by the SES quota: 14/s by default, one instance at a time; every sender is told the rate', () => {
+    it('send-briefing is paced by the SES quota: 14/s by default, one instance per batch of a shard; every sender is told the rate; nothing reserved unless asked', () => {
       const functions = template.findResources('AWS::Lambda::Function') as Json;
-      const sender = functions[logicalId(stack, stack.functions['send-briefing'])].Properties;
-      expect(sender.ReservedConcurrentExecutions).toBe(1);
+      const senderId = logicalId(stack, stack.functions['send-briefing']);
+      expect(stack.sendConcurrencyReserved).toBe(false);
       for (const [name, def] of functionEntries) {
         const properties = functions[logicalId(stack, stack.functions[name])].Properties;
         if (def.sendsEmail) expect(properties.Environment.Variables[COMMON_ENV.maxSendRate]).toBe('14');
-        if (!def.pacedBySendRate) expect(properties.ReservedConcurrentExecutions).toBeUndefined();
+        // A reservation fails the first deploy on a new account (quota 10): only with -c reserveSendConcurrency=true.
+        expect(properties.ReservedConcurrentExecutions).toBeUndefined();
         expect(properties.Environment.Variables[COMMON_ENV.senderInstances]).toBe(def.pacedBySendRate ? '1' : undefined);
       }
+      const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: senderId } } }))[0] as Json;
+      expect(mapping.Properties.ParallelizationFactor).toBe(1);
     });
 
     it('ses-events has no SES actions', () => {
@@ -633,6 +640,7 @@ describe('BriefingFunction', () => {
 
 describe('app settings', () => {
   const base = { ...CDK_JSON_CONTEXT, ...SKIP_BUNDLING };
+  const REQUIRED_ENV = { SENDER_ADDRESS: REQUIRED.senderAddress, PUBLIC_BASE_URL: REQUIRED.publicBaseUrl };
 
   it('names the context key and the env var when a required setting is missing', () => {
     expect(() => buildApp({ env: {}, context: { ...base, publicBaseUrl: REQUIRED.publicBaseUrl } })).toThrow(AppConfigError);
@@ -648,16 +656,71 @@ describe('app settings', () => {
     Template.fromStack(example.stack).hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: EXAMPLE_DEFAULTS.senderAddress });
   });
 
-  it('derives send-briefing concurrency from the SES quota: 200/s is 8 instances of 25/s, 8 batches per shard', () => {
-    const { stack } = build({ maxSendRate: '200' });
-    const template = Template.fromStack(stack);
-    const senderId = logicalId(stack, stack.functions['send-briefing']);
-    expect((template.findResources('AWS::Lambda::Function')[senderId] as Json).Properties).toMatchObject({
-      ReservedConcurrentExecutions: 8,
-      Environment: { Variables: { [COMMON_ENV.maxSendRate]: '200', [COMMON_ENV.senderInstances]: '8' } },
-    });
-    const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: senderId } } }))[0] as Json;
-    expect(mapping.Properties.ParallelizationFactor).toBe(8);
+  it('derives send-briefing concurrency from the SES quota: 200/s is 8 instances of 25/s, 8 batches per shard, reserved when asked', () => {
+    for (const [context, reserved] of [[{}, undefined], [{ reserveSendConcurrency: 'true' }, 8]] as const) {
+      const { stack } = build({ maxSendRate: '200', ...context });
+      const template = Template.fromStack(stack);
+      const senderId = logicalId(stack, stack.functions['send-briefing']);
+      const properties = (template.findResources('AWS::Lambda::Function')[senderId] as Json).Properties;
+      expect(properties).toMatchObject({ Environment: { Variables: { [COMMON_ENV.maxSendRate]: '200', [COMMON_ENV.senderInstances]: '8' } } });
+      expect(properties.ReservedConcurrentExecutions).toBe(reserved);
+      const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: senderId } } }))[0] as Json;
+      expect(mapping.Properties.ParallelizationFactor).toBe(8);
+    }
+  });
+
+  it('reserves send-briefing concurrency only when asked (context or RESERVE_SEND_CONCURRENCY), and no other function', () => {
+    const reservedOf = (stack: BriefingsStack) =>
+      Object.fromEntries(
+        functionEntries.map(([name]) => [name, (Template.fromStack(stack).findResources('AWS::Lambda::Function')[logicalId(stack, stack.functions[name])] as Json).Properties.ReservedConcurrentExecutions]),
+      );
+    const only = (value: number | undefined) => Object.fromEntries(functionEntries.map(([name, def]) => [name, def.pacedBySendRate ? value : undefined]));
+    expect(reservedOf(build({ reserveSendConcurrency: 'true' }).stack)).toEqual(only(1));
+    expect(reservedOf(build({ reserveSendConcurrency: true, maxSendRate: '100' }).stack)).toEqual(only(4));
+    expect(reservedOf(buildApp({ env: { ...REQUIRED_ENV, RESERVE_SEND_CONCURRENCY: 'true' }, context: base }).stack)).toEqual(only(1));
+    expect(reservedOf(build({ reserveSendConcurrency: 'false' }).stack)).toEqual(only(undefined));
+    expect(reservedOf(build().stack)).toEqual(only(undefined));
+  });
+
+  it('says at synth, on send-briefing, when its concurrency is not reserved, and what quota the reservation needs', () => {
+    const warningsOf = (stack: BriefingsStack) =>
+      Annotations.fromStack(stack)
+        .findWarning('*', Match.stringLikeRegexp('reserved concurrency'))
+        .map((message) => ({ path: message.id, text: String(message.entry.data) }));
+    const unreserved = warningsOf(build({ maxSendRate: '100' }).stack);
+    expect(unreserved).toHaveLength(1);
+    expect(unreserved[0]!.path).toBe('/SafeguardingBriefings/send-briefing');
+    expect(unreserved[0]!.text).toMatch(/no reserved concurrency.*can exceed maxSendRate 100\/s.*-c reserveSendConcurrency=true.*at least 104/);
+    expect(warningsOf(build({ reserveSendConcurrency: 'true' }).stack)).toEqual([]);
+  });
+
+  it('refuses a reserveSendConcurrency or tableDeletionProtection that is not true or false, naming the setting', () => {
+    expect(() => build({ reserveSendConcurrency: 'sometimes' })).toThrow(/reserveSendConcurrency 'sometimes' must be true or false.*RESERVE_SEND_CONCURRENCY/);
+    expect(() => build({ tableDeletionProtection: 'on' })).toThrow(AppConfigError);
+    expect(() => buildApp({ env: { ...REQUIRED_ENV, TABLE_DELETION_PROTECTION: 'maybe' }, context: base })).toThrow(/tableDeletionProtection 'maybe'.*TABLE_DELETION_PROTECTION/);
+  });
+
+  it('protects every table from deletion only when asked (a rolled-back first create could not delete them)', () => {
+    const protection = (stack: BriefingsStack) =>
+      (Object.values(Template.fromStack(stack).findResources('AWS::DynamoDB::Table')) as Json[]).map((table) => table.Properties.DeletionProtectionEnabled);
+    expect(protection(build().stack)).toEqual(tableEntries.map(() => false));
+    expect(protection(build({ tableDeletionProtection: 'true' }).stack)).toEqual(tableEntries.map(() => true));
+    expect(protection(buildApp({ env: { ...REQUIRED_ENV, TABLE_DELETION_PROTECTION: 'true' }, context: base }).stack)).toEqual(tableEntries.map(() => true));
+  });
+
+  it('lets a failed first create roll back to nothing: no resource is plainly retained, and only the tables have fixed names', () => {
+    for (const context of [{}, { alarmEmail: 'ops@example.org', senderIdentity: 'domain', reserveSendConcurrency: 'true' }]) {
+      const { stack } = build(context);
+      const resources = Object.entries(Template.fromStack(stack).toJSON().Resources as Record<string, Json>);
+      // Retain would keep a resource from a create that rolled back; RetainExceptOnCreate deletes it then.
+      expect(resources.filter(([, r]) => r.DeletionPolicy === 'Retain').map(([id]) => id)).toEqual([]);
+      const retained = resources.filter(([, r]) => r.DeletionPolicy === 'RetainExceptOnCreate');
+      expect(retained.length).toBeGreaterThan(tableEntries.length);
+      // A name left behind would make the next create fail with "already exists".
+      const NAME_PROPERTIES = ['TableName', 'LogGroupName', 'Name', 'FunctionName', 'QueueName', 'TopicName', 'RoleName', 'AliasName', 'ConfigurationSetName'];
+      const named = resources.filter(([, r]) => NAME_PROPERTIES.some((key) => typeof r.Properties?.[key] === 'string' || r.Properties?.[key]?.['Fn::Join']) && r.Type !== 'AWS::Lambda::EventSourceMapping');
+      expect(named.filter(([, r]) => r.Type !== 'AWS::DynamoDB::Table' && r.Type !== 'AWS::ApiGatewayV2::Api' && r.Type !== 'AWS::ApiGatewayV2::Stage').map(([id, r]) => `${id} ${r.Type}`)).toEqual([]);
+    }
   });
 
   it('refuses a send rate that is not a number of emails per second, saying where to find it', () => {
