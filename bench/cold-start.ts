@@ -10,7 +10,8 @@ import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionDefinition, type FunctionNa
  * Bundle size and module-initialisation time of every function, from the very bundles the
  * stack deploys (infra/bundle.ts). Each run is a fresh `node` process that times only the
  * require() of index.js, i.e. the init phase of a Lambda cold start without the runtime's
- * own bootstrap.
+ * own bootstrap. That `node` is Node.js 24, the major of Lambda's nodejs24.x (see
+ * coldStartNode), whatever Node.js runs the bench itself; each result names its version.
  *
  * Beside it, the SDK-only baseline: the same kind of fresh process timing require() of only
  * the @aws-sdk/* packages that bundle imports (external, as the Lambda runtime provides
@@ -21,6 +22,8 @@ import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionDefinition, type FunctionNa
 
 export interface ColdStartResult {
   name: FunctionName;
+  /** The Node.js version that ran the init and SDK-only processes, e.g. v24.22.3. */
+  node: string;
   /** Size of index.js, minified. */
   bytes: number;
   initMs: { median: number; runs: number[] };
@@ -36,6 +39,40 @@ export interface ColdStartResult {
 const SDK_PACKAGE = /^@aws-sdk\/[^/]+$/;
 
 const REPO_ROOT = path.resolve(__dirname, '..');
+
+/** The Node.js the cold-start processes run on: its executable and version. */
+export interface ColdStartNode {
+  path: string;
+  version: string;
+}
+
+/**
+ * Node.js 24, as Lambda runs the functions: `COLD_START_NODE` (a node executable) when set,
+ * otherwise the binary `.ci/with-node24` keeps in its cache folder (installed from the npm
+ * registry the first time, which it reports on stderr). Any version may be given through
+ * COLD_START_NODE; the report names the one that ran.
+ */
+export function coldStartNode(env: NodeJS.ProcessEnv = process.env): ColdStartNode {
+  let executable = env.COLD_START_NODE?.trim();
+  if (!executable) {
+    const helper = path.join(REPO_ROOT, '.ci', 'with-node24');
+    const found = spawnSync(helper, ['node', '-e', 'process.stdout.write(process.execPath)'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    executable = found.stdout?.trim();
+    if (found.error || found.status !== 0 || !executable) {
+      throw new Error(
+        `Cold start is measured under Node.js 24, Lambda's runtime, and ${path.relative(REPO_ROOT, helper)} could not provide it ` +
+          `(${found.error?.message ?? `exit code ${found.status}`}; its message is above). ` +
+          'Fix that, or set COLD_START_NODE=$(command -v node) to measure with this machine\'s Node.js (the report then names that version).',
+      );
+    }
+  }
+  const version = spawnSync(executable, ['--version'], { encoding: 'utf8' });
+  const text = version.stdout?.trim() ?? '';
+  if (version.error || version.status !== 0 || !/^v\d+\./.test(text)) {
+    throw new Error(`COLD_START_NODE '${executable}' is not a Node.js executable (${version.error?.message ?? (text || `exit code ${version.status}`)}).`);
+  }
+  return { path: executable, version: text };
+}
 
 // The child: time the require, print milliseconds, exit before any timer or socket could matter.
 // After the clock stops it also prints which @aws-sdk/* packages were loaded (from require.cache),
@@ -83,13 +120,13 @@ function median(values: readonly number[]): number {
 }
 
 /** One fresh process: the milliseconds require() of `file` took, and the @aws-sdk/* packages then loaded. */
-function timeRequire(name: string, file: string, env: NodeJS.ProcessEnv): { ms: number; sdkLoaded: string[] } {
+function timeRequire(node: ColdStartNode, name: string, file: string, env: NodeJS.ProcessEnv): { ms: number; sdkLoaded: string[] } {
   // --enable-source-maps as in Lambda (the construct sets NODE_OPTIONS): Node then reads the map at load.
-  const child = spawnSync(process.execPath, ['--enable-source-maps', '-e', CHILD, file], { cwd: REPO_ROOT, env, encoding: 'utf8' });
+  const child = spawnSync(node.path, ['--enable-source-maps', '-e', CHILD, file], { cwd: REPO_ROOT, env, encoding: 'utf8' });
   const [first = '', second = '[]'] = (child.stdout ?? '').trim().split('\n');
   const ms = Number(first.trim());
   if (child.error || child.status !== 0 || !Number.isFinite(ms)) {
-    throw new Error(`${name}: loading ${path.basename(file)} failed (${child.error?.message ?? `exit code ${child.status}`}):\n${`${child.stderr ?? ''}${child.stdout ?? ''}`.trim()}`);
+    throw new Error(`${name}: loading ${path.basename(file)} under Node.js ${node.version} failed (${child.error?.message ?? `exit code ${child.status}`}):\n${`${child.stderr ?? ''}${child.stdout ?? ''}`.trim()}`);
   }
   return { ms, sdkLoaded: JSON.parse(second) as string[] };
 }
@@ -113,9 +150,11 @@ export async function sdkImports(entry: string, file: string): Promise<string[]>
   return fromMeta;
 }
 
-export async function measureColdStart(options: { runs?: number; onProgress?: (line: string) => void } = {}): Promise<ColdStartResult[]> {
+export async function measureColdStart(options: { runs?: number; node?: ColdStartNode; onProgress?: (line: string) => void } = {}): Promise<ColdStartResult[]> {
   const runs = options.runs ?? 15;
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`runs must be a whole number, 1 or more (got ${runs}).`);
+  const node = options.node ?? coldStartNode();
+  options.onProgress?.(`init and SDK-only runs under Node.js ${node.version} (${node.path})`);
   const workDir = mkdtempSync(path.join(tmpdir(), 'briefings-cold-start-'));
   try {
     const keyFile = path.join(workDir, 'token-key');
@@ -128,7 +167,7 @@ export async function measureColdStart(options: { runs?: number; onProgress?: (l
       const sdkPackages = await sdkImports(entry, file);
       const env = childEnvironment(def, keyFile, name);
       // The first run also says which SDK packages init really loaded; the baseline loads only those.
-      const first = timeRequire(name, file, env);
+      const first = timeRequire(node, name, file, env);
       const sdkNotLoadedAtInit = sdkPackages.filter((pkg) => !first.sdkLoaded.includes(pkg));
       // Beside the bundle, so the packages resolve exactly as the bundle's own require calls do (NODE_PATH).
       const sdkOnlyFile = path.join(outdir, 'sdk-only.js');
@@ -137,11 +176,12 @@ export async function measureColdStart(options: { runs?: number; onProgress?: (l
       const times: number[] = [first.ms];
       const sdkTimes: number[] = [];
       for (let run = 0; run < runs; run++) {
-        if (run > 0) times.push(timeRequire(name, file, env).ms);
-        sdkTimes.push(timeRequire(name, sdkOnlyFile, env).ms);
+        if (run > 0) times.push(timeRequire(node, name, file, env).ms);
+        sdkTimes.push(timeRequire(node, name, sdkOnlyFile, env).ms);
       }
       const result: ColdStartResult = {
         name,
+        node: node.version,
         bytes,
         initMs: { median: median(times), runs: times },
         sdkPackages,
@@ -160,7 +200,7 @@ export async function measureColdStart(options: { runs?: number; onProgress?: (l
   }
 }
 
-// `npx tsx bench/cold-start.ts [runs]`
+// `npx tsx bench/cold-start.ts [runs]` (COLD_START_NODE=<node executable> to measure under another Node.js)
 if (require.main === module) {
   const runs = process.argv[2] === undefined ? undefined : Number(process.argv[2]);
   measureColdStart({ runs, onProgress: (line) => console.log(line) }).catch((error: unknown) => {

@@ -83,6 +83,8 @@ export interface RenderRun {
 
 export interface ColdStartEntry {
   name: string;
+  /** The Node.js version the init and SDK-only processes ran on (Node.js 24, as in Lambda, unless told otherwise). */
+  node?: string;
   bytes: number;
   initMs: { median: number; runs: number[] };
   /** The runtime-provided SDK packages (@aws-sdk/*) the bundle require()s, from esbuild's metafile. */
@@ -723,6 +725,11 @@ export function pairedDifferenceMedian(a: readonly number[], b: readonly number[
   return n ? median(Array.from({ length: n }, (_, i) => a[i]! - b[i]!)) : null;
 }
 
+/** The Node.js versions the cold-start runs recorded, each once (normally one: Node.js 24). */
+export function coldStartNodeVersions(report: Pick<BenchReport, 'coldStart'>): string[] {
+  return [...new Set((report.coldStart ?? []).flatMap((entry) => (entry.node ? [entry.node] : [])))];
+}
+
 export function coldStartFigures(entry: ColdStartEntry): ColdStartFigures {
   const sdk = entry.sdkOnlyMs?.median;
   return {
@@ -886,11 +893,15 @@ export function renderMarkdown(report: BenchReport): string {
   const t = report.targets;
   out.push(`# ${report.title}`);
   out.push('');
+  const coldStartNodes = coldStartNodeVersions(report);
   out.push(
     `Run ${m.date} on ${m.cpus} × ${m.cpuModel}, ${fmt(m.memoryGb, 1)} GB RAM, Node.js ${m.node} (${m.platform}), ` +
       `commit \`${m.gitCommit}\`${m.gitDirty ? ' with uncommitted changes in the tree' : ''}. Mode: ${report.mode}. ` +
       'Everything local: DynamoDB Local (Java, real streams), the SES emulator aws-ses-v2-local in the scenario process, ' +
-      'the real handlers called by the local stream pollers. Each scenario ran in its own fresh Node.js process.',
+      'the real handlers called by the local stream pollers. Each scenario ran in its own fresh Node.js process' +
+      (coldStartNodes.length
+        ? `, on Node.js ${m.node}, except the cold-start processes, which ran on Node.js ${coldStartNodes.join(', ')} (Lambda runs the functions on nodejs24.x).`
+        : `, on Node.js ${m.node}.`),
   );
   out.push('');
   if (Object.keys(report.errors).length) {
@@ -1005,6 +1016,11 @@ export function renderMarkdown(report: BenchReport): string {
   out.push('## Cold start');
   out.push('');
   if (report.coldStart) {
+    out.push(
+      `**Node.js ${coldStartNodes.join(', ') || `${m.node} (this machine's; no version was recorded)`}** ran every init and SDK-only process below ` +
+        '(Lambda runs the functions on nodejs24.x; `COLD_START_NODE` picks another).',
+    );
+    out.push('');
     out.push(
       'From bench/cold-start.ts (measureColdStart): each bundle built with the stack\'s own esbuild settings; init = require() of ' +
         'the bundle in a fresh Node.js process. **SDK-only** = require() of only the @aws-sdk/* packages that bundle imports ' +
@@ -1371,7 +1387,7 @@ export function summaryText(report: BenchReport): string {
   for (const entry of report.coldStart ?? []) {
     if (entry.ownCodeMs === null) continue;
     lines.push(
-      `Cold start ${entry.name}: init ${fmt(entry.initMs.median, 1)} ms = SDK-only ${fmt(entry.sdkOnlyMs?.median, 1)} ms + own code ${fmt(entry.ownCodeMs, 1)} ms (medians; paired ${fmt(entry.ownCodePairedMs, 1)} ms)`,
+      `Cold start ${entry.name}${entry.node ? ` (Node.js ${entry.node})` : ''}: init ${fmt(entry.initMs.median, 1)} ms = SDK-only ${fmt(entry.sdkOnlyMs?.median, 1)} ms + own code ${fmt(entry.ownCodeMs, 1)} ms (medians; paired ${fmt(entry.ownCodePairedMs, 1)} ms)`,
     );
   }
   if (report.cost) lines.push(`Cost per briefing: ${cost(report.cost.total)} (${cost(report.cost.totalPer1000)} per 1,000 recipients)`);

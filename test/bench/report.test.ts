@@ -14,6 +14,7 @@ import {
   perSecond,
   renderMarkdown,
   summariseSizes,
+  summaryText,
   type BareFigures,
   type BenchInputs,
   type DynamoOpStats,
@@ -349,5 +350,28 @@ describe('cold start: init, the SDK-only baseline, and own code', () => {
       '| sweeper | 97,000 bytes (target < 256,000 bytes: **met**) | 160.5 ms (target < 100.0 ms: **missed** by 60.5 ms (60.5 % of target)) | ' +
         '130.3 ms (81 % of init) | 30.3 ms | 30.0 ms | @aws-sdk/client-dynamodb, @aws-sdk/lib-dynamodb | 160.5, 170.0, 150.0 | 130.3, 140.0, 120.0 |',
     );
+  });
+
+  test('names the Node.js the cold-start runs used (Lambda\'s 24), apart from the one that ran the rest', () => {
+    const base = {
+      machine: { date: 'd', cpus: 2, cpuModel: 'c', memoryGb: 4, node: 'v20.20.2', platform: 'linux', gitCommit: 'abc', gitDirty: false },
+      mode: 'custom' as const,
+      throughputMaxSendRate: 1e6,
+      rateLimit: 50,
+      errors: {},
+      prices,
+      why: {},
+    };
+    const entry = { name: 'sweeper', node: 'v24.22.3', bytes: 97_000, initMs: { median: 60, runs: [60] }, sdkOnlyMs: { median: 40, runs: [40] } };
+    const report = buildReport({ ...base, coldStart: [entry, { ...entry, name: 'digest' }] });
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain('on Node.js v20.20.2, except the cold-start processes, which ran on Node.js v24.22.3 (Lambda runs the functions on nodejs24.x).');
+    expect(markdown).toMatch(/## Cold start\n\n\*\*Node\.js v24\.22\.3\*\* ran every init and SDK-only process below/);
+    expect(summaryText(report)).toContain('Cold start sweeper (Node.js v24.22.3): init 60.0 ms');
+
+    // Without a recorded version (an older results file), it says whose Node.js that was.
+    const older = renderMarkdown(buildReport({ ...base, coldStart: [{ ...entry, node: undefined }] }));
+    expect(older).toContain('on Node.js v20.20.2.');
+    expect(older).toContain("**Node.js v20.20.2 (this machine's; no version was recorded)** ran every init");
   });
 });
