@@ -7,6 +7,7 @@ import { versionOf } from '../../shared/domain/publication';
 import { requeueDeliveries } from '../../shared/services/requeue';
 import { parseFinding, type FieldError, type Finding } from '../../shared/domain/finding';
 import { scanFindingAndId } from '../../shared/domain/finding-id';
+import { gateLists } from '../../shared/services/gate-lists';
 import { AGENCY_IDS, ROLE_IDS, closestId } from '../../shared/domain/taxonomy';
 import { table, type Output } from '../output';
 import { UsageError, type Target } from '../target';
@@ -94,7 +95,7 @@ export async function showFinding(target: Target, io: Output, id: string): Promi
   }
   io.out('It passes validation.');
   io.out(parsed.finding.approvedBy ? `Approved by: ${parsed.finding.approvedBy}` : 'Not approved yet: add approvedBy before publishing, or it is held.');
-  const gate = scanFindingAndId(parsed.finding, await target.settings.denyList());
+  const gate = scanFindingAndId(parsed.finding, await gateLists(target.settings));
   const override = parsed.finding.anonymisationOverride;
   if (!gate.blocked.length && !gate.warnings.length) io.out('Anonymisation check: nothing found.');
   for (const hit of gate.blocked) io.out(`  Held by the anonymisation check: ${hit.message}`);

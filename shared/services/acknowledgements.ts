@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { briefingIdOf } from '../domain/delivery';
 import { hiddenCharacterProblem } from '../domain/finding';
 import { screenText } from '../domain/mask-hits';
+import { gateLists } from './gate-lists';
 import { ANSWER_MAX_CHARS } from '../domain/pages';
 import type { BriefingStore, DeliveryStore, ResponseStore, SettingsStore } from '../domain/ports';
 import type { TokenSigner } from '../domain/tokens';
@@ -21,7 +22,7 @@ export interface AcknowledgementDeps {
   briefings: Pick<BriefingStore, 'get'>;
   responses: ResponseStore;
   /** The deployment's deny list, which answers are screened against like findings. */
-  settings: Pick<SettingsStore, 'denyList'>;
+  settings: Pick<SettingsStore, 'denyList' | 'allowList'>;
   signer: TokenSigner;
   now?: () => Date;
 }
@@ -69,7 +70,7 @@ export async function acknowledge(deps: AcknowledgementDeps, token: string | und
   // under a random id and with the day only, so it cannot be joined back to the row or the person.
   if (checked.answer && (await deps.deliveries.markAnswered(recorded.row.deliveryId))) {
     const row = recorded.row;
-    const screened = screenText('answer', checked.answer, await deps.settings.denyList());
+    const screened = screenText('answer', checked.answer, await gateLists(deps.settings));
     masked = screened.rules.length > 0;
     await deps.responses.put({
       responseId: randomUUID(),

@@ -3,6 +3,7 @@ import { recipientKey, resolveAudience, withSubscribers, type Recipient } from '
 import { changedFields } from '../domain/corrections';
 import { briefingIdOf, pendingDelivery, type DeliveryKind } from '../domain/delivery';
 import { parseFinding, type FieldError, type Finding } from '../domain/finding';
+import { gateLists } from './gate-lists';
 import { FINDING_ID_RULE, hasIdShape, idGateHits, loggableId, scanFindingAndId, shownId } from '../domain/finding-id';
 import type { HeldProblem } from '../domain/notices';
 import type {
@@ -60,10 +61,10 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
   const version = versionOf(newItem);
   // The item's key: until it has passed validation and the gate, used only to write back onto the item itself.
   const findingId = typeof newItem.id === 'string' ? newItem.id : '(no id)';
-  const denyList = await deps.settings.denyList();
+  const lists = await gateLists(deps.settings);
   // The admin's email names the finding with what the gate found in its id masked.
-  const idHits = hasIdShape(findingId) ? idGateHits(findingId, denyList) : [];
-  const checkedId = loggableId(findingId, denyList) === findingId ? findingId : undefined;
+  const idHits = hasIdShape(findingId) ? idGateHits(findingId, lists) : [];
+  const checkedId = loggableId(findingId, lists) === findingId ? findingId : undefined;
   const hold = async (errors: FieldError[], problems: HeldProblem[], options?: { evenIfPlanned?: boolean }): Promise<PlanOutcome> => {
     const news = await deps.findings.markHeld(findingId, version, errors, now(), options);
     if (news && deps.admin) {
@@ -109,7 +110,7 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
   }
 
   // The id too: an NHS number in 'review-9434765919' would go into every key and link.
-  const gate = scanFindingAndId(finding, denyList);
+  const gate = scanFindingAndId(finding, lists);
   const override = finding.anonymisationOverride?.version === finding.version ? finding.anonymisationOverride : undefined;
   if (gate.blocked.length && !override) {
     return hold(
