@@ -6,7 +6,7 @@ import { inOrderPerKey } from '../../shared/adapters/in-order';
 import { imagesOf } from '../../shared/adapters/stream-record';
 import { FUNCTIONS } from '../../infra/definitions';
 import { loadFunctionConfig } from '../../shared/config';
-import { WITHHELD_ID } from '../../shared/domain/finding-id';
+import { WITHHELD_ID } from '../../shared/domain/loggable-id';
 import { planBriefing } from '../../shared/services/plan-briefing';
 
 const config = loadFunctionConfig('plan-briefing');

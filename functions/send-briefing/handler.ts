@@ -6,7 +6,7 @@ import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { imagesOf } from '../../shared/adapters/stream-record';
 import { loadFunctionConfig } from '../../shared/config';
 import { deliveryRowSchema } from '../../shared/domain/delivery';
-import { loggableLedgerId } from '../../shared/domain/finding-id';
+import { loggableLedgerId } from '../../shared/domain/loggable-id';
 import { TokenBucket } from '../../shared/domain/token-bucket';
 import { lookUpSuppressions, sendDelivery, type InvocationCache } from '../../shared/services/send-briefing';
 import { sesSetupReporter } from '../../shared/services/ses-setup';

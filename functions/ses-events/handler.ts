@@ -1,7 +1,7 @@
 import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
 import { createLogger, stores } from '../../shared/adapters/aws';
 import { loadFunctionConfig } from '../../shared/config';
-import { WITHHELD_ID, loggableLedgerId } from '../../shared/domain/finding-id';
+import { WITHHELD_ID, loggableLedgerId } from '../../shared/domain/loggable-id';
 import { parseSnsMessage } from '../../shared/domain/ses-event';
 import { handleMailEvent } from '../../shared/services/ses-events';
 

@@ -30,7 +30,7 @@ function depsWith(denyList: string[] = []) {
     },
     briefings: { get: async () => ({ finding: { title: 'JTAI of a MASH' } }) },
     responses: { put: async (response: Response) => void stored.push(response) },
-    settings: { denyList: async () => denyList },
+    settings: { denyList: async () => denyList, allowList: async () => [] },
     signer,
     now: () => NOW,
   } as unknown as AcknowledgementDeps;

@@ -66,7 +66,7 @@ describe('the id in the admin email', () => {
   });
 });
 
-function recordingDeps(denyList: string[] = []) {
+function recordingDeps(denyList: string[] = [], allowList: string[] = []) {
   const held: { id: string; errors: FieldError[] }[] = [];
   const told: { id: string; problems: readonly HeldProblem[] }[] = [];
   const refuse = (name: string) =>
@@ -77,7 +77,7 @@ function recordingDeps(denyList: string[] = []) {
       markAdminTold: async () => undefined,
     },
     admin: { held: async (id: string, _v: unknown, problems: readonly HeldProblem[]) => void told.push({ id, problems }) },
-    settings: { denyList: async () => denyList, setDenyList: async () => undefined },
+    settings: { denyList: async () => denyList, setDenyList: async () => undefined, allowList: async () => allowList, setAllowList: async () => undefined },
     lists: refuse('lists'),
     briefings: refuse('briefings'),
     deliveries: refuse('deliveries'),
@@ -86,6 +86,26 @@ function recordingDeps(denyList: string[] = []) {
   } as unknown as PlanDeps;
   return { deps, held, told };
 }
+
+describe("plan-briefing and the deployment's allow list", () => {
+  const named = { ...APPROVED, id: 'national-review-2021', whyItMatters: 'The national review of the deaths of Arthur Testcase and Star Examplechild found the same gaps.' };
+
+  test("a person's name in the text is held, masked", async () => {
+    const { deps, held } = recordingDeps();
+    await planBriefing(deps, undefined, named);
+    expect(held[0]!.errors.map((e) => e.message)).toEqual([
+      expect.stringContaining("whyItMatters, character 38: what looks like a person's name (A••••• T•••••••)"),
+      expect.stringContaining("what looks like a person's name (S••• E•••••••••••)"),
+    ]);
+  });
+
+  test('names on the allow list pass the gate, and planning goes on to the audience', async () => {
+    const { deps, held } = recordingDeps([], ['Arthur Testcase', 'star examplechild']);
+    // Past the gate, planning reads the stores, which this test refuses: proof it was not held.
+    await expect(planBriefing(deps, undefined, named)).rejects.toThrow(/must not reach/);
+    expect(held).toEqual([]);
+  });
+});
 
 describe('plan-briefing and the id', () => {
   test(`an id ending in a valid NHS number ('review-${NHS}') is held before anything is written for sending`, async () => {
