@@ -16,7 +16,7 @@ import {
 import { TABLES } from '../../infra/definitions';
 import { distributionListSchema, memberSchema, type DistributionList, type Member } from '../domain/audience';
 import { OPEN_SHARDS, deliveryRowSchema, mailEventRank, openShardOf, type DeliveryRow, type MailOutcome } from '../domain/delivery';
-import { fieldPath, type FieldError } from '../domain/finding';
+import { errorLine, fieldPath, type FieldError } from '../domain/finding';
 import { eachInParallel } from '../domain/in-parallel';
 import { capNotes } from '../domain/held-notes';
 import type { Briefing, BriefingStore, DeliveryStore, FindingStore, ListStore, Loaded, PlanSummary, Response, ResponseStore, SettingsStore } from '../domain/ports';
@@ -145,7 +145,7 @@ export class DynamoFindingStore implements FindingStore {
 
   /** Never hides that a version at least this high was sent: a planned note outranks a held one. */
   async markHeld(id: string, version: number | undefined, errors: FieldError[], now: Date, options: { evenIfPlanned?: boolean } = {}) {
-    const lines = errors.map((e) => `${e.field}: ${e.message}`);
+    const lines = errors.map(errorLine);
     // The same hold recorded again (a replayed record) is not news: the key makes the write a no-op.
     const holdKey = createHash('sha256').update(JSON.stringify([version ?? null, lines])).digest('hex').slice(0, 16);
     // Capped, so the note always fits in the item (3,000 unknown actions keys made ~415 KB of it).

@@ -266,10 +266,20 @@ export interface FieldError {
   message: string;
 }
 
+/**
+ * One problem as a line for a person: 'topics[0]: …', or the message alone when it already names
+ * its field ('background, character 130: a postcode…', 'title is missing…'), so no line reads
+ * 'background: background, character 130…'.
+ */
+export function errorLine(error: FieldError): string {
+  const at = error.message.startsWith(error.field) ? error.message.charAt(error.field.length) : undefined;
+  return at === ' ' || at === ',' || at === ':' ? error.message : `${error.field}: ${error.message}`;
+}
+
 export class FindingValidationError extends Error {
   override readonly name = 'FindingValidationError';
   constructor(readonly errors: FieldError[], options?: { cause?: unknown }) {
-    super(`The finding has ${errors.length} problem(s):\n${errors.map((e) => `- ${e.field}: ${e.message}`).join('\n')}`, options);
+    super(`The finding has ${errors.length} problem(s):\n${errors.map((e) => `- ${errorLine(e)}`).join('\n')}`, options);
   }
 }
 

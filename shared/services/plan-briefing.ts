@@ -119,7 +119,7 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
     );
   }
   const warnings = [
-    ...gate.warnings.map((hit) => `${hit.field}: ${hit.message}`),
+    ...gate.warnings.map((hit) => hit.message),
     ...(override && gate.blocked.length
       ? [`Released by ${override.by} (anonymisationOverride, version ${override.version}): ${override.reason}. The gate had found ${gate.blocked.length} match(es).`]
       : []),

@@ -110,7 +110,7 @@ test("status ' published ' (spaces around it) is held with the fix, not ignored"
   const before = (await adminNotices()).length;
   await publish({ ...base, id: 'edge-status-spaces', status: ' published ' });
   const item = await expectHeld('edge-status-spaces', before);
-  expect(item.pipelineErrors).toEqual(["status: status ' published ' has spaces around it. Type it as published, in lower case with no spaces, and save."]);
+  expect(item.pipelineErrors).toEqual(["status ' published ' has spaces around it. Type it as published, in lower case with no spaces, and save."]);
 });
 
 describe('finding ids', () => {
@@ -118,7 +118,7 @@ describe('finding ids', () => {
     const before = (await adminNotices()).length;
     await publish({ ...base, id: `review-${NHS}` });
     const item = await expectHeld(`review-${NHS}`, before);
-    expect((item.pipelineErrors as string[])[0]).toMatch(/^id: id, character 8: an NHS number/);
+    expect((item.pipelineErrors as string[])[0]).toMatch(/^id, character 8: an NHS number/);
     const notice = (await adminNotices()).at(-1)!;
     for (const text of [notice.subject, notice.body.text ?? '', notice.body.html ?? '']) expect(text).not.toContain(NHS);
   });

@@ -225,6 +225,14 @@ describe('DynamoFindingStore', () => {
     });
     expect(stored).not.toHaveProperty('pipelineAdminToldAt');
     expect(stored?.topics).toBeInstanceOf(Set);
+    // A message that already names its field (the gate's, the schema's) is not prefixed with it again.
+    const named = [
+      { field: 'background', message: 'background, character 130: a postcode (•••• •AA). Remove it, or describe the area in general terms.' },
+      { field: 'title', message: 'title is missing. Add it.' },
+    ];
+    await findings.markHeld('held-finding', 4, named, now);
+    expect((await findings.getRaw('held-finding'))?.pipelineErrors).toEqual(named.map((e) => e.message));
+    await findings.markHeld('held-finding', 3, errors, now);
     // Until the admin email has gone, the same hold is still news (the email is retried with the record).
     expect(await findings.markHeld('held-finding', 3, errors, now)).toBe(true);
     await findings.markAdminTold('held-finding', now);
