@@ -131,7 +131,7 @@ describe('findings', () => {
     await waitFor('the finding to be held', async () => (await cli('findings', 'show', 'held-by-cli')).out.includes('Pipeline: held'));
     const listed = await cli('findings', 'list');
     expect(listed.out).toContain('held-by-cli is held: Not sent:');
-    expect(listed.out).toContain('  - source: source is missing.');
+    expect(listed.out).toContain('  - source is missing.');
     const shown = await cli('findings', 'show', 'held-by-cli');
     expect(shown.out).toContain('Pipeline: held (version 1');
   });
