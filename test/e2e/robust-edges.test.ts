@@ -79,14 +79,14 @@ describe('empty maps from the stream (DynamoDB Local writes them as a bare {})',
     const before = (await adminNotices()).length;
     await publish({ ...base, id: 'edge-empty-source', source: {} });
     const item = await expectHeld('edge-empty-source', before);
-    expect(item.pipelineErrors).toEqual(expect.arrayContaining([expect.stringMatching(/^source\.type: /), expect.stringMatching(/^source\.name: /)]));
+    expect(item.pipelineErrors).toEqual(expect.arrayContaining([expect.stringMatching(/^source\.type[:, ]/), expect.stringMatching(/^source\.name[:, ]/)]));
   });
 
   test('actions = {} is held: actions is empty', async () => {
     const before = (await adminNotices()).length;
     await publish({ ...base, id: 'edge-empty-actions', actions: {} });
     const item = await expectHeld('edge-empty-actions', before);
-    expect(item.pipelineErrors).toEqual([expect.stringContaining("actions: actions is empty. Add at least 'all'")]);
+    expect(item.pipelineErrors).toEqual([expect.stringMatching(/^actions is empty. Add at least 'all'/)]);
   });
 
   test('an extra attribute that is an empty map is ignored like any extra attribute: the briefing goes', async () => {
@@ -127,7 +127,7 @@ describe('finding ids', () => {
     const before = (await adminNotices()).length;
     await publish({ ...base, id: 'jane.smith@example.org' });
     const item = await expectHeld('jane.smith@example.org', before);
-    expect(item.pipelineErrors).toEqual([expect.stringMatching(/^id: id may use letters, digits/)]);
+    expect(item.pipelineErrors).toEqual([expect.stringMatching(/^id may use letters, digits/)]);
     const notice = (await adminNotices()).at(-1)!;
     expect(notice.subject).not.toContain('jane.smith@');
   });
