@@ -32,6 +32,12 @@ export const deliveryRowSchema = z.object({
   reason: z.optional(z.string()),
   /** A briefing (one finding) or a weekly digest (several). */
   kind: z._default(z.enum(DELIVERY_KINDS), 'briefing'),
+  /**
+   * For a correction: the version whose text this person has, so the correction lists every
+   * change since that one (someone who had version 1 and whose version 2 correction was cancelled
+   * for version 3 needs the changes of both). Absent on rows written before it was recorded.
+   */
+  correctsVersion: z.optional(z.coerce.number().check(z.int(), z.gte(1))),
   findingIds: z.optional(z.array(z.string())),
   /** What SES reported after sending: delivered, bounced, complained… */
   mailEvent: z.optional(z.string()),

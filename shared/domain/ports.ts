@@ -72,6 +72,8 @@ export interface Briefing {
   recipients: number;
   /** For a correction: the fields that differ from the version before, as admins name them. */
   changedFields?: string[];
+  /** For a correction: the fields that differ from each earlier version, by that version's number. */
+  changedSince?: Record<string, string[]>;
   /** Set when the finding is withdrawn: rows of it still queued are cancelled, not sent. */
   withdrawnAt?: string;
   /** Set when a higher version is planned: this version's unsent rows are cancelled, not sent. */

@@ -145,7 +145,12 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
     finding,
     plannedAt: now().toISOString(),
     recipients: 0,
-    ...(earlierVersions[0] ? { changedFields: changedFields(earlierVersions[0].finding, finding) } : {}),
+    ...(earlierVersions[0]
+      ? {
+          changedFields: changedFields(earlierVersions[0].finding, finding),
+          changedSince: Object.fromEntries(earlierVersions.map((earlier) => [String(earlier.version), changedFields(earlier.finding, finding)])),
+        }
+      : {}),
   });
   const earlier = await supersedeEarlier(deps, earlierVersions, finding.version, now());
   const correction = earlier.recipients.length > 0;
@@ -155,13 +160,13 @@ export async function planBriefing(deps: PlanDeps, oldItem: Item | undefined, ne
     : await firstIssueAudience(deps, briefing.finding);
   const suppressed = await deps.suppressions.suppressed(audience.recipients.map((r) => recipientKey(r.email)));
   const recipients = audience.recipients.filter((r) => !suppressed.has(recipientKey(r.email)));
-  const hadEarlier = new Set(earlier.recipients.map((r) => recipientKey(r.email)));
 
   const createdAt = now();
   // Someone whose earlier row the sender still holds gets their row of this version from the sender.
   const rows = recipients.filter((r) => !earlier.leftToSender.has(recipientKey(r.email))).map((recipient, position) => {
-    const kind: DeliveryKind = hadEarlier.has(recipientKey(recipient.email)) ? 'correction' : 'briefing';
-    const row = pendingDelivery(finding.id, finding.version, recipient, createdAt, kind);
+    const holds = earlier.holds.get(recipientKey(recipient.email));
+    const kind: DeliveryKind = holds !== undefined ? 'correction' : 'briefing';
+    const row = { ...pendingDelivery(finding.id, finding.version, recipient, createdAt, kind), ...(holds !== undefined ? { correctsVersion: holds } : {}) };
     // A big list drains at the SES rate (50,000 at 14/s is an hour). The sweeper calls a row
     // lost only some time after its turn, so it never re-queues rows that are simply waiting.
     return { ...row, openSince: turnOf(createdAt, position, deps.maxSendRate ?? DEFAULT_MAX_SEND_RATE) };

@@ -181,10 +181,14 @@ async function followUpIfSentBefore(deps: SendDeps, row: DeliveryRow, briefingCa
   if (current?.status === 'SENT') await followUpIfStopped(deps, current, briefingCache, now);
 }
 
+/** What changed since the version this reader has (rows and snapshots from before it was recorded: since the version before). */
+const changedForReader = (briefing: Briefing, row: DeliveryRow): readonly string[] =>
+  (row.correctsVersion !== undefined ? briefing.changedSince?.[String(row.correctsVersion)] : undefined) ?? briefing.changedFields ?? [];
+
 function renderFor(row: DeliveryRow, briefing: Briefing, links: BriefingLinks): RenderedBriefing {
   switch (row.kind) {
     case 'correction':
-      return renderCorrection(briefing.finding, briefing.changedFields ?? [], row, links);
+      return renderCorrection(briefing.finding, changedForReader(briefing, row), row, links);
     case 'withdrawal':
       return renderWithdrawal(briefing.finding, row, links);
     default:

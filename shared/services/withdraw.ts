@@ -100,17 +100,23 @@ export async function supersedeEarlier(deps: Pick<Deps, 'briefings' | 'deliverie
   for (const snapshot of snapshots) rows.push(...(await settleQueued(deps, snapshot.briefingId, 'A newer version replaced this one before it was sent.', now)).rows);
 
   const recipients = new Map<string, Recipient>();
+  /** The newest version each of them has the text of. */
+  const holds = new Map<string, number>();
   const withSender = new Set<string>();
   const cancelled = new Map<string, Recipient>();
   // Newest version first, so each person's newest details are the ones kept.
   for (const row of rows.filter(addressable)) {
-    if (reached(row) && row.kind !== 'withdrawal' && !recipients.has(row.recipientKey)) recipients.set(row.recipientKey, recipientOf(row));
-    else if (leftToSender(row)) withSender.add(row.recipientKey);
+    if (reached(row) && row.kind !== 'withdrawal' && !recipients.has(row.recipientKey)) {
+      recipients.set(row.recipientKey, recipientOf(row));
+      holds.set(row.recipientKey, row.version);
+    } else if (leftToSender(row)) withSender.add(row.recipientKey);
     else if (row.status === 'CANCELLED' && !cancelled.has(row.recipientKey)) cancelled.set(row.recipientKey, recipientOf(row));
   }
   return {
     previous: snapshots[0],
     recipients: [...recipients.values()],
+    /** For each of `recipients`: the newest version they have (a correction lists every change since). */
+    holds,
     /** Whose earlier rows were all cancelled: they get this version as a first issue instead. */
     notYetReached: [...cancelled].filter(([key]) => !recipients.has(key) && !withSender.has(key)).map(([, r]) => r),
     /** Recipient keys the sender is still settling: it writes their row of this version itself. */
@@ -178,5 +184,8 @@ export function followUpOf(row: DeliveryRow, snapshot: Briefing, sent: boolean, 
   if (!snapshot.supersededAt) return undefined;
   // A snapshot marked before supersededBy was recorded: the next version up.
   const next = snapshot.supersededBy ?? row.version + 1;
-  return pendingDelivery(row.findingId, next, person, now, sent || row.kind === 'correction' ? 'correction' : 'briefing');
+  // Whoever has text gets a correction since the version they have: this one if it went, else the one a cancelled correction was for.
+  const holds = sent ? row.version : row.kind === 'correction' ? row.correctsVersion : undefined;
+  if (!sent && row.kind !== 'correction') return pendingDelivery(row.findingId, next, person, now, 'briefing');
+  return { ...pendingDelivery(row.findingId, next, person, now, 'correction'), ...(holds !== undefined ? { correctsVersion: holds } : {}) };
 }

@@ -105,7 +105,7 @@ class HandPlayedStream {
   async drain() {
     for (;;) {
       const rows = (
-        await Promise.all([`${this.findingId}#v1`, `${this.findingId}#v2`, `${this.findingId}#withdrawn`].map((b) => store.deliveries().byBriefing(b)))
+        await Promise.all([`${this.findingId}#v1`, `${this.findingId}#v2`, `${this.findingId}#v3`, `${this.findingId}#withdrawn`].map((b) => store.deliveries().byBriefing(b)))
       ).flat();
       const fresh = rows.filter((row) => !this.delivered.has(`${row.deliveryId}@${row.createdAt}`));
       if (!fresh.length) return;
@@ -256,6 +256,26 @@ describe('a version raised while the old one is being sent', () => {
     expect(await store.deliveries().claim(row.deliveryId, row.createdAt, new Date())).toBe(true);
     expect(await store.deliveries().insertMissing([{ ...row, createdAt: new Date(Date.now() + 1000).toISOString() }])).toBe(0);
     expect(await store.deliveries().get(row.deliveryId)).toMatchObject({ status: 'SENDING', createdAt: row.createdAt });
+  });
+});
+
+describe('a version raised twice', () => {
+  test('version 3 comes while a reader’s correction to version 2 is still queued: one correction, listing every change since version 1', async () => {
+    const c = await publishedCase();
+    await sendDelivery(senderDeps(), c.stream.taken(await c.rowOf('early')));
+    expect(await planBriefing(planDeps(), c.v1, c.v2)).toMatchObject({ outcome: 'planned', correction: true });
+    const v3 = { ...c.v2, version: 3, background: `${c.v2.background} Updated in version three.` };
+    expect(await planBriefing(planDeps(), c.v2, v3)).toMatchObject({ outcome: 'planned', correction: true });
+    await c.stream.drain();
+
+    expect(await inboxesOf(c)).toEqual({ racer: ['v3 briefing'], waiting: ['v3 briefing'], early: ['v1 briefing', 'v3 correction'] });
+    const correction = (await ses.emails()).find((e) => e.subject.startsWith('Correction (version 3)') && e.subject.endsWith(c.title))!;
+    // Early has version 1's text: version 2's change (learning) and version 3's (background) are both listed and given.
+    const changed = /WHAT CHANGED\n([\s\S]*?)\n\n/.exec(correction.body.text ?? '')?.[1] ?? '';
+    expect(changed).toContain('Background');
+    expect(changed).toContain('Learning');
+    expect(correction.body.text).toContain('Checked again in version two.');
+    expect(correction.body.text).toContain('Updated in version three.');
   });
 });
 
