@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { bundleFunction, lambdaBuildOptions } from '../infra/bundle';
-import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionDefinition, type FunctionName, type TableKey } from '../infra/definitions';
+import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionDefinition, type FunctionName, type TableKey } from '../shared/contract/definitions';
 
 /**
  * Bundle size and module-initialisation time of every function, from the very bundles the

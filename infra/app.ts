@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { EXAMPLE_PARTNERSHIP_NAME, readPartnershipName, readSendRate, readWholeNumber, type SettingRead } from '../shared/contract/settings';
 import { BriefingsStack } from './stack';
 
 export class AppConfigError extends Error {
@@ -43,21 +44,16 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Brie
     );
   };
 
-  const days = (contextKey: string, fromEnv: string | undefined): number | undefined => {
+  // A setting from -c or the environment, read by the same reader the functions use (shared/contract/settings.ts).
+  const setting = <T>(contextKey: string, fromEnv: string | undefined, read: (where: string, raw: string) => SettingRead<T>): T | undefined => {
     const raw = text(contextKey) ?? (fromEnv?.trim() || undefined);
     if (raw === undefined) return undefined;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0) throw new AppConfigError(`${contextKey} '${raw}' must be a whole number of days, 0 or more.`);
-    return value;
+    const result = read(`${contextKey} '${raw}'`, raw);
+    if (!result.ok) throw new AppConfigError(result.problem);
+    return result.value;
   };
-
-  const rate = (contextKey: string, fromEnv: string | undefined): number | undefined => {
-    const raw = text(contextKey) ?? (fromEnv?.trim() || undefined);
-    if (raw === undefined) return undefined;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < 1) throw new AppConfigError(`${contextKey} '${raw}' must be emails per second, 1 or more: the SES maximum send rate shown in the SES console, for example 14 (1 in the SES sandbox).`);
-    return value;
-  };
+  const days = (contextKey: string, fromEnv: string | undefined) => setting(contextKey, fromEnv, (where, raw) => readWholeNumber(where, raw, 0, 'days'));
+  const rate = (contextKey: string, fromEnv: string | undefined) => setting(contextKey, fromEnv, readSendRate);
 
   // A switch: -c key=true|false (or the env var). Anything else stops the synth, saying so.
   const flag = (contextKey: string, envVar: string): boolean | undefined => {
@@ -86,6 +82,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Brie
     reserveSendConcurrency: flag('reserveSendConcurrency', 'RESERVE_SEND_CONCURRENCY'),
     tableDeletionProtection: flag('tableDeletionProtection', 'TABLE_DELETION_PROTECTION'),
     senderIdentity,
+    partnershipName: setting('partnershipName', env.PARTNERSHIP_NAME, readPartnershipName) ?? (useExampleDefaults ? EXAMPLE_PARTNERSHIP_NAME : undefined),
   });
 
   // cdk-nag 3 runs as a CDK validation plugin (not an aspect); findings are acknowledged

@@ -15,29 +15,9 @@
  * - A field that is absent matches only `{ exists: false }`; `anything-but` needs a value.
  */
 
-export type FilterMatcher =
-  | string
-  | number
-  | boolean
-  | null
-  | { readonly exists: boolean }
-  | { readonly 'equals-ignore-case': string }
-  | { readonly prefix: string | { readonly 'equals-ignore-case': string } }
-  | { readonly suffix: string | { readonly 'equals-ignore-case': string } }
-  | { readonly wildcard: string }
-  | { readonly numeric: readonly (string | number)[] }
-  | { readonly 'anything-but': AnythingBut };
+import type { AnythingBut, FilterMatcher, FilterPattern } from '../shared/contract/filter-pattern';
 
-type AnythingBut =
-  | string
-  | number
-  | readonly (string | number)[]
-  | { readonly prefix: string }
-  | { readonly suffix: string }
-  | { readonly 'equals-ignore-case': string | readonly string[] }
-  | { readonly wildcard: string | readonly string[] };
-
-export type FilterPattern = { readonly [key: string]: FilterPattern | readonly FilterMatcher[] | readonly FilterPattern[] };
+export type { FilterMatcher, FilterPattern };
 
 /** A pattern the local poller cannot apply as AWS would: npm start and the synth refuse it. */
 export class FilterPatternError extends Error {

@@ -18,7 +18,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DEFAULT_MAX_SEND_RATE, DEFAULT_RETENTION_DAYS } from '../shared/config';
+import {
+  DEFAULT_MAX_SEND_RATE,
+  DEFAULT_PARTNERSHIP_NAME,
+  DEFAULT_REMINDER_AFTER_DAYS,
+  DEFAULT_RETENTION_DAYS,
+  readPartnershipName,
+  readSendRate,
+} from '../shared/contract/settings';
+import { functionEnvironment, functionTrigger, type Deployment } from '../shared/contract/wiring';
 import { BriefingFunction } from './constructs/briefing-function';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { SesSetupAlarm } from './constructs/ses-setup-alarm';
@@ -40,9 +48,9 @@ import {
   type Trigger,
   type WeeklyScheduleTrigger,
   type IntervalTrigger,
-} from './definitions';
+} from '../shared/contract/definitions';
 
-/** Function entries in definitions.ts are relative to the repository root. */
+/** Function entries in shared/contract/definitions.ts are relative to the repository root. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
 export interface BriefingsStackProps extends StackProps {
@@ -82,6 +90,8 @@ export interface BriefingsStackProps extends StackProps {
    * @default 'address'
    */
   readonly senderIdentity?: 'address' | 'domain';
+  /** The partnership's name: the From header's display name, the emails' footers, the pages. @default 'Safeguarding Children Partnership' */
+  readonly partnershipName?: string;
 }
 
 export class StackConfigError extends Error {
@@ -175,14 +185,15 @@ export class BriefingsStack extends Stack {
       throw new StackConfigError(`adminEmail '${props.adminEmail}' is not an email address: held-finding notices go there, for example safeguarding-admin@example.org.`);
     }
     this.adminAddress = props.adminEmail ?? senderAddress;
-    this.maxSendRate = props.maxSendRate ?? DEFAULT_MAX_SEND_RATE;
-    if (!(this.maxSendRate >= 1) || !Number.isFinite(this.maxSendRate)) {
-      throw new StackConfigError(`maxSendRate ${props.maxSendRate} is not a send rate: use the account's SES maximum send rate in emails per second, 1 or more (the SES console shows it), for example 14.`);
-    }
+    const rate = readSendRate(`maxSendRate ${props.maxSendRate}`, props.maxSendRate ?? DEFAULT_MAX_SEND_RATE);
+    if (!rate.ok) throw new StackConfigError(rate.problem);
+    this.maxSendRate = rate.value;
+    const partnership = readPartnershipName(`partnershipName '${props.partnershipName}'`, props.partnershipName ?? DEFAULT_PARTNERSHIP_NAME);
+    if (!partnership.ok) throw new StackConfigError(partnership.problem);
     this.sending = sendingPlan(this.maxSendRate);
     this.sendConcurrencyReserved = props.reserveSendConcurrency ?? false;
 
-    // ---- Tables: exactly as definitions.ts describes them.
+    // ---- Tables: exactly as shared/contract/definitions.ts describes them.
     for (const [key, def] of entries<TableKey, TableDefinition>(TABLES)) {
       const table = new dynamodb.Table(this, `${def.name}-table`, {
         tableName: `${this.stackName}-${def.name}`,
@@ -242,7 +253,22 @@ export class BriefingsStack extends Stack {
       });
     }
 
-    // ---- Functions: one per definition, with exactly the access it declares.
+    // ---- Functions: one per definition, with exactly the access it declares, and the environment
+    // and trigger shared/contract/wiring.ts derives for this deployment (the local runner uses the same).
+    if (Object.values<FunctionDefinition>(FUNCTIONS).some((def) => def.signsLinks)) this.tokenKey = this.createTokenKey();
+    const deployment: Deployment = {
+      tableNames: Object.fromEntries(entries<TableKey, dynamodb.Table>(this.tables).map(([key, table]) => [key, table.tableName])) as Record<TableKey, string>,
+      senderAddress,
+      publicBaseUrl,
+      adminAddress: this.adminAddress,
+      partnershipName: partnership.value,
+      maxSendRate: this.maxSendRate,
+      reminderAfterDays: props.reminderAfterDays ?? DEFAULT_REMINDER_AFTER_DAYS,
+      retentionDays: props.retentionDays ?? DEFAULT_RETENTION_DAYS,
+      configurationSet: this.configurationSet.configurationSetName,
+      tokenKey: { secretArn: this.tokenKey?.secretArn ?? '' },
+      senders: { instances: this.sending.concurrency, parallelizationFactor: this.sending.parallelizationFactor },
+    };
     for (const [name, def] of entries<FunctionName, FunctionDefinition>(FUNCTIONS)) {
       const fn = new BriefingFunction(this, name, {
         entry: path.join(REPO_ROOT, def.entry),
@@ -262,17 +288,13 @@ export class BriefingsStack extends Stack {
             `Deploy with -c reserveSendConcurrency=true once the account's Lambda concurrency quota is at least ${100 + this.sending.concurrency} (README, "Lambda concurrency").`,
         );
       }
-      if (def.pacedBySendRate) fn.addEnvironment(COMMON_ENV.senderInstances, String(this.sending.concurrency));
       for (const [tableKey, access] of entries<TableKey, Access | undefined>(def.tables)) {
         if (access) this.grantTable(fn, tableKey, access);
       }
-      if (def.sendsEmail) this.grantSendEmail(fn, senderAddress, publicBaseUrl, configurationSetArn);
-      if (def.usesRetention) {
-        fn.addEnvironment(COMMON_ENV.reminderAfterDays, String(props.reminderAfterDays ?? 0));
-        fn.addEnvironment(COMMON_ENV.retentionDays, String(props.retentionDays ?? DEFAULT_RETENTION_DAYS));
-      }
-      if (def.signsLinks) this.grantTokenKey(fn);
-      this.connectTrigger(name, fn, def.trigger);
+      if (def.sendsEmail) this.grantSendEmail(fn, configurationSetArn);
+      if (def.signsLinks) this.tokenKey?.grantRead(fn);
+      for (const [variable, value] of Object.entries(functionEnvironment(name, deployment))) fn.addEnvironment(variable, value);
+      this.connectTrigger(name, fn, functionTrigger(name, deployment));
       this.acknowledgeFunctionFindings(fn);
       this.functions[name] = fn;
       new CfnOutput(this, `${pascal(name)}FunctionName`, { value: fn.functionName });
@@ -285,14 +307,13 @@ export class BriefingsStack extends Stack {
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName, description: `Value of ${COMMON_ENV.configurationSet}` });
   }
 
-  /** A grant and the env var naming its table always go together. */
+  /** The grant; the env var naming the table comes with it from functionEnvironment. */
   private grantTable(fn: BriefingFunction, key: TableKey, access: Access): void {
     const table = this.tables[key];
     if (access === 'read') table.grantReadData(fn);
     else if (access === 'write') table.grantWriteData(fn);
     else table.grantReadWriteData(fn);
     const def: TableDefinition = TABLES[key];
-    fn.addEnvironment(def.envVar, table.tableName);
     if (def.globalIndexes?.length) {
       // CDK's table grants also cover the table's GSIs, as `<table ARN>/index/*`.
       const logicalId = this.getLogicalId(table.node.defaultChild as dynamodb.CfnTable);
@@ -304,25 +325,13 @@ export class BriefingsStack extends Stack {
   }
 
   /** SendRawEmail from the verified sender through the configuration set, and nothing else in SES. */
-  private grantSendEmail(fn: BriefingFunction, senderAddress: string, publicBaseUrl: string, configurationSetArn: string): void {
+  private grantSendEmail(fn: BriefingFunction, configurationSetArn: string): void {
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendRawEmail'],
         resources: [this.emailIdentity.emailIdentityArn, configurationSetArn],
       }),
     );
-    fn.addEnvironment(COMMON_ENV.senderAddress, senderAddress);
-    fn.addEnvironment(COMMON_ENV.publicBaseUrl, publicBaseUrl);
-    fn.addEnvironment(COMMON_ENV.configurationSet, this.configurationSet.configurationSetName);
-    fn.addEnvironment(COMMON_ENV.adminAddress, this.adminAddress);
-    fn.addEnvironment(COMMON_ENV.maxSendRate, String(this.maxSendRate));
-  }
-
-  /** Read access to the link-signing key and the env var naming it, always together (as for tables). */
-  private grantTokenKey(fn: BriefingFunction): void {
-    this.tokenKey ??= this.createTokenKey();
-    this.tokenKey.grantRead(fn);
-    fn.addEnvironment(COMMON_ENV.tokenKeySecretArn, this.tokenKey.secretArn);
   }
 
   /** ONE key for every function that signs links: a link signed by one is checked by another. */
@@ -367,7 +376,7 @@ export class BriefingsStack extends Stack {
     const source = this.tables[trigger.table];
     const tableDef: TableDefinition = TABLES[trigger.table];
     if (!tableDef.stream) {
-      throw new StackConfigError(`${name} is triggered by the ${tableDef.name} table, which has no stream: add 'stream' to TABLES.${trigger.table} in infra/definitions.ts.`);
+      throw new StackConfigError(`${name} is triggered by the ${tableDef.name} table, which has no stream: add 'stream' to TABLES.${trigger.table} in shared/contract/definitions.ts.`);
     }
 
     const dlq = this.deadLetterQueue(name, {
@@ -387,7 +396,7 @@ export class BriefingsStack extends Stack {
         retryAttempts: trigger.retryAttempts,
         bisectBatchOnError: trigger.bisectOnError,
         maxRecordAge: Duration.seconds(trigger.maxRecordAgeSeconds),
-        parallelizationFactor: (FUNCTIONS[name] as FunctionDefinition).pacedBySendRate ? this.sending.parallelizationFactor : trigger.parallelizationFactor,
+        parallelizationFactor: trigger.parallelizationFactor,
         reportBatchItemFailures: true,
         // FilterCriteria.filter serialises to { pattern: JSON.stringify(pattern) }, the form Lambda expects.
         // Only patterns the local poller applies as AWS does (infra/event-filter.ts): the synth stops on any other.
@@ -428,7 +437,7 @@ export class BriefingsStack extends Stack {
     if (this.pages) {
       const { ratePerSecond, burst } = this.pages.throttle;
       if (ratePerSecond !== trigger.throttle.ratePerSecond || burst !== trigger.throttle.burst) {
-        throw new StackConfigError(`${name} has a different throttle from the other http functions: they share one API stage, so give every http trigger the same throttle in infra/definitions.ts.`);
+        throw new StackConfigError(`${name} has a different throttle from the other http functions: they share one API stage, so give every http trigger the same throttle in shared/contract/definitions.ts.`);
       }
       return this.pages;
     }

@@ -1,6 +1,16 @@
 import * as z from 'zod/mini';
 import './domain/zod-setup';
-import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionName, type TableKey } from '../infra/definitions';
+import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionName, type TableKey } from './contract/definitions';
+import {
+  DEFAULT_MAX_SEND_RATE,
+  DEFAULT_PARTNERSHIP_NAME,
+  DEFAULT_REMINDER_AFTER_DAYS,
+  DEFAULT_RETENTION_DAYS,
+  readPartnershipName,
+  readSendRate,
+  readWholeNumber,
+  type SettingRead,
+} from './contract/settings';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -18,37 +28,30 @@ export interface FunctionConfig {
   retentionDays: number;
   /** Emails per second, across every concurrent sender: SES's maximum send rate. */
   maxSendRate: number;
-  /** How many instances of this function share maxSendRate (send-briefing in AWS: its reserved concurrency). */
+  /**
+   * How many send-briefing instances share maxSendRate: sendingPlan's count in AWS (its reserved
+   * concurrency when reserved; without a reservation the stream's shards × parallelization factor
+   * bound them, README "Lambda concurrency"); locally one (the poller runs one batch at a time).
+   */
   senderInstances: number;
+  /** The partnership's name: the From header's display name, the emails' footers, the pages. */
+  partnershipName: string;
 }
 
-export const DEFAULT_RETENTION_DAYS = 730;
-/** SES's maximum send rate for a new production account, in emails per second. */
-export const DEFAULT_MAX_SEND_RATE = 14;
+export { DEFAULT_MAX_SEND_RATE, DEFAULT_RETENTION_DAYS } from './contract/settings';
 
-function rateFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+/** A setting from the environment through its reader (shared/contract/settings.ts), or the fallback when unset. */
+function fromEnv<T>(env: NodeJS.ProcessEnv, name: string, fallback: T, read: (where: string, raw: string) => SettingRead<T>, problems: string[]): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const rate = Number(raw);
-  if (!Number.isFinite(rate) || rate < 1) {
-    problems.push(`${name}=${raw} is not a send rate: use emails per second, 1 or more, for example 14 (the SES quota shown in the SES console; 1 in the SES sandbox).`);
-    return fallback;
-  }
-  return rate;
+  const result = read(`${name}=${raw}`, raw);
+  if (result.ok) return result.value;
+  problems.push(result.problem);
+  return fallback;
 }
 
-function wholeNumberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[], least: number, what: string): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < least) {
-    problems.push(`${name}=${raw} is not a number of ${what}: use a whole number, ${least} or more.`);
-    return fallback;
-  }
-  return value;
-}
-
-const daysFrom = (env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]) => wholeNumberFrom(env, name, fallback, problems, 0, 'days');
+const days = (where: string, raw: string) => readWholeNumber(where, raw, 0, 'days');
+const instances = (where: string, raw: string) => readWholeNumber(where, raw, 1, 'instances');
 
 /**
  * Reads a function's environment once, at module load, and fails fast naming the
@@ -76,16 +79,17 @@ export function loadFunctionConfig(name: FunctionName, env: NodeJS.ProcessEnv = 
   if (signsLinks && !env[COMMON_ENV.tokenKeySecretArn] && !env[COMMON_ENV.tokenKeyFile]) {
     problems.push(`${COMMON_ENV.tokenKeySecretArn} (AWS) or ${COMMON_ENV.tokenKeyFile} (local) must be set: the key that signs links in emails.`);
   }
-  const reminderAfterDays = daysFrom(env, COMMON_ENV.reminderAfterDays, 0, problems);
-  const retentionDays = daysFrom(env, COMMON_ENV.retentionDays, DEFAULT_RETENTION_DAYS, problems);
-  const maxSendRate = rateFrom(env, COMMON_ENV.maxSendRate, DEFAULT_MAX_SEND_RATE, problems);
-  const senderInstances = wholeNumberFrom(env, COMMON_ENV.senderInstances, 1, problems, 1, 'instances');
+  const reminderAfterDays = fromEnv(env, COMMON_ENV.reminderAfterDays, DEFAULT_REMINDER_AFTER_DAYS, days, problems);
+  const retentionDays = fromEnv(env, COMMON_ENV.retentionDays, DEFAULT_RETENTION_DAYS, days, problems);
+  const maxSendRate = fromEnv(env, COMMON_ENV.maxSendRate, DEFAULT_MAX_SEND_RATE, readSendRate, problems);
+  const senderInstances = fromEnv(env, COMMON_ENV.senderInstances, 1, instances, problems);
+  const partnershipName = fromEnv(env, COMMON_ENV.partnershipName, DEFAULT_PARTNERSHIP_NAME, readPartnershipName, problems);
   if (problems.length) throw new ConfigError(`${name} cannot start:\n- ${problems.join('\n- ')}`);
 
   const tables = new Proxy(tableNames as Record<TableKey, string>, {
     get(target, key: string) {
       const value = target[key as TableKey];
-      if (!value) throw new ConfigError(`${name} has no access to the '${key}' table: grant it in infra/definitions.ts.`);
+      if (!value) throw new ConfigError(`${name} has no access to the '${key}' table: grant it in shared/contract/definitions.ts.`);
       return value;
     },
   });
@@ -99,5 +103,6 @@ export function loadFunctionConfig(name: FunctionName, env: NodeJS.ProcessEnv = 
     retentionDays,
     maxSendRate,
     senderInstances,
+    partnershipName,
   };
 }

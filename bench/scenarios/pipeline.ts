@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { FUNCTIONS, type FunctionName } from '../../infra/definitions';
+import { FUNCTIONS, type FunctionName } from '../../shared/contract/definitions';
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';

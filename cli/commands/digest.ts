@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { SESClient } from '@aws-sdk/client-ses';
-import { FUNCTIONS } from '../../infra/definitions';
+import { FUNCTIONS } from '../../shared/contract/definitions';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, repoRoot } from '../../infra/local/emulators';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { loadTokenSigner } from '../../shared/adapters/token-key';

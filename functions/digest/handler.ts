@@ -1,7 +1,7 @@
 import { createLogger, ledgerMail, stores } from '../../shared/adapters/aws';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { loadFunctionConfig } from '../../shared/config';
-import { FUNCTIONS } from '../../infra/definitions';
+import { FUNCTIONS } from '../../shared/contract/definitions';
 import { runDigest } from '../../shared/services/digest';
 
 const config = loadFunctionConfig('digest');

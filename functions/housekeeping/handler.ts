@@ -1,4 +1,4 @@
-import { FUNCTIONS } from '../../infra/definitions';
+import { FUNCTIONS } from '../../shared/contract/definitions';
 import { createLogger, ledgerMail } from '../../shared/adapters/aws';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { loadFunctionConfig } from '../../shared/config';

@@ -4,7 +4,7 @@ import { createLogger, emailing, stores } from '../../shared/adapters/aws';
 import { emailAdminNotifier } from '../../shared/services/admin-notice';
 import { inOrderPerKey } from '../../shared/adapters/in-order';
 import { imagesOf } from '../../shared/adapters/stream-record';
-import { FUNCTIONS } from '../../infra/definitions';
+import { FUNCTIONS } from '../../shared/contract/definitions';
 import { loadFunctionConfig } from '../../shared/config';
 import { WITHHELD_ID } from '../../shared/domain/loggable-id';
 import { planBriefing } from '../../shared/services/plan-briefing';

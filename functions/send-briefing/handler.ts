@@ -14,7 +14,9 @@ import { sesSetupReporter } from '../../shared/services/ses-setup';
 const config = loadFunctionConfig('send-briefing');
 const logger = createLogger('send-briefing');
 const signer = cachedTokenSigner();
-// Its share of MAX_SEND_RATE: the stack runs at most SENDER_INSTANCES of these at once (locally one).
+// Its share of MAX_SEND_RATE, split over SENDER_INSTANCES senders (sendingPlan; locally one). Lambda runs at most
+// that many at once only when their concurrency is reserved (-c reserveSendConcurrency=true); without it the
+// deliveries stream's shards × parallelization factor bound them, which is the same only on a one-shard stream.
 const rate = config.maxSendRate / config.senderInstances;
 const base = {
   ...ledgerMail(config, { ratePerSecond: rate }),

@@ -3,21 +3,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { SNSEvent } from 'aws-lambda';
-import { COMMON_ENV, FUNCTIONS, TABLES, streamFunctions, type FunctionName, type StreamFunctionName, type Trigger } from '../definitions';
+import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionName, type StreamFunctionName, type Trigger } from '../../shared/contract/definitions';
+import {
+  DEFAULT_MAX_SEND_RATE,
+  DEFAULT_RETENTION_DAYS,
+  EXAMPLE_PARTNERSHIP_NAME,
+  readPartnershipName,
+  readSendRate,
+  readWholeNumber,
+  type SettingRead,
+} from '../../shared/contract/settings';
+import { functionTrigger, sharedEnvironment, type Deployment } from '../../shared/contract/wiring';
 import { ensureLocalTokenKey } from '../../shared/adapters/token-key';
-import { DEFAULT_MAX_SEND_RATE } from '../../shared/config';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, freePort, repoRoot, startDynamoDb, startSes, type Running } from './emulators';
 import { startHttpServer, type HttpHandler } from './http-server';
 import { WeeklyTimer } from './weekly-timer';
 import { StreamPoller, type PollerLog, type StreamHandler } from './stream-poller';
 import { makePrivate } from './private-files';
 import { SesEventPublisher } from './ses-events';
-import { assertEveryFunctionWired } from './wiring';
-import { ensureTables, localTableEnv } from './tables';
+import { LocalWiringError, assertEveryFunctionWired } from './wiring';
+import { ensureTables, localTableNames } from './tables';
 
 /**
  * The whole pipeline on one machine: DynamoDB Local, the SES emulator, the tables from
- * infra/definitions.ts, and one stream poller per function that calls the function's own
+ * shared/contract/definitions.ts, and one stream poller per function that calls the function's own
  * handler module with real stream records; the SES events each accepted message would publish
  * go to ses-events in the SNS envelope. Every function in the definitions must be wired here:
  * starting fails, naming it, if one is not. `npm start` and the integration tests use it.
@@ -46,11 +55,7 @@ export interface LocalPipelineOptions {
 export type LocalPipeline = Awaited<ReturnType<typeof startLocalPipeline>>;
 
 /** The event types the configuration set publishes to the ses-events topic (the stack's event destination). */
-const sesEventTypes = () =>
-  (Object.keys(FUNCTIONS) as FunctionName[]).flatMap((name) => {
-    const trigger: Trigger = FUNCTIONS[name].trigger;
-    return trigger.kind === 'ses-events' ? trigger.events : [];
-  });
+const sesEventTypes = () => localWiring().flatMap(({ trigger }) => (trigger.kind === 'ses-events' ? trigger.events : []));
 
 /** Points the AWS SDK (region, credentials, endpoints) at the emulators given: the SDK reads these itself. */
 export function pointSdkAt(endpoints: { dynamo?: string; ses?: string }) {
@@ -63,6 +68,47 @@ export function pointSdkAt(endpoints: { dynamo?: string; ses?: string }) {
   });
 }
 
+/** Locally the poller runs one batch at a time, so one sender takes the whole send rate. */
+export const LOCAL_SENDERS: Deployment['senders'] = { instances: 1, parallelizationFactor: 1 };
+
+export class LocalSettingError extends Error {
+  override readonly name = 'LocalSettingError';
+}
+
+/** A setting from this process's environment, read as the functions read it; a bad one stops the start, saying why. */
+function fromEnv<T>(variable: string, fallback: T, read: (where: string, raw: string) => SettingRead<T>, env: NodeJS.ProcessEnv): T {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const result = read(`${variable}=${raw}`, raw);
+  if (!result.ok) throw new LocalSettingError(result.problem);
+  return result.value;
+}
+
+const days = (where: string, raw: string) => readWholeNumber(where, raw, 0, 'days');
+
+/**
+ * The local default as a deployment (shared/contract/wiring.ts): the emulators' tables, a key
+ * file, one sender, and the settings from this process's environment where they are set.
+ */
+export function localDeployment(
+  options: Pick<LocalPipelineOptions, 'senderAddress' | 'publicBaseUrl' | 'maxSendRate'> & { tokenKeyFile: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Deployment {
+  return {
+    tableNames: localTableNames(),
+    senderAddress: options.senderAddress ?? 'briefings@example.org',
+    publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000',
+    adminAddress: env[COMMON_ENV.adminAddress] || 'safeguarding-admin@example.org',
+    partnershipName: fromEnv(COMMON_ENV.partnershipName, EXAMPLE_PARTNERSHIP_NAME, readPartnershipName, env),
+    maxSendRate: options.maxSendRate ?? fromEnv(COMMON_ENV.maxSendRate, DEFAULT_MAX_SEND_RATE, readSendRate, env),
+    // Locally reminders are on, so the feature can be seen; in AWS they are off unless configured.
+    reminderAfterDays: fromEnv(COMMON_ENV.reminderAfterDays, 7, days, env),
+    retentionDays: fromEnv(COMMON_ENV.retentionDays, DEFAULT_RETENTION_DAYS, days, env),
+    tokenKey: { file: options.tokenKeyFile },
+    senders: LOCAL_SENDERS,
+  };
+}
+
 /** Sets the variables the handlers and the AWS SDK read, so the same code runs against the emulators. */
 export function pointEnvironmentAt(
   dynamoUrl: string,
@@ -70,19 +116,19 @@ export function pointEnvironmentAt(
   options: Pick<LocalPipelineOptions, 'senderAddress' | 'publicBaseUrl' | 'maxSendRate'> & { tokenKeyFile: string },
 ) {
   pointSdkAt({ dynamo: dynamoUrl, ses: sesUrl });
-  Object.assign(process.env, {
-    [COMMON_ENV.senderAddress]: options.senderAddress ?? 'briefings@example.org',
-    [COMMON_ENV.publicBaseUrl]: options.publicBaseUrl ?? 'http://localhost:3000',
-    [COMMON_ENV.tokenKeyFile]: options.tokenKeyFile,
-    [COMMON_ENV.adminAddress]: process.env[COMMON_ENV.adminAddress] ?? 'safeguarding-admin@example.org',
-    // Locally reminders are on, so the feature can be seen; in AWS they are off unless configured.
-    [COMMON_ENV.reminderAfterDays]: process.env[COMMON_ENV.reminderAfterDays] ?? '7',
-    [COMMON_ENV.retentionDays]: process.env[COMMON_ENV.retentionDays] ?? '730',
-    [COMMON_ENV.maxSendRate]: String(options.maxSendRate ?? process.env[COMMON_ENV.maxSendRate] ?? DEFAULT_MAX_SEND_RATE),
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    ...localTableEnv(),
-  });
+  // One process runs every function here, so they share one environment: each function's variables together.
+  Object.assign(process.env, sharedEnvironment(localDeployment(options)), { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' });
 }
+
+/** How the local runner starts one function: its trigger as this deployment runs it (one sender, one batch at a time). */
+export interface LocalWire {
+  name: FunctionName;
+  trigger: Trigger;
+}
+
+/** Every function, with the trigger the local runner gives it: the data the start below follows, and what the stack test compares with the template. */
+export const localWiring = (): LocalWire[] =>
+  (Object.keys(FUNCTIONS) as FunctionName[]).map((name) => ({ name, trigger: functionTrigger(name, { senders: LOCAL_SENDERS }) }));
 
 /** The function's own handler module, called as Lambda would call it. */
 export async function loadHandler<Event = Parameters<StreamHandler>[0], Result = Awaited<ReturnType<StreamHandler>>>(
@@ -109,6 +155,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
     await dynamo.stop();
   };
   let pages: Running | undefined;
+  let digestTimer: WeeklyTimer | undefined;
   const pollers = {} as Record<StreamFunctionName, StreamPoller>;
   const intervalTimers: NodeJS.Timeout[] = [];
   /** Each function, and how it is started here. */
@@ -120,67 +167,81 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
     const tokenKeyFile = ensureLocalTokenKey(join(options.dataDir ?? mkdtempSync(join(tmpdir(), 'briefings-')), 'token-key'));
     pointEnvironmentAt(dynamo.url, ses.url, { ...options, publicBaseUrl: options.publicBaseUrl ?? `http://localhost:${httpPort}`, tokenKeyFile });
     const streams = new DynamoDBStreamsClient({ endpoint: dynamo.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    for (const { name, trigger } of streamFunctions()) {
-      wiring.set(name, `stream poller on the ${TABLES[trigger.table].name} table`);
-      pollers[name] = new StreamPoller({
-        name,
-        dynamo: dynamo.client,
-        streams,
-        tableName: TABLES[trigger.table].name,
-        trigger,
-        handler: await loadHandler(name),
-        checkpointFile: options.dataDir && join(options.dataDir, 'checkpoints', `${name}.json`),
-        deadLetterFile: options.dataDir && join(options.dataDir, 'dead-letters', `${name}.jsonl`),
-        pollIntervalMs: options.pollIntervalMs,
-        retryDelayMs: options.retryDelayMs,
-        keepHistory: options.keepHistory,
-        log: options.log,
-      });
-      pollers[name].start();
-    }
-    pages = await startHttpServer(await loadHandler<Parameters<HttpHandler>[0], Awaited<ReturnType<HttpHandler>>>('subscriptions'), httpPort);
-    wiring.set('subscriptions', `node:http on port ${httpPort}`);
-    const runDigest = await loadHandler<unknown, unknown>('digest');
-    const digestTimer = new WeeklyTimer(FUNCTIONS.digest.trigger, () => runDigest({}), options.log);
-    wiring.set('digest', options.runSchedules ? 'weekly timer' : 'weekly timer (not started: runSchedules is off; run it by hand)');
-    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
-      if (!options.runSchedules && FUNCTIONS[name].trigger.kind === 'interval') wiring.set(name, 'interval timer (not started: runSchedules is off; run it by hand)');
-    }
-    if (options.runSchedules) {
-      digestTimer.start();
-      // Every function on an interval (the sweeper, housekeeping), as EventBridge Scheduler would run it.
-      for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
-        const trigger: Trigger = FUNCTIONS[name].trigger;
-        if (trigger.kind !== 'interval') continue;
-        const run = await loadHandler<unknown, unknown>(name);
-        const timer = setInterval(() => {
-          run({}).catch((error: unknown) => options.log?.error(`${name} failed: ${(error as Error).name}`));
-        }, trigger.minutes * 60_000);
-        timer.unref();
-        intervalTimers.push(timer);
-        wiring.set(name, `interval timer, every ${trigger.minutes} minutes`);
+    // Each function as localWiring() says, by the kind of its trigger (as the stack's connectTrigger does in AWS).
+    for (const { name, trigger } of localWiring()) {
+      switch (trigger.kind) {
+        case 'stream': {
+          const poller = new StreamPoller({
+            name,
+            dynamo: dynamo.client,
+            streams,
+            tableName: TABLES[trigger.table].name,
+            trigger,
+            handler: await loadHandler(name),
+            checkpointFile: options.dataDir && join(options.dataDir, 'checkpoints', `${name}.json`),
+            deadLetterFile: options.dataDir && join(options.dataDir, 'dead-letters', `${name}.jsonl`),
+            pollIntervalMs: options.pollIntervalMs,
+            retryDelayMs: options.retryDelayMs,
+            keepHistory: options.keepHistory,
+            log: options.log,
+          });
+          pollers[name as StreamFunctionName] = poller;
+          poller.start();
+          wiring.set(name, `stream poller on the ${TABLES[trigger.table].name} table`);
+          break;
+        }
+        case 'http':
+          if (pages) throw new LocalWiringError(`${name} is a second http function: the local runner serves one on the pages port. Wire it in infra/local/pipeline.ts.`);
+          pages = await startHttpServer(await loadHandler<Parameters<HttpHandler>[0], Awaited<ReturnType<HttpHandler>>>(name), httpPort);
+          wiring.set(name, `node:http on port ${httpPort}`);
+          break;
+        case 'schedule': {
+          if (digestTimer) throw new LocalWiringError(`${name} is a second weekly function: the local runner has one weekly timer. Wire it in infra/local/pipeline.ts.`);
+          const run = await loadHandler<unknown, unknown>(name);
+          digestTimer = new WeeklyTimer(trigger, () => run({}), options.log);
+          if (options.runSchedules) digestTimer.start();
+          wiring.set(name, options.runSchedules ? 'weekly timer' : 'weekly timer (not started: runSchedules is off; run it by hand)');
+          break;
+        }
+        case 'interval': {
+          if (!options.runSchedules) {
+            wiring.set(name, 'interval timer (not started: runSchedules is off; run it by hand)');
+            break;
+          }
+          // As EventBridge Scheduler would run it.
+          const run = await loadHandler<unknown, unknown>(name);
+          const timer = setInterval(() => {
+            run({}).catch((error: unknown) => options.log?.error(`${name} failed: ${(error as Error).name}`));
+          }, trigger.minutes * 60_000);
+          timer.unref();
+          intervalTimers.push(timer);
+          wiring.set(name, `interval timer, every ${trigger.minutes} minutes`);
+          break;
+        }
+        case 'ses-events':
+          // The SNS subscription of the function to the configuration set's topic.
+          sesEvents.subscribe(name, await loadHandler<SNSEvent, unknown>(name), options.dataDir && join(options.dataDir, 'dead-letters', `${name}.jsonl`));
+          wiring.set(name, 'SES events of each message the SES emulator accepts, in the SNS envelope');
+          break;
       }
-    }
-    // SES events: the SNS subscription of each ses-events function to the configuration set's topic.
-    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
-      if (FUNCTIONS[name].trigger.kind !== 'ses-events') continue;
-      sesEvents.subscribe(name, await loadHandler<SNSEvent, unknown>(name), options.dataDir && join(options.dataDir, 'dead-letters', `${name}.jsonl`));
-      wiring.set(name, 'SES events of each message the SES emulator accepts, in the SNS envelope');
     }
     // A function (or a kind of trigger) added to the definitions but not wired above stops the start here.
     assertEveryFunctionWired(FUNCTIONS, wiring);
+    const servedPages = pages;
+    const weeklyTimer = digestTimer;
+    if (!servedPages || !weeklyTimer) throw new LocalWiringError('The local runner expects the pages (an http function) and the weekly digest (a schedule function): one of them is not in the definitions.');
     // Anything created while starting (checkpoints, the key) is private too, whatever the umask.
     if (options.dataDir) makePrivate(options.dataDir);
     return {
       dynamo,
       ses,
-      pages,
+      pages: servedPages,
       pollers,
-      digestTimer,
+      digestTimer: weeklyTimer,
       sesEvents,
       wiring: wiring as ReadonlyMap<FunctionName, string>,
       async stop() {
-        digestTimer.stop();
+        weeklyTimer.stop();
         for (const timer of intervalTimers) clearInterval(timer);
         await pages?.stop();
         await Promise.all(Object.values(pollers).map((poller) => poller.stop()));
@@ -190,6 +251,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
     };
   } catch (error) {
     for (const timer of intervalTimers) clearInterval(timer);
+    digestTimer?.stop();
     await pages?.stop();
     await Promise.all(Object.values(pollers).map((poller) => poller.stop()));
     await stopEmulators();

@@ -6,16 +6,12 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { TABLES, type TableDefinition, type TableKey } from '../definitions';
+import { TABLES, type TableDefinition, type TableKey } from '../../shared/contract/definitions';
 import { waitFor } from './emulators';
 
 /** Local physical table names: the definition's own name (AWS prefixes the stack name). */
 export const localTableNames = (): Record<TableKey, string> =>
   Object.fromEntries(Object.entries(TABLES).map(([key, def]) => [key, def.name])) as Record<TableKey, string>;
-
-/** The environment a function reads, pointing at the local tables. */
-export const localTableEnv = (names = localTableNames()): Record<string, string> =>
-  Object.fromEntries((Object.keys(TABLES) as TableKey[]).map((key) => [TABLES[key].envVar, names[key]]));
 
 function createInput(def: TableDefinition, tableName: string): CreateTableCommandInput {
   const keys = [def.partitionKey, def.sortKey, ...(def.globalIndexes ?? []).flatMap((gsi) => [gsi.partitionKey, gsi.sortKey])]

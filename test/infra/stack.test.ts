@@ -18,7 +18,7 @@ import {
   type TableDefinition,
   type TableKey,
   type Trigger,
-} from '../../infra/definitions';
+} from '../../shared/contract/definitions';
 import { PAGES_ACCESS_LOG_FIELDS, REPO_ROOT, SCHEDULE_RETRY, type BriefingsStack } from '../../infra/stack';
 import { SES_SETUP_LOG_MESSAGE } from '../../shared/services/ses-setup';
 
@@ -37,7 +37,7 @@ function functionsWith<K extends Trigger['kind']>(kind: K): [FunctionName, Extra
 /** Functions that can fail out of sight of a caller (stream, schedule, SES events) have a watched dead-letter queue. */
 const withDeadLetterQueue = functionEntries.filter(([, def]) => def.trigger.kind !== 'http');
 /** What AWS functions get with sendsEmail, and with signsLinks (TOKEN_KEY_FILE is local only). */
-const EMAIL_ENV = [COMMON_ENV.senderAddress, COMMON_ENV.publicBaseUrl, COMMON_ENV.configurationSet, COMMON_ENV.adminAddress, COMMON_ENV.maxSendRate];
+const EMAIL_ENV = [COMMON_ENV.senderAddress, COMMON_ENV.publicBaseUrl, COMMON_ENV.configurationSet, COMMON_ENV.adminAddress, COMMON_ENV.maxSendRate, COMMON_ENV.partnershipName];
 const TOKEN_ENV = [COMMON_ENV.tokenKeySecretArn];
 
 function build(context: Record<string, unknown> = {}, outdir?: string) {
@@ -724,9 +724,21 @@ describe('app settings', () => {
   });
 
   it('refuses a send rate that is not a number of emails per second, saying where to find it', () => {
-    expect(() => build({ maxSendRate: 'fast' })).toThrow(/maxSendRate 'fast' must be emails per second, 1 or more: the SES maximum send rate shown in the SES console/);
+    expect(() => build({ maxSendRate: 'fast' })).toThrow(/maxSendRate 'fast' is not a send rate: use emails per second, 1 or more, for example 14 \(the SES maximum send rate shown in the SES console/);
     expect(() => build({ maxSendRate: '0.5' })).toThrow(AppConfigError);
     expect(() => build({ maxSendRate: '0' })).toThrow(AppConfigError);
+  });
+
+  it("names the partnership in every emailing function's environment: -c partnershipName, PARTNERSHIP_NAME, or a neutral default", () => {
+    const nameIn = (stack: BriefingsStack) => {
+      const fn = Template.fromStack(stack).toJSON().Resources[logicalId(stack, stack.functions['send-briefing'])];
+      return fn.Properties.Environment.Variables[COMMON_ENV.partnershipName];
+    };
+    expect(nameIn(build({ partnershipName: "  Testshire  Children's Partnership " }).stack)).toBe("Testshire Children's Partnership");
+    expect(nameIn(buildApp({ env: { PARTNERSHIP_NAME: 'Envshire Partnership' }, context: { ...CDK_JSON_CONTEXT, ...REQUIRED, ...SKIP_BUNDLING } }).stack)).toBe('Envshire Partnership');
+    expect(nameIn(build().stack)).toBe('Safeguarding Children Partnership');
+    expect(() => build({ partnershipName: 'x'.repeat(101) })).toThrow(/partnershipName '.*' is 101 characters: the most is 100/);
+    expect(() => build({ partnershipName: 'Bad\u0007name' })).toThrow(/control or invisible character/);
   });
 
   it('rejects a sender that is not an email address and a base URL that is not https', () => {

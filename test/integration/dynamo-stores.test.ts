@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLES } from '../../infra/definitions';
+import { TABLES } from '../../shared/contract/definitions';
 import { startDynamoDb } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
 import {
@@ -19,7 +19,7 @@ import type { Briefing } from '../../shared/domain/ports';
 
 /**
  * The DynamoDB adapters against DynamoDB Local, with the tables built from
- * infra/definitions.ts exactly as the local pipeline builds them. Example.org only.
+ * shared/contract/definitions.ts exactly as the local pipeline builds them. Example.org only.
  */
 
 const tables = localTableNames();

@@ -1,5 +1,5 @@
 import { ConfigError, DEFAULT_MAX_SEND_RATE, loadFunctionConfig } from '../../shared/config';
-import { TABLES } from '../../infra/definitions';
+import { TABLES } from '../../shared/contract/definitions';
 
 const env = {
   [TABLES.briefings.envVar]: 'briefings',
@@ -38,5 +38,23 @@ describe('SENDER_INSTANCES', () => {
 
   test.each(['0', '1.5', 'many'])('refuses %p, naming the variable', (value) => {
     expect(() => loadFunctionConfig('send-briefing', { ...env, SENDER_INSTANCES: value })).toThrow(`SENDER_INSTANCES=${value} is not a number of instances: use a whole number, 1 or more.`);
+  });
+});
+
+describe('PARTNERSHIP_NAME', () => {
+  test('one line of text, as typed; a neutral name when unset', () => {
+    expect(loadFunctionConfig('send-briefing', { ...env, PARTNERSHIP_NAME: ' Exampleshire   Partnership ' }).partnershipName).toBe('Exampleshire Partnership');
+    expect(loadFunctionConfig('send-briefing', { ...env, PARTNERSHIP_NAME: 'Ynys Môn’s Partnership' }).partnershipName).toBe('Ynys Môn’s Partnership');
+    expect(loadFunctionConfig('send-briefing', env).partnershipName).toBe('Safeguarding Children Partnership');
+  });
+
+  test.each([
+    ['x'.repeat(101), 'is 101 characters: the most is 100'],
+    ['Name\u200Bwith a zero-width space', 'contains a control or invisible character'],
+    ['   ', 'PARTNERSHIP_NAME=    is empty'],
+  ])('refuses %p, naming the variable', (value, message) => {
+    const load = () => loadFunctionConfig('send-briefing', { ...env, PARTNERSHIP_NAME: value });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(message);
   });
 });

@@ -1,9 +1,9 @@
-import { FUNCTIONS } from '../../infra/definitions';
+import { FUNCTIONS } from '../../shared/contract/definitions';
 import { LOCAL_TRIGGERS, LocalWiringError, assertEveryFunctionWired } from '../../infra/local/wiring';
 
 /**
  * The local runner must not leave a function out without a word: a function, or a kind of
- * trigger, added to infra/definitions.ts and not wired in infra/local/pipeline.ts stops the start.
+ * trigger, added to shared/contract/definitions.ts and not wired in infra/local/pipeline.ts stops the start.
  * (test/e2e/ses-events-locally.test.ts checks that the real runner wires every function.)
  */
 

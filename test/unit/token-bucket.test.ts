@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { TokenBucket, type Clock } from '../../shared/domain/token-bucket';
-import { SENDS_PER_SECOND_PER_INSTANCE, sendingPlan } from '../../infra/definitions';
+import { SENDS_PER_SECOND_PER_INSTANCE, sendingPlan } from '../../shared/contract/definitions';
 
 /** A clock that only moves when told: every wait is recorded, nothing real is slept. */
 function fakeClock() {

@@ -4,7 +4,7 @@
  * (infra/local/) both read this file; neither keeps a copy of its own.
  */
 
-import type { FilterPattern } from './event-filter';
+import type { FilterPattern } from './filter-pattern';
 
 export type KeyType = 'S' | 'N';
 export interface KeyDefinition {
@@ -139,7 +139,7 @@ export const TABLES = {
 
 export type TableKey = keyof typeof TABLES;
 
-/** A Lambda event-filter pattern, as the event source mapping and the local poller both apply it (infra/event-filter.ts). */
+/** A Lambda event-filter pattern, as the event source mapping and the local poller both apply it (infra/event-filter.ts applies it locally). */
 export type { FilterPattern };
 
 export interface StreamTrigger {
@@ -388,12 +388,9 @@ export const COMMON_ENV = {
   maxSendRate: 'MAX_SEND_RATE',
   /** How many send-briefing instances share MAX_SEND_RATE (sendingPlan; its reserved concurrency when reserved); locally one. */
   senderInstances: 'SENDER_INSTANCES',
+  /** The partnership's name, for the From header, the emails' footers and the pages. */
+  partnershipName: 'PARTNERSHIP_NAME',
 } as const;
 
 /** Functions started by a stream, with their trigger narrowed. */
 export type StreamFunctionName = { [K in FunctionName]: (typeof FUNCTIONS)[K]['trigger']['kind'] extends 'stream' ? K : never }[FunctionName];
-export const streamFunctions = () =>
-  (Object.keys(FUNCTIONS) as FunctionName[]).flatMap((name) => {
-    const trigger: Trigger = FUNCTIONS[name].trigger;
-    return trigger.kind === 'stream' ? [{ name: name as StreamFunctionName, trigger }] : [];
-  });
