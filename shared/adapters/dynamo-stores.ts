@@ -13,7 +13,7 @@ import {
   type BatchGetCommandOutput,
   type BatchWriteCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { TABLES } from '../../infra/definitions';
+import { TABLES } from '../contract/definitions';
 import { distributionListSchema, memberSchema, type DistributionList, type Member } from '../domain/audience';
 import { OPEN_SHARDS, deliveryRowSchema, mailEventRank, openShardOf, type DeliveryRow, type MailOutcome } from '../domain/delivery';
 import { errorLine, fieldPath, type FieldError } from '../domain/finding';

@@ -10,7 +10,7 @@ import {
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { TABLES } from '../../infra/definitions';
+import { TABLES } from '../contract/definitions';
 import type { RateLimiter, Suppression, SuppressionStore, SubscriberStore } from '../domain/ports';
 import { ALL_TOPICS, subscriberSchema, type Frequency, type Subscriber } from '../domain/subscriber';
 import type { TopicId } from '../domain/taxonomy';
