@@ -43,18 +43,19 @@ export function stores(config: Pick<FunctionConfig, 'tables'>, client: DynamoDBC
  * scope, so every record of an invocation, and the next invocation on a warm instance, share it.
  */
 export const emailing = (
-  config: Pick<FunctionConfig, 'configurationSet' | 'senderAddress' | 'publicBaseUrl' | 'maxSendRate'>,
+  config: Pick<FunctionConfig, 'configurationSet' | 'senderAddress' | 'publicBaseUrl' | 'maxSendRate' | 'partnershipName'>,
   ratePerSecond = config.maxSendRate,
 ) => ({
   // The mailer's bucket spaces the SES calls themselves, at the rate: what SES counts.
   mailer: new SesMailer(sesClient(), config.configurationSet, DEFAULT_RETRY, new TokenBucket(ratePerSecond)),
   senderAddress: config.senderAddress,
+  senderName: config.partnershipName,
   publicBaseUrl: config.publicBaseUrl,
 });
 
 /** LedgerMailDeps but the signer (read once, asynchronously): what the sender, reminders and digest share. */
 export const ledgerMail = (
-  config: Pick<FunctionConfig, 'tables' | 'configurationSet' | 'senderAddress' | 'publicBaseUrl' | 'maxSendRate'>,
+  config: Pick<FunctionConfig, 'tables' | 'configurationSet' | 'senderAddress' | 'publicBaseUrl' | 'maxSendRate' | 'partnershipName'>,
   { store = stores(config), ratePerSecond = config.maxSendRate }: { store?: ReturnType<typeof stores>; ratePerSecond?: number } = {},
 ) => ({
   briefings: store.briefings(),

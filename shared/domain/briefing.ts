@@ -1,6 +1,6 @@
 import type { Recipient } from './audience';
 import type { Finding } from './finding';
-import { AGENCIES, ALL_AGENCIES, ROLE_PROMPTS, ROLES, SOURCE_TYPES } from './taxonomy';
+import { AGENCIES, AGENCY_IN, ALL_AGENCIES, ROLE_PROMPTS, ROLE_READERS, ROLES, SOURCE_TYPES } from './taxonomy';
 
 /**
  * Renders a finding as a tailored 7-minute learning briefing: an accessible
@@ -60,6 +60,42 @@ export const agencyLabel = (agency: string) => (AGENCIES as Record<string, strin
 export const roleLabel = (role: string) => (ROLES as Record<string, string>)[role] ?? role;
 export const sourceLabel = (type: string) => (SOURCE_TYPES as Record<string, string>)[type] ?? 'Source';
 
+/**
+ * A source's name (or a title) with its kind in front ("Rapid review: Bruising in a baby…"),
+ * unless the text already says it ("Joint targeted area inspection of the multi-agency response…")
+ * or the kind is only 'Other source'.
+ */
+export function withSourceKind(type: string, text: string): string {
+  const label = sourceLabel(type);
+  const said = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  if (type === 'other' || ` ${said(text)} `.includes(` ${said(label)} `)) return text;
+  return `${label}: ${text}`;
+}
+
+/** Who the briefing is written for, as a sentence says it: "frontline practitioners in the police". */
+export function readersPhrase(reader: Pick<BriefingReader, 'agency' | 'role'>): string {
+  const role = (ROLE_READERS as Record<string, string>)[reader.role] ?? roleLabel(reader.role);
+  const agency = (AGENCY_IN as Record<string, string>)[reader.agency] ?? agencyLabel(reader.agency);
+  return `${role} in ${agency}`;
+}
+
+/** '2026-12-03T09:15:00Z' → '3 December 2026' (UK time); undefined for anything that is not a date. */
+export function issueDate(at: string | undefined): string | undefined {
+  const date = at === undefined ? undefined : new Date(at);
+  if (!date || Number.isNaN(date.getTime())) return undefined;
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' }).format(date);
+}
+
+/** What a briefing says about where it comes from: when it was issued, and by which partnership. */
+export interface BriefingIssue {
+  /** When this version was issued (the briefing snapshot's plannedAt). */
+  issuedAt?: string;
+  partnershipName?: string;
+}
+
+const FROM_PARTNERSHIP = (issue: BriefingIssue) =>
+  `You receive learning briefings from ${issue.partnershipName ? singleLine(issue.partnershipName) : 'your local safeguarding children partnership'}.`;
+
 export const ownList = (actions: Finding['actions'], key: string): readonly string[] => {
   if (!Object.prototype.hasOwnProperty.call(actions, key)) return [];
   const list = actions[key];
@@ -100,9 +136,9 @@ function sectionsFor(finding: Finding, reader: BriefingReader): Section[] {
   const intro = ROLE_PROMPTS[reader.role];
   sections.push(
     groups.length > 0
-      ? { heading: 'What should I do', intro, groups }
+      ? { heading: 'What should I do?', intro, groups }
       : {
-          heading: 'What should I do',
+          heading: 'What should I do?',
           intro,
           note:
             `This briefing has no agency-specific actions for ${agencyLabel(reader.agency)}. ` +
@@ -164,11 +200,12 @@ function htmlSection(section: Section, index: number): string {
   return out;
 }
 
-function renderHtml(finding: Finding, reader: BriefingReader, links: BriefingLinks, subject: string, sections: Section[]): string {
+function renderHtml(finding: Finding, reader: BriefingReader, links: BriefingLinks, subject: string, sections: Section[], issue: BriefingIssue): string {
   const source = finding.source;
   const sourceUrl = safeUrl(source.url);
+  const issued = issueDate(issue.issuedAt);
   const sourceLine =
-    `${escapeHtml(sourceLabel(source.type))}: ${escapeHtml(source.name)}, published ${escapeHtml(formatPublished(source.published))}` +
+    `${escapeHtml(withSourceKind(source.type, source.name))}, published ${escapeHtml(formatPublished(source.published))}` +
     (sourceUrl ? `. ${link(sourceUrl, 'Read the original source')}` : '');
 
   const reading = (finding.furtherReading ?? [])
@@ -192,7 +229,7 @@ function renderHtml(finding: Finding, reader: BriefingReader, links: BriefingLin
       ? `<p style="${S.p}">When you have read and discussed this briefing, please let us know:</p>` +
         `<p style="${S.p}">${link(acknowledgeUrl, 'I have read this briefing', S.ack)}</p>`
       : '') +
-    `<p style="${S.p}">You receive learning briefings from your local safeguarding children partnership.</p>` +
+    `<p style="${S.p}">${escapeHtml(FROM_PARTNERSHIP(issue))}</p>` +
     (manageLinks ? `<p style="${S.p}">${manageLinks}</p>` : '') +
     `</div>`;
 
@@ -200,8 +237,9 @@ function renderHtml(finding: Finding, reader: BriefingReader, links: BriefingLin
     subject,
     `<h1 style="${S.h1}">${escapeHtml(finding.title)}</h1>` +
       `<p style="${S.source}">${sourceLine}</p>` +
+      (issued ? `<p style="${S.p}">Issued ${escapeHtml(issued)}${finding.version > 1 ? ` (version ${finding.version})` : ''}</p>` : '') +
       `<p style="${S.p}">Dear ${escapeHtml(greetingName(reader))},</p>` +
-      `<p style="${S.p}">This 7-minute learning briefing is tailored for ${escapeHtml(agencyLabel(reader.agency))}, ${escapeHtml(roleLabel(reader.role))}. ` +
+      `<p style="${S.p}">This 7-minute learning briefing is written for ${escapeHtml(readersPhrase(reader))}. ` +
       'Read it aloud at a team meeting or in supervision; it takes about seven minutes.</p>' +
       sections.map((section, i) => htmlSection(section, i + 1)).join('') +
       footer,
@@ -253,15 +291,17 @@ function textSection(section: Section, index: number): string {
   return parts.join('\n\n');
 }
 
-function renderText(finding: Finding, reader: BriefingReader, links: BriefingLinks, sections: Section[]): string {
+function renderText(finding: Finding, reader: BriefingReader, links: BriefingLinks, sections: Section[], issue: BriefingIssue): string {
   const source = finding.source;
   const sourceUrl = safeUrl(source.url);
+  const issued = issueDate(issue.issuedAt);
   const blocks: string[] = [
     underline(singleLine(finding.title), '='),
-    `${sourceLabel(source.type)}: ${singleLine(source.name)}, published ${formatPublished(source.published)}` +
-      (sourceUrl ? `\nRead the original source: ${sourceUrl}` : ''),
+    `${withSourceKind(source.type, singleLine(source.name))}, published ${formatPublished(source.published)}` +
+      (sourceUrl ? `\nRead the original source: ${sourceUrl}` : '') +
+      (issued ? `\nIssued ${issued}${finding.version > 1 ? ` (version ${finding.version})` : ''}` : ''),
     `Dear ${greetingName(reader)},`,
-    `This 7-minute learning briefing is tailored for ${agencyLabel(reader.agency)}, ${roleLabel(reader.role)}. ` +
+    `This 7-minute learning briefing is written for ${readersPhrase(reader)}. ` +
       'Read it aloud at a team meeting or in supervision; it takes about seven minutes.',
     ...sections.map((section, i) => textSection(section, i + 1)),
   ];
@@ -277,7 +317,7 @@ function renderText(finding: Finding, reader: BriefingReader, links: BriefingLin
   const manageUrl = safeUrl(links.manageUrl);
   const unsubscribeUrl = safeUrl(links.unsubscribeUrl);
   if (acknowledgeUrl) footer.push(`I have read this briefing: ${acknowledgeUrl}`);
-  footer.push('You receive learning briefings from your local safeguarding children partnership.');
+  footer.push(FROM_PARTNERSHIP(issue));
   if (manageUrl) footer.push(`Manage your preferences: ${manageUrl}`);
   if (unsubscribeUrl) footer.push(`Unsubscribe: ${unsubscribeUrl}`);
   blocks.push(`----\n${footer.join('\n')}`);
@@ -288,17 +328,17 @@ function renderText(finding: Finding, reader: BriefingReader, links: BriefingLin
 // ---- entry point ----------------------------------------------------------------------------
 
 export function briefingSubject(finding: Pick<Finding, 'title' | 'version' | 'source'>): string {
-  const base = `${sourceLabel(finding.source.type)}: ${finding.title}`;
+  const base = withSourceKind(finding.source.type, finding.title);
   const prefix = finding.version > 1 ? `Re-issued (version ${finding.version}): ` : '';
   return singleLine(prefix + base);
 }
 
-export function renderBriefing(finding: Finding, recipient: BriefingReader, links: BriefingLinks): RenderedBriefing {
+export function renderBriefing(finding: Finding, recipient: BriefingReader, links: BriefingLinks, issue: BriefingIssue = {}): RenderedBriefing {
   const subject = briefingSubject(finding);
   const sections = sectionsFor(finding, recipient);
   return {
     subject,
-    html: renderHtml(finding, recipient, links, subject, sections),
-    text: renderText(finding, recipient, links, sections),
+    html: renderHtml(finding, recipient, links, subject, sections, issue),
+    text: renderText(finding, recipient, links, sections, issue),
   };
 }

@@ -34,7 +34,7 @@ const FIELD_LABELS: Record<string, string> = {
   learning: 'Learning',
   goodPractice: 'What good looks like',
   questions: 'Reflect: questions for your team',
-  actions: 'What should I do',
+  actions: 'What should I do?',
   furtherReading: 'Further reading',
 };
 

@@ -9,6 +9,8 @@ import { singleLine, type RenderedBriefing } from './briefing';
 
 export interface BriefingMimeInput {
   from: string;
+  /** The From header's display name (the partnership's name): '"Exampleshire Partnership" <briefings@example.org>'. */
+  fromName?: string;
   to: { name: string; email: string };
   rendered: RenderedBriefing;
   /** Bulk mail (briefings, digests) has one; a confirmation email a person just asked for does not. */
@@ -58,7 +60,8 @@ export function composeBriefingMime(input: BriefingMimeInput): Promise<Buffer> {
       }
 
       const composer = new MailComposer({
-        from: input.from,
+        // nodemailer quotes or encodes the name as RFC 5322 and 2047 need (apostrophes, accents, commas).
+        from: input.fromName && singleLine(input.fromName) ? { name: singleLine(input.fromName), address: input.from } : input.from,
         to: singleLine(input.to.name) ? { name: singleLine(input.to.name), address: input.to.email } : input.to.email,
         subject: singleLine(input.rendered.subject),
         text: input.rendered.text,

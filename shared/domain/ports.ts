@@ -249,6 +249,8 @@ export interface LedgerMailDeps {
   mailer: Mailer;
   signer: TokenSigner;
   senderAddress: string;
+  /** The partnership's name, shown as the sender and in the footer. */
+  senderName?: string;
   publicBaseUrl: string;
   now?: () => Date;
 }

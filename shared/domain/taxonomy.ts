@@ -25,6 +25,29 @@ export const ROLES = {
   trainer: 'Trainer',
 } as const;
 
+/** Who a role is, as a sentence names them: "written for MASH and front door staff in the police". */
+export const ROLE_READERS: Record<keyof typeof ROLES, string> = {
+  frontline: 'frontline practitioners',
+  manager: 'managers and supervisors',
+  dsl: 'designated safeguarding leads',
+  mash: 'MASH and front door staff',
+  strategic_lead: 'strategic leads',
+  cp_chair_iro: 'child protection chairs and IROs',
+  trainer: 'trainers',
+};
+
+/** An agency after "in": "in children's social care", "in the police". */
+export const AGENCY_IN: Record<keyof typeof AGENCIES, string> = {
+  csc: "children's social care",
+  police: 'the police',
+  health: 'health',
+  education: 'education',
+  probation: 'probation',
+  youth_justice: 'youth justice',
+  housing: 'housing',
+  vcs: 'the voluntary and community sector',
+};
+
 export const TOPICS = {
   neglect: 'Neglect',
   domestic_abuse: 'Domestic abuse',

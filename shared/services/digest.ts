@@ -128,6 +128,7 @@ async function sendOne(deps: DigestDeps, weekId: string, subscriber: Subscriber,
     const links = recipientLinks(deps.publicBaseUrl, deps.signer, subscriber.subscriberId, now);
     const raw = await composeBriefingMime({
       from: deps.senderAddress,
+      fromName: deps.senderName,
       to: { name: '', email: subscriber.email },
       rendered: renderDigest(findings, { name: '', agency: subscriber.agency, role: subscriber.role }, links),
       unsubscribeUrl: links.unsubscribeUrl,

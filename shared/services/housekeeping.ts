@@ -66,6 +66,7 @@ async function remind(deps: HousekeepingDeps, row: DeliveryRow, title: string, n
   const links = recipientLinks(deps.publicBaseUrl, deps.signer, recipientKey(row.email), now, row.deliveryId);
   const raw = await composeBriefingMime({
     from: deps.senderAddress,
+      fromName: deps.senderName,
     to: { name: row.name, email: row.email },
     rendered: reminderEmail(title, { acknowledgeUrl: links.acknowledgeUrl!, manageUrl: links.manageUrl, unsubscribeUrl: links.unsubscribeUrl }),
     unsubscribeUrl: links.unsubscribeUrl,

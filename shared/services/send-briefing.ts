@@ -118,9 +118,10 @@ export async function sendDelivery(
   try {
     // Only a first issue asks "I have read this": that is what the dissemination report counts.
     const links = recipientLinks(deps.publicBaseUrl, deps.signer, row.recipientKey, now(), row.kind === 'briefing' ? row.deliveryId : undefined);
-    const rendered = renderFor(row, briefing, links);
+    const rendered = renderFor(row, briefing, links, deps.senderName);
     raw = await composeBriefingMime({
       from: deps.senderAddress,
+      fromName: deps.senderName,
       to: { name: row.name, email: row.email },
       rendered,
       unsubscribeUrl: links.unsubscribeUrl,
@@ -185,13 +186,13 @@ async function followUpIfSentBefore(deps: SendDeps, row: DeliveryRow, briefingCa
 const changedForReader = (briefing: Briefing, row: DeliveryRow): readonly string[] =>
   (row.correctsVersion !== undefined ? briefing.changedSince?.[String(row.correctsVersion)] : undefined) ?? briefing.changedFields ?? [];
 
-function renderFor(row: DeliveryRow, briefing: Briefing, links: BriefingLinks): RenderedBriefing {
+function renderFor(row: DeliveryRow, briefing: Briefing, links: BriefingLinks, partnershipName: string | undefined): RenderedBriefing {
   switch (row.kind) {
     case 'correction':
       return renderCorrection(briefing.finding, changedForReader(briefing, row), row, links);
     case 'withdrawal':
       return renderWithdrawal(briefing.finding, row, links);
     default:
-      return renderBriefing(briefing.finding, row, links);
+      return renderBriefing(briefing.finding, row, links, { issuedAt: briefing.plannedAt, partnershipName });
   }
 }

@@ -28,6 +28,8 @@ export interface SubscriptionDeps {
   mailer: Mailer;
   signer: TokenSigner;
   senderAddress: string;
+  /** The partnership's name, shown as the sender. */
+  senderName?: string;
   publicBaseUrl: string;
   now?: () => Date;
 }
@@ -53,7 +55,7 @@ export function clientKey(signer: TokenSigner, sourceIp: string): string {
 }
 
 async function sendNotice(deps: SubscriptionDeps, email: string, rendered: Awaited<ReturnType<typeof confirmationEmail>>) {
-  const raw = await composeBriefingMime({ from: deps.senderAddress, to: { name: '', email }, rendered });
+  const raw = await composeBriefingMime({ from: deps.senderAddress, fromName: deps.senderName, to: { name: '', email }, rendered });
   await deps.mailer.sendRaw(raw);
 }
 

@@ -1,5 +1,5 @@
 import { simpleParser } from 'mailparser';
-import { escapeHtml, renderBriefing, type BriefingLinks } from '../../shared/domain/briefing';
+import { escapeHtml, readersPhrase, renderBriefing, withSourceKind, type BriefingLinks } from '../../shared/domain/briefing';
 import { parseFinding, type Finding } from '../../shared/domain/finding';
 import { sample, validFinding } from '../support/findings';
 import { composeBriefingMime } from '../../shared/domain/mime';
@@ -25,7 +25,7 @@ describe('renderBriefing: structure', () => {
       '4. Learning',
       '5. What good looks like',
       '6. Reflect: questions for your team',
-      '7. What should I do',
+      '7. What should I do?',
       'Further reading',
     ]);
   });
@@ -42,7 +42,7 @@ describe('renderBriefing: structure', () => {
       '3. What was found',
       '4. Learning',
       '5. Reflect: questions for your team',
-      '6. What should I do',
+      '6. What should I do?',
     ]);
   });
 
@@ -59,7 +59,9 @@ describe('renderBriefing: structure', () => {
   });
 
   it('cites the source with its label, name, date and link', () => {
-    expect(html).toContain('National review: Child Protection in England: national review, published May 2022');
+    // The name says it is a national review: the kind is not put in front of it again.
+    expect(html).toContain('Child Protection in England: national review, published May 2022');
+    expect(html).not.toContain('National review: Child Protection in England: national review');
     expect(html).toContain('href="https://www.example.org/reviews/child-protection-in-england"');
   });
 
@@ -68,9 +70,40 @@ describe('renderBriefing: structure', () => {
     expect(renderBriefing(finding, police, links).html).toContain('published 3 May 2022');
   });
 
-  it('greets the reader and says who it is tailored for', () => {
+  it('greets the reader and says, as a person would, whom it is written for', () => {
     expect(html).toContain('Dear Alex Example,');
-    expect(html).toContain('tailored for Police, Frontline practitioner');
+    expect(html).toContain('This 7-minute learning briefing is written for frontline practitioners in the police.');
+  });
+
+  it.each(AGENCY_IDS.flatMap((agency) => ROLE_IDS.map((role) => [agency, role] as const)))('names %s / %s readers in plain words', (agency, role) => {
+    const phrase = readersPhrase({ agency, role });
+    expect(phrase).toMatch(/^[A-Za-z][A-Za-z ’'/-]+ in [a-z][A-Za-z ’']+$/);
+    expect(phrase).not.toMatch(/,|\/ |MASH \/ front door/);
+    const { text } = renderBriefing(validFinding(), { ...police, agency, role }, links);
+    expect(text).toContain(`written for ${phrase}.`);
+  });
+
+  it('puts the kind of source in front of a name that does not say it, and leaves it out where the name does', () => {
+    expect(withSourceKind('jtai', 'Joint targeted area inspection of the multi-agency response to children at risk')).toBe(
+      'Joint targeted area inspection of the multi-agency response to children at risk',
+    );
+    expect(withSourceKind('rapid_review', 'Bruising in a non-mobile infant')).toBe('Rapid review: Bruising in a non-mobile infant');
+    expect(withSourceKind('lcspr', 'Local Child Safeguarding Practice Review: Child T')).toBe('Local Child Safeguarding Practice Review: Child T');
+    expect(withSourceKind('other', 'Working Together to Safeguard Children 2023')).toBe('Working Together to Safeguard Children 2023');
+    const jtai = validFinding({ title: 'Joint targeted area inspection of Exampleshire', source: { ...sample.source, type: 'jtai', name: 'Joint targeted area inspection of Exampleshire' } });
+    const rendered = renderBriefing(jtai, police, links);
+    expect(rendered.subject).toBe('Joint targeted area inspection of Exampleshire');
+    expect(rendered.text).not.toMatch(/Joint targeted area inspection: Joint targeted area inspection/);
+  });
+
+  it('says when it was issued, and by which partnership', () => {
+    const issued = renderBriefing(validFinding(), police, links, { issuedAt: '2026-12-03T09:15:00Z', partnershipName: 'Exampleshire Safeguarding Children Partnership' });
+    for (const body of [issued.html, issued.text]) {
+      expect(body).toContain('Issued 3 December 2026');
+      expect(body).toContain('You receive learning briefings from Exampleshire Safeguarding Children Partnership.');
+    }
+    const v2 = renderBriefing(validFinding({ version: 2 }), police, links, { issuedAt: '2026-06-30T23:30:00Z' });
+    expect(v2.text).toContain('Issued 1 July 2026 (version 2)'); // UK time: 00:30 on 1 July
   });
 });
 
@@ -256,7 +289,7 @@ describe('renderBriefing: text alternative', () => {
       '4. LEARNING',
       '5. WHAT GOOD LOOKS LIKE',
       '6. REFLECT: QUESTIONS FOR YOUR TEAM',
-      '7. WHAT SHOULD I DO',
+      '7. WHAT SHOULD I DO?',
     ];
     const positions = headings.map((h) => text.indexOf(`\n${h}\n`));
     expect(positions.every((p) => p >= 0)).toBe(true);
@@ -360,5 +393,24 @@ describe('composeBriefingMime', () => {
     await expect(
       composeBriefingMime({ from: 'a@example.org', to: { name: 'A', email: 'b@example.org' }, rendered, unsubscribeUrl: 'mailto:x' }),
     ).rejects.toMatchObject({ name: 'BriefingMimeError' });
+  });
+});
+
+describe('the sender', () => {
+  it.each([
+    ['Exampleshire Safeguarding Children Partnership'],
+    ["Ynys Môn's Children's Partnership, North"],
+  ])('is shown by the partnership name %p, quoted or encoded as the RFC says', async (name) => {
+    const raw = await composeBriefingMime({ from: 'briefings@example.org', fromName: name, to: { name: 'Alex Example', email: 'alex@example.org' }, rendered: renderBriefing(validFinding(), police, links) });
+    const parsed = await simpleParser(raw);
+    expect(parsed.from?.value).toEqual([{ name, address: 'briefings@example.org' }]);
+    // Header lines stay ASCII: a name with an accent is RFC 2047-encoded.
+    const fromLine = raw.toString('latin1').split('\r\n').find((line) => line.startsWith('From:'))!;
+    expect(fromLine).toMatch(/^[\x20-\x7e]+$/);
+  });
+
+  it('is the bare address when no name is given', async () => {
+    const raw = await composeBriefingMime({ from: 'briefings@example.org', to: { name: '', email: 'alex@example.org' }, rendered: renderBriefing(validFinding(), police, links) });
+    expect((await simpleParser(raw)).from?.value).toEqual([{ name: '', address: 'briefings@example.org' }]);
   });
 });
