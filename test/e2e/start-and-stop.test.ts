@@ -122,6 +122,31 @@ test('starts, keeps data across a restart, and Ctrl-C frees every port', async (
   for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
 }, 180_000);
 
+test("npm start stops when SIGINT or SIGTERM is sent to npm's own process, as systemd or a CI job sends it", async () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const ports = { DYNAMODB_PORT: await freePort(), CONSOLE_PORT: await freePort(), SES_PORT: await freePort(), HTTP_PORT: await freePort() };
+    // npm itself, in its own process group, so the signal reaches npm's pid only (not a terminal's whole group).
+    const child = spawn('npm', ['start'], {
+      cwd: repoRoot(),
+      env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'npm-start-')), POWERTOOLS_LOG_LEVEL: 'WARN' },
+      detached: true,
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const run = { child: child as unknown as ChildProcessWithoutNullStreams, output: () => output, exited };
+    started.push(run);
+    await waitFor('npm start to say it is ready', async () => output.includes('Ready.'), 90_000);
+    process.kill(child.pid!, signal);
+    await waitFor(`npm start to stop on ${signal}`, async () => child.exitCode !== null || child.signalCode !== null, 30_000);
+    await exited;
+    expect(output).toContain('Stopped.');
+    // Every part stopped, DynamoDB Local's java included: no port is held.
+    for (const port of Object.values(ports)) await waitFor(`port ${port} to be free`, () => portIsFree(port), 15_000);
+  }
+}, 240_000);
+
 test('without Java, npm start says so and how to install it', async () => {
   const run = start({ PATH: '/nonexistent' });
   expect(await run.exited).toBe(1);
