@@ -56,6 +56,30 @@ Reference
 Where: --target local (default; DynamoDB Local on DYNAMODB_PORT or 8000) or --target aws
        [--stack SafeguardingBriefings]. BRIEFINGS_TARGET and BRIEFINGS_STACK set the same.`;
 
+/** HELP's lines for one command ('findings list'), with their continuation lines: that command's own usage. */
+export function usageOf(command: string): string | undefined {
+  const lines = HELP.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.startsWith(`  ${command} `) && lines[i] !== `  ${command}`) continue;
+    out.push(`  npm run cli -- ${lines[i]!.trim()}`);
+    while (lines[i + 1]?.startsWith('    ')) out.push(`      ${lines[++i]!.trim()}`);
+  }
+  return out.length ? out.join('\n') : undefined;
+}
+
+/** One line naming the option parseArgs refused, then that command's usage (not Node's message and the whole help). */
+function optionProblem(error: Error & { code?: string }, argv: readonly string[]): string {
+  const option = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1] ?? 'an option';
+  const words = argv.filter((arg) => !arg.startsWith('-'));
+  const command = [2, 1].map((n) => words.slice(0, n).join(' ')).find((c) => c && usageOf(c));
+  const problem =
+    error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+      ? `${option} needs a value${command ? ` in '${command}'` : ''}.`
+      : `${option} is not an option${command ? ` of '${command}'` : ''}.`;
+  return command ? `${problem} Usage:\n${usageOf(command)}` : `${problem} See: npm run cli -- --help`;
+}
+
 function printTaxonomy(io: Output) {
   io.out('Topics:');
   for (const [group, ids] of Object.entries(TOPIC_GROUPS)) {
@@ -105,7 +129,7 @@ export async function runCli(argv: string[], io: Output = terminalOutput(), env:
       },
     });
   } catch (error) {
-    io.err(`${(error as Error).message}\n\n${HELP}`);
+    io.err(optionProblem(error as Error & { code?: string }, argv));
     return 2;
   }
   const { values, positionals } = parsed;
