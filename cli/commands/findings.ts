@@ -5,7 +5,7 @@ import { renderBriefing } from '../../shared/domain/briefing';
 import { briefingIdOf } from '../../shared/domain/delivery';
 import { versionOf } from '../../shared/domain/publication';
 import { requeueDeliveries } from '../../shared/services/requeue';
-import { parseFinding, type FieldError, type Finding } from '../../shared/domain/finding';
+import { errorLine, parseFinding, type FieldError, type Finding } from '../../shared/domain/finding';
 import { scanFindingAndId } from '../../shared/domain/finding-id';
 import { gateLists } from '../../shared/services/gate-lists';
 import { AGENCY_IDS, ROLE_IDS, closestId } from '../../shared/domain/taxonomy';
@@ -14,8 +14,29 @@ import { UsageError, type Target } from '../target';
 
 const printErrors = (io: Output, heading: string, errors: FieldError[]) => {
   io.err(`${heading} ${errors.length} problem(s) to fix:`);
-  for (const error of errors) io.err(`  - ${error.field}: ${error.message}`);
+  for (const error of errors) io.err(`  - ${errorLine(error)}`);
 };
+
+/**
+ * The anonymisation gate over a finding, as plan-briefing will run it (the deployment's deny and
+ * allow lists included), printed the same way by add, preview and show. Returns whether it holds it.
+ */
+async function printGate(target: Target, io: Output, finding: Finding): Promise<boolean> {
+  const gate = scanFindingAndId(finding, await gateLists(target.settings));
+  const override = finding.anonymisationOverride;
+  const released = gate.blocked.length > 0 && override?.version === finding.version;
+  if (!gate.blocked.length && !gate.warnings.length) io.out('Anonymisation check: nothing found.');
+  for (const hit of gate.blocked) io.out(`  Held by the anonymisation check: ${hit.message}`);
+  for (const hit of gate.warnings) io.out(`  Warning (not held): ${hit.message}`);
+  if (gate.blocked.length && override) {
+    io.out(
+      released
+        ? `Released by ${override.by} for version ${override.version}: ${override.reason}`
+        : `anonymisationOverride is for version ${override.version}, not ${finding.version}: it does not release this version.`,
+    );
+  }
+  return gate.blocked.length > 0 && !released;
+}
 
 /** The pipeline's own notes on an item: its message, then one line per problem. */
 function printPipelineNotes(print: (line: string) => void, item: Record<string, unknown>, heading: string) {
@@ -53,6 +74,13 @@ export async function addFinding(target: Target, io: Output, path: string, repla
   // Store what the admin wrote, normalised by the schema, so the console shows clean attributes.
   await target.findings.putRaw(parsed.finding);
   io.out(`Added '${parsed.finding.id}' (${parsed.finding.status}, version ${parsed.finding.version}) to ${target.description}.`);
+  if (await printGate(target, io, parsed.finding)) {
+    io.err(
+      `${parsed.finding.status === 'published' ? 'It is held' : 'Publishing it would hold it'}: nothing is sent while the anonymisation check finds these. ` +
+        `Fix them in ${path}, then run: npm run cli -- findings add ${path} --replace`,
+    );
+    return 1;
+  }
   if (parsed.finding.status !== 'published') io.out(`Publish it with: npm run cli -- findings publish ${parsed.finding.id}`);
   return 0;
 }
@@ -95,18 +123,7 @@ export async function showFinding(target: Target, io: Output, id: string): Promi
   }
   io.out('It passes validation.');
   io.out(parsed.finding.approvedBy ? `Approved by: ${parsed.finding.approvedBy}` : 'Not approved yet: add approvedBy before publishing, or it is held.');
-  const gate = scanFindingAndId(parsed.finding, await gateLists(target.settings));
-  const override = parsed.finding.anonymisationOverride;
-  if (!gate.blocked.length && !gate.warnings.length) io.out('Anonymisation check: nothing found.');
-  for (const hit of gate.blocked) io.out(`  Held by the anonymisation check: ${hit.message}`);
-  for (const hit of gate.warnings) io.out(`  Warning (not held): ${hit.message}`);
-  if (gate.blocked.length && override) {
-    io.out(
-      override.version === parsed.finding.version
-        ? `Released by ${override.by} for version ${override.version}: ${override.reason}`
-        : `anonymisationOverride is for version ${override.version}, not ${parsed.finding.version}: it does not release this version.`,
-    );
-  }
+  await printGate(target, io, parsed.finding);
   return 0;
 }
 
@@ -213,6 +230,11 @@ export async function previewFinding(
   io.out(`Subject: ${rendered.subject}`);
   io.out(`HTML: ${base}.html`);
   io.out(`Text: ${base}.txt`);
+  // The preview shows the text as it is; whether it may go out is the gate's to say.
+  if (await printGate(target, io, finding)) {
+    io.err(`Publishing it would hold it: nothing is sent while the anonymisation check finds these. Fix them, then save the finding again.`);
+    return 1;
+  }
   return 0;
 }
 

@@ -160,7 +160,7 @@ export class DynamoFindingStore implements FindingStore {
       id,
       {
         pipelineStatus: 'held',
-        pipelineMessage: `Not sent: ${errors.length} problem(s) to fix. Fix them and save; the briefing is then sent.`,
+        pipelineMessage: `Not sent: ${errors.length} problem(s) to fix. Correct the item and save it (console), or fix your file and run findings add <file> --replace (CLI); the briefing is then sent.`,
         pipelineErrors,
         pipelineAt: now.toISOString(),
         pipelineHoldKey: holdKey,

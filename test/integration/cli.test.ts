@@ -40,9 +40,11 @@ describe('findings', () => {
     const result = await cli('findings', 'add', file);
     expect(result.code).toBe(1);
     expect(result.err).toContain('was not added');
-    expect(result.err).toContain("status: status 'Published' is not valid");
+    expect(result.err).toContain("  - status 'Published' is not valid");
     expect(result.err).toContain("topics[0]: 'neglct' is not a known topic. Did you mean 'neglect'?");
-    expect(result.err).toContain('background: background is missing');
+    // Each problem names its field once: 'background is missing', not 'background: background is missing'.
+    expect(result.err).toContain('  - background is missing');
+    expect(result.err).not.toMatch(/background: background/);
     expect((await cli('findings', 'show', 'bad-one')).code).toBe(1);
   });
 
@@ -57,6 +59,24 @@ describe('findings', () => {
     expect((await cli('findings', 'add', file, '--replace')).code).toBe(0);
     const listed = await cli('findings', 'list');
     expect(listed.out).toMatch(/audit-test-escalation\s+draft\s+1/);
+  });
+
+  test('add and preview run the anonymisation gate: a postcode is named, masked, with the fix in CLI words', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-gate-'));
+    const file = join(dir, 'postcode.yaml');
+    const finding = parseYaml(readFileSync(join(fixtures, 'audit-finding.yaml'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...finding, id: 'cli-gate-postcode', background: 'The family moved to SW1A 1AA in the spring.' }));
+    const added = await cli('findings', 'add', file);
+    expect(added.code).toBe(1);
+    expect(added.out).toContain("Added 'cli-gate-postcode' (draft, version 1)");
+    expect(added.out).toContain('Held by the anonymisation check: background, character 21: a postcode (');
+    expect(added.out).not.toContain('SW1A 1AA');
+    expect(added.out).not.toContain('Publish it with');
+    expect(added.err).toContain(`Publishing it would hold it: nothing is sent while the anonymisation check finds these. Fix them in ${file}, then run: npm run cli -- findings add ${file} --replace`);
+    expect(added.err).not.toContain('Fix them and save');
+    const preview = await cli('findings', 'preview', 'cli-gate-postcode', '--agency', 'police', '--role', 'frontline', '--out', dir);
+    expect(preview.code).toBe(1);
+    expect(preview.out).toContain('Held by the anonymisation check: background, character 21: a postcode');
   });
 
   test('preview writes HTML and text tailored to the agency, and prints their paths', async () => {
@@ -207,7 +227,7 @@ describe('safe by default', () => {
     item.id = 'gate-check';
     item.learning = [...item.learning, `Staff at Testford Academy noted the child's number ${nhs('999000001')}.`];
     writeFileSync(file, JSON.stringify(item));
-    expect((await cli('findings', 'add', file)).code).toBe(0);
+    expect((await cli('findings', 'add', file)).code).toBe(1); // added, and told it would be held
     const shown = await cli('findings', 'show', 'gate-check');
     expect(shown.out).toContain('Approved by: Chair, Learning and Development Group (test)');
     expect(shown.out).toMatch(/Held by the anonymisation check: learning\[\d+\], character \d+: .*NHS number/);
