@@ -6,6 +6,7 @@ import { versionOf } from '../../shared/domain/publication';
 import { computeDissemination, reportCsv, reportHtml, reportTable, type ReportBriefing, type ReportDelivery } from '../../shared/domain/report';
 import type { Output } from '../output';
 import { UsageError, type Target } from '../target';
+import { gateLists } from '../../shared/services/gate-lists';
 
 /**
  * `report dissemination`: reach and acknowledgement by agency and role, for one finding
@@ -27,7 +28,9 @@ async function briefingsInScope(target: Target, options: { finding?: string; fro
       const briefing = await target.briefings.get(briefingIdOf(options.finding, v));
       if (briefing) briefings.push(briefing);
     }
-    return { briefings, description: `Finding ${options.finding}` };
+    // The report is read by people: the finding by its title, the id after it.
+    const title = typeof item.title === 'string' && item.title.trim() ? item.title.trim() : undefined;
+    return { briefings, description: title ? `${title} (finding ${options.finding})` : `Finding ${options.finding}` };
   }
   const from = options.from ?? '1970-01-01';
   // A date-only "to" includes that whole day.
@@ -84,11 +87,13 @@ export async function disseminationReport(
     from: options.from,
     to: options.to,
     now: new Date(),
-    denyList: await target.settings.denyList(),
+    denyList: await gateLists(target.settings),
   });
 
   const text = format === 'csv' ? reportCsv(report) : format === 'html' ? reportHtml(report) : reportTable(report);
-  const out = options.out ?? (format === 'html' ? `out/reports/dissemination-${options.finding ?? 'all'}.html` : undefined);
+  // Each report its own file: per finding, or per period (from and to as given; 'start' and today's date when not).
+  const scope = options.finding ?? `${options.from ?? 'start'}-to-${options.to ?? new Date().toISOString().slice(0, 10)}`;
+  const out = options.out ?? (format === 'html' ? `out/reports/dissemination-${scope}.html` : undefined);
   if (out) {
     mkdirSync(dirname(resolve(out)), { recursive: true });
     writeFileSync(out, text);

@@ -1,5 +1,6 @@
 import { escapeHtml } from './briefing';
 import { AGENCIES, AGENCY_IDS, ROLES, ROLE_IDS } from './taxonomy';
+import type { GateLists } from './identifier-rules';
 import { screenText } from './mask-hits';
 
 /**
@@ -181,8 +182,8 @@ export function computeDissemination(input: {
   from?: string;
   to?: string;
   now: Date;
-  /** The deployment's deny list: answers pass the anonymisation gate again here (those kept before it screened them too). */
-  denyList?: readonly string[];
+  /** The deployment's deny list (or deny and allow lists): answers pass the anonymisation gate again here (those kept before it screened them too). */
+  denyList?: readonly string[] | GateLists;
 }): DisseminationReport {
   const fromMs = bound(input.from, 'from');
   const toMs = bound(input.to, 'to');
@@ -405,7 +406,16 @@ export function reportTable(report: DisseminationReport): string {
 
 // ---- CSV -------------------------------------------------------------------------------------
 
-export const CSV_HEADER = ['section', 'key', 'label', 'recipients', 'sent', 'delivered', 'bounced', 'acknowledged', 'ack_rate', 'median_hours_to_ack'] as const;
+/**
+ * One rectangular table a spreadsheet can filter by `section`: a row per agency, per role and the
+ * total, then a row per anonymous answer (section 'answer': agency in key, role in label, the
+ * briefing's title, the day and the answer; the figures empty). Rates are numbers (a percentage
+ * to one decimal place), not text.
+ */
+export const CSV_HEADER = [
+  'section', 'key', 'label', 'recipients', 'sent', 'delivered', 'bounced', 'acknowledged', 'ack_rate_percent', 'median_hours_to_ack',
+  'briefing', 'answered_on', 'answer',
+] as const;
 
 /** A text cell: a leading = + - @ (or tab or CR) gets a single quote so a spreadsheet never runs it. */
 export function csvText(value: string): string {
@@ -423,14 +433,18 @@ export function reportCsv(report: DisseminationReport): string {
     [
       csvText(section), csvText(f.key), csvText(f.label),
       String(f.recipients), String(f.sent), String(f.delivered), String(f.bounced), String(f.acknowledged),
-      f.ackRate === null ? '' : formatRate(f.ackRate),
+      f.ackRate === null ? '' : String(Math.round(f.ackRate * 1000) / 10),
       f.medianHoursToAck === null ? '' : formatHours(f.medianHoursToAck),
+      '', '', '',
     ].join(',');
+  const answer = (a: DisseminationReport['answers'][number]) =>
+    ['answer', csvText(a.agency), csvText(a.role), '', '', '', '', '', '', '', csvText(a.findingTitle), csvText(a.date), csvText(a.answer)].join(',');
   const lines = [
     CSV_HEADER.join(','),
     ...report.byAgency.map((f) => row('agency', f)),
     ...report.byRole.map((f) => row('role', f)),
     row('total', report.total),
+    ...report.answers.map(answer),
   ];
   return `${lines.join('\r\n')}\r\n`;
 }

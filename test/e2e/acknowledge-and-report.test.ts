@@ -136,6 +136,16 @@ test('after two acknowledgements the report shows them under the right agencies,
   expect(row('total', 'total')[col('sent')]).toBe('3');
   expect(row('total', 'total')[col('acknowledged')]).toBe('2');
   expect(table.out).toContain('We will invite every agency to strategy discussions.');
+  // The heading names the finding by its title; the rate is a number; the answers are rows of the same table.
+  expect(table.out).toContain(`Dissemination report: ${finding.title} (finding ${finding.id})`);
+  expect(row('total', 'total')[col('ack_rate_percent')]).toBe('66.7');
+  expect(csv.out).toContain('We will invite every agency to strategy discussions.');
+  // Without --out each report has its own file: per finding, and per period.
+  const today = new Date().toISOString().slice(0, 10);
+  const byFinding = await cli('report', 'dissemination', '--finding', finding.id, '--format', 'html');
+  const byPeriod = await cli('report', 'dissemination', '--from', '2020-01-01', '--format', 'html');
+  expect(byFinding.out).toContain(`out/reports/dissemination-${finding.id}.html`);
+  expect(byPeriod.out).toContain(`out/reports/dissemination-2020-01-01-to-${today}.html`);
   const html = await cli('report', 'dissemination', '--finding', finding.id, '--format', 'html', '--out', 'out/reports/acknowledge-e2e.html');
   expect(html.out).toContain('Wrote the html report (3 sent, 2 acknowledged)');
   expect(readFileSync('out/reports/acknowledge-e2e.html', 'utf8')).toContain('<svg');

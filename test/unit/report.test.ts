@@ -176,7 +176,7 @@ describe('computeDissemination edge cases', () => {
     expect(empty.total).toEqual(fig('total', 'All agencies', 1, 0, 0, 0, 0, null, null));
     expect(empty.ackTimeline).toEqual([]);
     expect(reportTable(empty)).toMatch(/n\/a/);
-    expect(reportCsv(empty)).toContain('total,total,All agencies,1,0,0,0,0,,\r\n');
+    expect(reportCsv(empty)).toContain('total,total,All agencies,1,0,0,0,0,,,,,\r\n');
     const html = reportHtml(empty);
     expect(html).toContain('No acknowledgements yet.');
     expect(html).not.toContain('data-date=');
@@ -236,12 +236,12 @@ describe('reportCsv', () => {
 
   test('exact text: header, agencies, roles, total; quoting; the formula guard', () => {
     expect(reportCsv(small())).toBe(
-      'section,key,label,recipients,sent,delivered,bounced,acknowledged,ack_rate,median_hours_to_ack\r\n' +
-        'agency,police,Police,2,2,1,1,1,50%,3.0\r\n' +
-        `agency,"'=SUM(1,2)","'=SUM(1,2)",1,0,0,0,0,,\r\n` +
-        'role,frontline,Frontline practitioner,2,1,1,0,1,100%,3.0\r\n' +
-        'role,"lead, ""senior""","lead, ""senior""",1,1,0,1,0,0%,\r\n' +
-        'total,total,All agencies,3,2,1,1,1,50%,3.0\r\n',
+      'section,key,label,recipients,sent,delivered,bounced,acknowledged,ack_rate_percent,median_hours_to_ack,briefing,answered_on,answer\r\n' +
+        'agency,police,Police,2,2,1,1,1,50,3.0,,,\r\n' +
+        `agency,"'=SUM(1,2)","'=SUM(1,2)",1,0,0,0,0,,,,,\r\n` +
+        'role,frontline,Frontline practitioner,2,1,1,0,1,100,3.0,,,\r\n' +
+        'role,"lead, ""senior""","lead, ""senior""",1,1,0,1,0,0,,,,\r\n' +
+        'total,total,All agencies,3,2,1,1,1,50,3.0,,,\r\n',
     );
   });
 
@@ -253,10 +253,18 @@ describe('reportCsv', () => {
   });
 
   test('the seeded report: one row per agency, per role, and the total', () => {
-    const lines = reportCsv(seeded()).split('\r\n');
-    expect(lines).toHaveLength(1 + 3 + 3 + 1 + 1); // trailing CRLF leaves one empty string
-    expect(lines).toContain('agency,health,Health,4,3,1,1,2,67%,12.8');
-    expect(lines).toContain('total,total,All agencies,14,11,6,3,8,73%,14.0');
+    const report = seeded();
+    const lines = reportCsv(report).split('\r\n');
+    // Figures, then one row per answer; the trailing CRLF leaves one empty string.
+    expect(report.answers.length).toBeGreaterThan(0);
+    expect(lines).toHaveLength(1 + 3 + 3 + 1 + report.answers.length + 1);
+    // The rate is a number a spreadsheet can sum and chart (a percentage), not text such as "73%".
+    expect(lines).toContain('agency,health,Health,4,3,1,1,2,66.7,12.8,,,');
+    expect(lines).toContain('total,total,All agencies,14,11,6,3,8,72.7,14.0,,,');
+    expect(lines.join('\n')).not.toContain('%');
+    const answerRows = lines.filter((l) => l.startsWith('answer,'));
+    expect(answerRows).toHaveLength(report.answers.length);
+    expect(answerRows).toContain('answer,police,manager,,,,,,,,The front door under pressure,2024-03-06,Shared at our team meeting.');
   });
 });
 
