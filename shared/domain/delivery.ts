@@ -52,6 +52,8 @@ export const deliveryRowSchema = z.object({
   acknowledgedAt: z.optional(z.string()),
   ackAgency: z.optional(z.string()),
   ackRole: z.optional(z.string()),
+  /** An answer was given with the acknowledgement (it is kept apart, without the address: this is all the row knows). */
+  answered: z.optional(z.boolean()),
   /** When the sender took it (PENDING → SENDING): the sweeper's clock for a row left SENDING. */
   claimedAt: z.optional(z.string()),
   sentAt: z.optional(z.string()),

@@ -487,7 +487,7 @@ export const ANSWER_MAX_CHARS = 280;
  * "I have read this briefing". Mail scanners pre-fetch links, so the GET only asks; the
  * button's POST records it. The optional answer is stored without the address.
  */
-export function acknowledgePage(opts: { token: string; title: string; answer?: string; error?: string; already?: boolean }): PageResult {
+export function acknowledgePage(opts: { token: string; title: string; answer?: string; error?: string; already?: boolean; answered?: boolean }): PageResult {
   const error = opts.error;
   const field = fieldWrap(error, [
     '<label class="label" for="answer">What will your team do differently? (optional)</label>',
@@ -505,8 +505,13 @@ export function acknowledgePage(opts: { token: string; title: string; answer?: s
     top: errorSummary(errors, ['answer']),
     body: [
       para(`Briefing: <strong>${escapeHtml(opts.title)}</strong>`),
-      opts.already ? text('You have already told us you read it. You can add or change your answer.') : text('Thank you for reading it. Press the button to let your partnership know.'),
-      form('/acknowledge', [field, button('I have read this briefing')].join('\n'), opts.token),
+      // Answers are kept apart from the person, so one given cannot be found again to change: say so, and ask for none.
+      opts.already && opts.answered
+        ? text('You have already told us you read it, and your team’s answer is saved. Answers are kept without your name or email address, so a saved answer cannot be changed.')
+        : opts.already
+          ? text('You have already told us you read it. You can still add your team’s answer: one answer is kept, and it cannot be changed afterwards.')
+          : text('Thank you for reading it. Press the button to let your partnership know. An answer, if you give one, is kept as written and cannot be changed afterwards.'),
+      opts.already && opts.answered ? '' : form('/acknowledge', [field, button(opts.already ? 'Add our answer' : 'I have read this briefing')].join('\n'), opts.token),
     ].join('\n'),
   });
 }

@@ -45,7 +45,7 @@ async function deliveryFor(deps: AcknowledgementDeps, token: string | undefined)
 export async function acknowledgementPageFor(deps: AcknowledgementDeps, token: string | undefined) {
   const found = await deliveryFor(deps, token);
   if (found.outcome !== 'ok') return found;
-  return { outcome: 'ask' as const, title: found.title, already: Boolean(found.row.acknowledgedAt) };
+  return { outcome: 'ask' as const, title: found.title, already: Boolean(found.row.acknowledgedAt), answered: Boolean(found.row.answered) };
 }
 
 export function checkAnswer(raw: string | null | undefined): { ok: true; answer: string } | { ok: false; error: string } {

@@ -129,7 +129,7 @@ export async function routePage(deps: SubscriptionDeps & AcknowledgementDeps, re
       const token = tokenOf(request);
       const result = await acknowledgementPageFor(deps, token);
       if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: 'acknowledge' }));
-      return respond(pages.acknowledgePage({ token: token ?? '', title: result.title, already: result.already }));
+      return respond(pages.acknowledgePage({ token: token ?? '', title: result.title, already: result.already, answered: result.answered }));
     }
     case 'POST /acknowledge': {
       const token = tokenOf(request);

@@ -88,6 +88,13 @@ test('pressing the button records it once, with the agency and role; a second pr
   expect(await again.text()).toMatch(/saved the first time/);
   expect((await rowOf('police.reader@example.org')).acknowledgedAt).toBe(row.acknowledgedAt);
 
+  // Coming back to the link: the page says what it will do with an answer, and asks for none once one is saved.
+  const page = await (await fetch(link.toString().replace(/^https?:\/\/[^/]+/, pipeline.pages.url))).text();
+  expect(page).toContain('your team’s answer is saved');
+  expect(page).toContain('a saved answer cannot be changed');
+  expect(page).not.toContain('id="answer"');
+  expect(page).not.toMatch(/add or change your answer/i);
+
   // The answer is kept without the address or the delivery id.
   const responses = (await db.send(new ScanCommand({ TableName: tables.responses }))).Items ?? [];
   expect(responses).toHaveLength(1);
@@ -123,6 +130,9 @@ test('misused links get a clear page and record nothing', async () => {
 
 test('after two acknowledgements the report shows them under the right agencies, in every format', async () => {
   await post(await ackLinkFor('health.reader@example.org'), {});
+  const healthPage = await (await fetch((await ackLinkFor('health.reader@example.org')).toString().replace(/^https?:\/\/[^/]+/, pipeline.pages.url))).text();
+  expect(healthPage).toContain('You can still add your team’s answer: one answer is kept, and it cannot be changed afterwards.');
+  expect(healthPage).toContain('id="answer"');
   const table = await cli('report', 'dissemination', '--finding', finding.id);
   expect(table.code).toBe(0);
   const csv = await cli('report', 'dissemination', '--finding', finding.id, '--format', 'csv');
