@@ -154,10 +154,16 @@ function errorMap(errors: readonly FieldError[] | undefined): Errors {
   return map;
 }
 
-/** Links go to fields on this page only; a message about anything else is shown as plain text. */
+/**
+ * Links go to fields on this page only; a message about anything else is shown as plain text.
+ * `fieldsOnPage` is in the order the page shows them, and the summary follows it (GOV.UK's
+ * pattern): someone working down the list meets the fields in the same order.
+ */
 function errorSummary(errors: Errors, fieldsOnPage: readonly string[]): string {
   if (errors.size === 0) return '';
-  const items = [...errors].map(([field, message]) =>
+  const rank = (field: string) => (fieldsOnPage.includes(field) ? fieldsOnPage.indexOf(field) : fieldsOnPage.length);
+  const ordered = [...errors].sort(([a], [b]) => rank(a) - rank(b));
+  const items = ordered.map(([field, message]) =>
     fieldsOnPage.includes(field) ? `<li>${link(`#${field}`, message)}</li>` : `<li>${escapeHtml(message)}</li>`,
   );
   // autofocus moves keyboard and screen-reader users straight to the problem, without JavaScript.

@@ -353,6 +353,17 @@ describe('errors, GOV.UK style', () => {
     expect(links).toEqual(ERRORS.map((e) => [e.field, e.message]));
   });
 
+  it('lists the errors in the order of the fields on the page, whatever order they were found in', () => {
+    const found = [ERRORS[3]!, { field: 'role', message: 'Choose your role.' }, ERRORS[2]!, ERRORS[0]!, ERRORS[1]!];
+    const summary = /<div class="error-summary"[^>]*>([\s\S]*?)<\/div>/.exec(subscribePage({ errors: found }).html)!;
+    const linked = [...summary[1]!.matchAll(/<a href="#([^"]+)">/g)].map((m) => m[1]);
+    expect(linked).toEqual(['email', 'agency', 'role', 'topics', 'frequency']);
+    // The same order as the fields themselves.
+    const page = subscribePage({ errors: found }).html;
+    const onPage = linked.map((field) => byId(page, field!)!.at);
+    expect([...onPage].sort((a, b) => a - b)).toEqual(onPage);
+  });
+
   it('marks each invalid field and shows its message above it', () => {
     for (const { field, message } of ERRORS) {
       const target = byId(html, field)!;
