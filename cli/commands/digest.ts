@@ -1,10 +1,11 @@
+import { EXAMPLE_PARTNERSHIP_NAME } from '../../shared/contract/settings';
 import { join } from 'node:path';
 import { SESClient } from '@aws-sdk/client-ses';
 import { FUNCTIONS } from '../../shared/contract/definitions';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, repoRoot } from '../../infra/local/emulators';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { loadTokenSigner } from '../../shared/adapters/token-key';
-import { runDigest } from '../../shared/services/digest';
+import { runDigest, type DigestSummary } from '../../shared/services/digest';
 import type { Output } from '../output';
 import { UsageError, type Target } from '../target';
 
@@ -33,6 +34,7 @@ export async function runDigestNow(target: Target, io: Output, env: NodeJS.Proce
       mailer: new SesMailer(ses),
       signer,
       senderAddress: env.SENDER_ADDRESS ?? 'briefings@example.org',
+      senderName: env.PARTNERSHIP_NAME || EXAMPLE_PARTNERSHIP_NAME,
       publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://localhost:${env.HTTP_PORT ?? 3000}`,
       timeZone: FUNCTIONS.digest.trigger.timeZone,
       onProgress: (done, total) => io.progress(`Sending digests: ${done}/${total}`),
@@ -41,13 +43,27 @@ export async function runDigestNow(target: Target, io: Output, env: NodeJS.Proce
       io.out(`Week ${summary.weekId}: no findings were published in the last two weeks, so no digest was sent.`);
       return 0;
     }
-    io.out(
-      `Week ${summary.weekId}: ${summary.findings} finding(s) published in the last two weeks; ${summary.subscribers} weekly subscriber(s) have matching topics not sent to them before.`,
-    );
-    io.out(`  sent ${summary.sent}, already sent this week ${summary.alreadySent}, suppressed ${summary.suppressed}, failed ${summary.failed}.`);
+    io.out(digestRunSummary(summary));
     if (summary.failed) io.err('Some digests failed: the reasons are on their ledger rows. Fix the cause and run this again; only those are retried.');
     return summary.failed ? 1 : 0;
   } finally {
     ses.destroy();
   }
+}
+
+/**
+ * One account of a run, whose parts add up: of the weekly subscribers with something on their
+ * topics they had not had (by email, or in last week's digest), how many were sent this week's
+ * digest now, had it from an earlier run this week, are suppressed, or failed.
+ */
+export function digestRunSummary(summary: DigestSummary): string {
+  const head = `Week ${summary.weekId}: ${summary.findings} finding(s) published in the last two weeks.`;
+  if (!summary.subscribers) return `${head} No weekly subscriber has one on their topics that they have not had already: no digest to send.`;
+  const parts = [
+    `${summary.sent} sent now`,
+    summary.alreadySent ? `${summary.alreadySent} had this week's digest from an earlier run (not sent again)` : '',
+    summary.suppressed ? `${summary.suppressed} suppressed` : '',
+    summary.failed ? `${summary.failed} failed` : '',
+  ].filter(Boolean);
+  return `${head} ${summary.subscribers} weekly subscriber(s) have findings on their topics for this week's digest: ${parts.join(', ')}.`;
 }

@@ -324,6 +324,8 @@ export const FUNCTIONS = {
         { method: 'POST', path: '/unsubscribe' },
         { method: 'GET', path: '/acknowledge' },
         { method: 'POST', path: '/acknowledge' },
+        // The whole briefing on the web, with no personal link: the weekly digest links each one here.
+        { method: 'GET', path: '/briefing' },
       ],
       throttle: { ratePerSecond: 20, burst: 40 },
     },

@@ -61,7 +61,11 @@ function actionsFor(finding: Finding, reader: BriefingReader) {
   return [...ownList(finding.actions, reader.agency), ...ownList(finding.actions, ALL_AGENCIES)];
 }
 
-export function renderDigest(findings: readonly Finding[], reader: BriefingReader, links: RecipientLinks): RenderedBriefing {
+/**
+ * `briefingUrl` gives each finding's page on the web (GET /briefing, with this reader's agency and
+ * role), so that what the digest only summarises can be read in full.
+ */
+export function renderDigest(findings: readonly Finding[], reader: BriefingReader, links: RecipientLinks, briefingUrl?: (finding: Finding) => string): RenderedBriefing {
   const subject = digestSubject(findings.length);
   const intro = `Here are this week's learning briefings on the topics you chose, with the actions for ${agencyLabel(reader.agency)}.`;
 
@@ -75,8 +79,9 @@ export function renderDigest(findings: readonly Finding[], reader: BriefingReade
       '</p>' +
       `<p style="${S.p}">${escapeHtml(summaryOf(finding))}</p>` +
       (actions.length
-        ? `<h3 style="${S.h3}">What should I do</h3>${htmlList(actions)}`
-        : `<p style="${S.p}">No agency-specific actions: use the reflection questions in the full briefing with your team.</p>`)
+        ? `<h3 style="${S.h3}">What should I do?</h3>${htmlList(actions)}`
+        : `<p style="${S.p}">No agency-specific actions: use the reflection questions in the full briefing with your team.</p>`) +
+      (briefingUrl ? `<p style="${S.p}">${link(briefingUrl(finding), `Read the full briefing: ${singleLine(finding.title)}`)}</p>` : '')
     );
   });
   const html = emailDocument(
@@ -96,7 +101,8 @@ export function renderDigest(findings: readonly Finding[], reader: BriefingReade
       underline(singleLine(finding.title), '-'),
       `${sourceLabel(finding.source.type)}: ${singleLine(finding.source.name)}, published ${formatPublished(finding.source.published)}${url ? `\n${url}` : ''}`,
       summaryOf(finding),
-      actions.length ? `What should I do:\n${textList(actions)}` : 'No agency-specific actions: use the reflection questions in the full briefing with your team.',
+      actions.length ? `What should I do?\n${textList(actions)}` : 'No agency-specific actions: use the reflection questions in the full briefing with your team.',
+      ...(briefingUrl ? [`Read the full briefing: ${briefingUrl(finding)}`] : []),
     ].join('\n\n');
   });
   const text = [

@@ -587,3 +587,34 @@ export function serverErrorPage(): PageResult {
     body: text('Please try again later.'),
   });
 }
+
+// ---- a briefing on the web ----------------------------------------------------------------------
+
+/**
+ * Where a briefing can be read in full: the latest version of a published finding, with the
+ * actions for one agency and role. It carries no personal link, so it can be shared.
+ */
+export function briefingPagePath(findingId: string, reader?: { agency: string; role: string }): string {
+  const query = new URLSearchParams({ f: findingId, ...(reader ? { agency: reader.agency, role: reader.role } : {}) });
+  return `/briefing?${query.toString()}`;
+}
+
+/** The agencies to choose from, when a briefing's address names none (its actions are per agency). */
+export function chooseAgencyPage(findingId: string, title: string): PageResult {
+  const choices = Object.entries(AGENCIES).map(([agency, label]) => `<li>${link(briefingPagePath(findingId, { agency, role: 'frontline' }), label)}</li>`);
+  return page({
+    status: 200,
+    title,
+    indexable: true,
+    body: [text('Each briefing ends with the actions for your agency. Choose yours:'), `<ul class="list">${choices.join('')}</ul>`].join('\n'),
+  });
+}
+
+/** A withdrawn briefing: 410 Gone, with a short notice. */
+export function briefingWithdrawnPage(title: string): PageResult {
+  return page({
+    status: 410,
+    title: 'This briefing was withdrawn',
+    body: [para(`<strong>${escapeHtml(title)}</strong> was withdrawn by the partnership. Do not use it.`), para(`To get learning briefings, ${link('/subscribe', 'subscribe')}.`)].join('\n'),
+  });
+}

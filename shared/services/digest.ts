@@ -1,11 +1,12 @@
 import type { Finding } from '../domain/finding';
 import { renderDigest, weekIdAt } from '../domain/digest';
-import type { DeliveryRow } from '../domain/delivery';
+import { briefingIdOf, type DeliveryRow } from '../domain/delivery';
 import { composeBriefingMime } from '../domain/mime';
 import type { FindingStore, LedgerMailDeps, SubscriberStore } from '../domain/ports';
 import { DELIVERY_ID_HEADER } from '../domain/ses-event';
 import { wantsTopics, type Subscriber } from '../domain/subscriber';
 import { recipientLinks } from '../domain/tokens';
+import { briefingPagePath } from '../domain/pages';
 import type { TopicId } from '../domain/taxonomy';
 import type { ErrorClassifier } from './send-briefing';
 
@@ -21,7 +22,7 @@ export interface DigestSummary {
   weekId: string;
   /** Findings published in the two weeks before the run and still published. */
   findings: number;
-  /** Weekly subscribers with at least one matching finding, before suppression. */
+  /** Weekly subscribers with at least one matching finding they have not had (by email, or in last week's digest), before suppression. */
   subscribers: number;
   sent: number;
   /** Already sent this week (a re-run). */
@@ -41,6 +42,18 @@ const PARALLEL_SENDS = 5;
 const STALE_SENDING_MS = 20 * 60_000;
 
 export const digestIdOf = (weekId: string, subscriberId: string) => `digest#${weekId}#${subscriberId}`;
+
+/**
+ * Whether this person was sent the finding itself, any version (as an immediate subscriber or a
+ * list member: the ledger's rows are keyed by the same recipient key as the subscriber).
+ */
+async function emailedAlready(deps: Pick<DigestDeps, 'deliveries'>, finding: Finding, recipientKey: string): Promise<boolean> {
+  for (let version = finding.version; version >= 1; version--) {
+    const row = await deps.deliveries.get(`${briefingIdOf(finding.id, version)}#${recipientKey}`);
+    if (row?.status === 'SENT') return true;
+  }
+  return false;
+}
 
 /** The newest version of each finding published in the window, if it is still published. */
 async function findingsOfTheWeek(deps: DigestDeps, now: Date): Promise<Finding[]> {
@@ -79,7 +92,10 @@ export async function runDigest(deps: DigestDeps): Promise<DigestSummary> {
       (await deps.subscribers.confirmedFor(topics, 'weekly')).map(async (subscriber) => {
         const previous = await deps.deliveries.get(digestIdOf(lastWeek, subscriber.subscriberId));
         const hadAlready = new Set(previous?.status === 'SENT' ? (previous.findingIds ?? []) : []);
-        return { subscriber, matching: findings.filter((f) => wantsTopics(subscriber.topics, f.topics) && !hadAlready.has(f.id)) };
+        const candidates = findings.filter((f) => wantsTopics(subscriber.topics, f.topics) && !hadAlready.has(f.id));
+        // Someone who switched from immediate to weekly (or is also on a list) had some of them by email already.
+        const emailed = await Promise.all(candidates.map((f) => emailedAlready(deps, f, subscriber.subscriberId)));
+        return { subscriber, matching: candidates.filter((_, i) => !emailed[i]) };
       }),
     )
   ).filter((reader) => reader.matching.length > 0);
@@ -130,7 +146,9 @@ async function sendOne(deps: DigestDeps, weekId: string, subscriber: Subscriber,
       from: deps.senderAddress,
       fromName: deps.senderName,
       to: { name: '', email: subscriber.email },
-      rendered: renderDigest(findings, { name: '', agency: subscriber.agency, role: subscriber.role }, links),
+      rendered: renderDigest(findings, { name: '', agency: subscriber.agency, role: subscriber.role }, links, (finding) =>
+        `${deps.publicBaseUrl.replace(/\/+$/, '')}${briefingPagePath(finding.id, subscriber)}`,
+      ),
       unsubscribeUrl: links.unsubscribeUrl,
       headers: { 'X-Briefing-Id': briefingId, [DELIVERY_ID_HEADER]: row.deliveryId },
     });

@@ -7,6 +7,7 @@ import { DynamoBriefingStore, DynamoDeliveryStore, DynamoFindingStore, DynamoLis
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { TokenSigner } from '../../shared/domain/tokens';
 import { runDigest } from '../../shared/services/digest';
+import { digestRunSummary } from '../../cli/commands/digest';
 import { DynamoSubscriberStore, DynamoSuppressionStore } from '../../shared/adapters/dynamo-subscribers';
 import { recipientKey } from '../../shared/domain/audience';
 import { newSubscriber, type Subscriber } from '../../shared/domain/subscriber';
@@ -95,10 +96,17 @@ describe('weekly digest', () => {
   test('each weekly subscriber with matching findings gets one digest; nobody else does', async () => {
     await confirmedSubscriber('weekly.sleep@example.org', { topics: ['safe_sleep'], frequency: 'weekly' }, 'police');
     await confirmedSubscriber('weekly.nothing@example.org', { topics: ['online_safety'], frequency: 'weekly' });
+    // now.reader had the first finding by email, then switched to weekly.
+    await confirmedSubscriber('now.reader@example.org', { topics: 'all', frequency: 'weekly' }, 'police');
     await publish(outOfRoutine);
 
     const summary = await digest({});
-    expect(summary).toMatchObject({ findings: 2, subscribers: 2, sent: 2, alreadySent: 0, failed: 0 });
+    expect(summary).toMatchObject({ findings: 2, subscribers: 3, sent: 3, alreadySent: 0, failed: 0 });
+    // The digest leaves out what they were sent by email before they switched.
+    const [switched] = await emailsTo('now.reader@example.org').then((emails) => emails.filter((e) => e.subject.startsWith('Your weekly')));
+    expect(switched!.subject).toContain('1 new briefing');
+    expect(switched!.body.text).toContain(outOfRoutine.title as string);
+    expect(switched!.body.text).not.toContain(invisibleMen.title as string);
     const [both] = await emailsTo('weekly.reader@example.org');
     expect(both!.subject).toBe('Your weekly safeguarding learning digest: 2 new briefings');
     expect(both!.body.text).toContain(invisibleMen.title as string);
@@ -111,16 +119,29 @@ describe('weekly digest', () => {
     const actions = outOfRoutine.actions as Record<string, string[]>;
     expect(sleepOnly!.body.text).toContain(actions.police![0]!.slice(0, 40));
     expect(sleepOnly!.body.text).not.toContain(actions.health![0]!.slice(0, 40));
+    // Each briefing links to its whole text on the web, with the reader's agency and role, and no personal link.
+    const full = /Read the full briefing: (\S+)/.exec(sleepOnly!.body.text ?? '')?.[1];
+    expect(full).toBe(`${pipeline.pages.url}/briefing?f=${outOfRoutine.id}&agency=police&role=frontline`);
+    const page = await fetch(full!);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(outOfRoutine.title as string);
+    expect(html).toContain('7. What should I do?');
+    expect(html).not.toMatch(/\?t=|Unsubscribe|I have read this briefing/);
     expect(await emailsTo('weekly.nothing@example.org')).toHaveLength(0);
     const digestRows = (await ledger()).filter((r) => r.kind === 'digest');
-    expect(digestRows.map((r) => r.status)).toEqual(['SENT', 'SENT']);
+    expect(digestRows.map((r) => r.status)).toEqual(['SENT', 'SENT', 'SENT']);
   });
 
   test('a second run in the same week sends nothing twice', async () => {
     const before = (await pipeline.ses.emails()).length;
     const summary = await digest({});
-    expect(summary).toMatchObject({ sent: 0, alreadySent: 2 });
+    expect(summary).toMatchObject({ sent: 0, alreadySent: 3 });
     expect(await pipeline.ses.emails()).toHaveLength(before);
+    // What the CLI prints of it says one thing: none sent now, three had it from the earlier run.
+    const said = digestRunSummary(summary);
+    expect(said).toContain("3 weekly subscriber(s) have findings on their topics for this week's digest: 0 sent now, 3 had this week's digest from an earlier run (not sent again).");
+    expect(said).not.toMatch(/not sent to them before/);
   });
 
   test("next week's run does not repeat what this week's digest carried (it looks back two weeks)", async () => {
@@ -170,6 +191,11 @@ describe('weekly digest', () => {
     expect(latest).toHaveLength(1);
     expect(latest[0]!.destination.to.join()).toContain('weekly.reader@example.org');
     expect(latest[0]!.body.text).not.toContain(outOfRoutine.title as string);
+    // Its page on the web says it was withdrawn: 410 Gone.
+    const gone = await fetch(`${pipeline.pages.url}/briefing?f=${outOfRoutine.id}&agency=police&role=frontline`);
+    expect(gone.status).toBe(410);
+    expect(await gone.text()).toContain('This briefing was withdrawn');
+    expect((await fetch(`${pipeline.pages.url}/briefing?f=never-published-one`)).status).toBe(404);
   });
 });
 

@@ -1,0 +1,42 @@
+import { renderBriefing } from '../domain/briefing';
+import { briefingIdOf } from '../domain/delivery';
+import { hasIdShape } from '../domain/loggable-id';
+import { briefingWithdrawnPage, chooseAgencyPage, notFoundPage, type PageResult } from '../domain/pages';
+import type { Briefing, BriefingStore } from '../domain/ports';
+import { AGENCY_IDS, ROLE_IDS } from '../domain/taxonomy';
+
+/** A finding has few versions; this bounds the look-up should a store misbehave. */
+const MOST_VERSIONS = 100;
+
+/** The newest planned version of a finding, or undefined if none was ever planned. */
+async function latestSnapshot(briefings: Pick<BriefingStore, 'get'>, findingId: string): Promise<Briefing | undefined> {
+  let latest: Briefing | undefined;
+  for (let version = 1; version <= MOST_VERSIONS; version++) {
+    const snapshot = await briefings.get(briefingIdOf(findingId, version));
+    if (!snapshot) break;
+    latest = snapshot;
+  }
+  return latest;
+}
+
+/**
+ * GET /briefing?f=<finding id>&agency=…&role=…: the whole 7-minute briefing on the web, its
+ * latest version, with that agency's actions and that role's prompt. What went out by email,
+ * without the personal links (no acknowledge, manage or unsubscribe link): the anonymisation
+ * gate passed it before it was planned. Withdrawn: 410. Never planned (a draft, a typo): 404.
+ */
+export async function briefingPage(
+  deps: { briefings: Pick<BriefingStore, 'get'>; senderName?: string },
+  query: URLSearchParams,
+): Promise<PageResult> {
+  const findingId = query.get('f') ?? '';
+  if (!hasIdShape(findingId)) return notFoundPage();
+  const snapshot = await latestSnapshot(deps.briefings, findingId);
+  if (!snapshot) return notFoundPage();
+  if (snapshot.withdrawnAt) return briefingWithdrawnPage(snapshot.finding.title);
+  const agency = AGENCY_IDS.find((id) => id === query.get('agency'));
+  if (!agency) return chooseAgencyPage(findingId, snapshot.finding.title);
+  const role = ROLE_IDS.find((id) => id === query.get('role')) ?? 'frontline';
+  const rendered = renderBriefing(snapshot.finding, { name: '', agency, role }, { unsubscribeUrl: '' }, { issuedAt: snapshot.plannedAt, partnershipName: deps.senderName });
+  return { status: 200, html: rendered.html };
+}
