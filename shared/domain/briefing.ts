@@ -249,6 +249,12 @@ function renderHtml(finding: Finding, reader: BriefingReader, links: BriefingLin
 /** Subscribers give no name; list members do. */
 export const greetingName = (reader: Pick<BriefingReader, 'name'>) => singleLine(reader.name ?? '') || 'colleague';
 
+/** Email width for Outlook's ghost table; the same as the container's max-width. */
+export const EMAIL_WIDTH_PX = 600;
+const OUTLOOK_TABLE_OPEN =
+  `<!--[if mso]><table role="presentation" width="${EMAIL_WIDTH_PX}" align="center" cellpadding="0" cellspacing="0" border="0" style="width:${EMAIL_WIDTH_PX}px"><tr><td><![endif]-->`;
+const OUTLOOK_TABLE_CLOSE = '<!--[if mso]></td></tr></table><![endif]-->';
+
 /** The single-column, light, accessible shell every email shares: briefings, digests, notices. */
 export function emailDocument(subject: string, content: string): string {
   return (
@@ -264,9 +270,15 @@ export function emailDocument(subject: string, content: string): string {
     '</head>' +
     `<body style="${S.body}">` +
     `<div role="article" aria-roledescription="email" aria-label="${escapeHtml(subject)}" lang="en-GB" style="${S.outer}">` +
+    // Classic Outlook (Word's renderer) ignores max-width on a div: a 600 px table that only it
+    // reads (conditional comments, the "ghost table") holds the column there; every other client
+    // keeps the fluid div, which reads at 320 px.
+    OUTLOOK_TABLE_OPEN +
     `<div style="${S.container}">` +
     content +
-    '</div></div></body></html>'
+    '</div>' +
+    OUTLOOK_TABLE_CLOSE +
+    '</div></body></html>'
   );
 }
 

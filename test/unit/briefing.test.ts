@@ -232,9 +232,11 @@ describe('renderBriefing: accessible, responsive HTML', () => {
   it('is a single 600px column that still fits 320px', () => {
     expect(html).toContain('max-width:600px');
     expect(html).toContain('overflow-wrap:anywhere');
-    const fixedWidths = [...html.matchAll(/(?<![-\w])width:\s*(\d+)px/g)].map((m) => Number(m[1]));
+    // Only classic Outlook on the desktop reads what is inside [if mso] comments (its 600 px table); every phone client skips it.
+    const phones = html.replace(/<!--\[if mso\]>[\s\S]*?<!\[endif\]-->/g, '');
+    const fixedWidths = [...phones.matchAll(/(?<![-\w])width:\s*(\d+)px/g)].map((m) => Number(m[1]));
     expect(fixedWidths.filter((w) => w > 320)).toEqual([]);
-    expect(html).not.toMatch(/\swidth="\d{4,}|\swidth="([4-9]\d\d)"/);
+    expect(phones).not.toMatch(/\swidth="\d{4,}|\swidth="([4-9]\d\d)"/);
   });
 
   it('uses readable text: at least 16px, AA colours', () => {
@@ -412,5 +414,21 @@ describe('the sender', () => {
   it('is the bare address when no name is given', async () => {
     const raw = await composeBriefingMime({ from: 'briefings@example.org', to: { name: '', email: 'alex@example.org' }, rendered: renderBriefing(validFinding(), police, links) });
     expect((await simpleParser(raw)).from?.value).toEqual([{ name: '', address: 'briefings@example.org' }]);
+  });
+});
+
+describe('the layout in classic Outlook', () => {
+  it('holds the 600 px column in a table only Outlook reads, around the whole content (conditional comments)', () => {
+    const { html } = renderBriefing(validFinding(), police, links);
+    const open = html.indexOf('<!--[if mso]><table role="presentation" width="600"');
+    const close = html.indexOf('<!--[if mso]></td></tr></table><![endif]-->');
+    expect(open).toBeGreaterThan(html.indexOf('<body'));
+    expect(open).toBeLessThan(html.indexOf('<h1'));
+    expect(close).toBeGreaterThan(html.lastIndexOf('Unsubscribe'));
+    expect(close).toBeLessThan(html.indexOf('</body>'));
+    // Every other client sees no table: outside the comments the layout is the fluid 600 px max-width column.
+    const withoutComments = html.replace(/<!--\[if mso\]>[\s\S]*?<!\[endif\]-->/g, '');
+    expect(withoutComments).not.toMatch(/<table/);
+    expect(withoutComments).toMatch(/max-width:600px/);
   });
 });
