@@ -70,6 +70,8 @@ export interface DisseminationReport {
   total: Figures;
   byAgency: Figures[];
   byRole: Figures[];
+  /** One row per briefing (finding and version) in scope, in the order they were issued: a period report's breakdown. */
+  byBriefing: Figures[];
   ackTimeline: { date: string; count: number }[];
   answers: { findingTitle: string; agency: string; role: string; answer: string; date: string }[];
 }
@@ -219,13 +221,14 @@ export function computeDissemination(input: {
   const total = emptyTally();
   const agencies = new Map<string, Tally>();
   const roles = new Map<string, Tally>();
+  const briefings = new Map<string, Tally>();
   const ackDays = new Map<string, number>();
 
   for (const d of input.deliveries) {
     if (d.kind !== 'briefing' || d.status === 'CANCELLED') continue;
     const briefing = inScope.get(d.briefingId);
     if (!briefing) continue;
-    const tallies = [total, tallyFor(agencies, d.agency), tallyFor(roles, d.role)];
+    const tallies = [total, tallyFor(agencies, d.agency), tallyFor(roles, d.role), tallyFor(briefings, d.briefingId)];
     const sent = d.status === 'SENT';
     const delivered = sent && d.mailEvent === 'delivered';
     const bounced = d.mailEvent !== undefined && BOUNCE_EVENTS.has(d.mailEvent);
@@ -246,6 +249,10 @@ export function computeDissemination(input: {
 
   const byAgency = [...agencies.keys()].sort(byTaxonomy(agencyRank)).map((k) => figuresOf(cleanText(k), reportAgencyLabel(k), agencies.get(k)!));
   const byRole = [...roles.keys()].sort(byTaxonomy(roleRank)).map((k) => figuresOf(cleanText(k), reportRoleLabel(k), roles.get(k)!));
+  const byBriefing = [...inScope.values()]
+    .filter((b) => briefings.has(b.briefingId))
+    .sort((a, b) => (a.plannedAt < b.plannedAt ? -1 : a.plannedAt > b.plannedAt ? 1 : 0))
+    .map((b) => figuresOf(cleanText(b.briefingId), `${cleanText(b.title)} (version ${b.version})`, briefings.get(b.briefingId)!));
 
   const ackTimeline: { date: string; count: number }[] = [];
   const days = [...ackDays.keys()].sort();
@@ -281,6 +288,7 @@ export function computeDissemination(input: {
     total: figuresOf('total', TOTAL_LABEL, total),
     byAgency,
     byRole,
+    byBriefing,
     ackTimeline,
     answers,
   };
@@ -324,8 +332,13 @@ function periodText(scope: DisseminationReport['scope']): string {
 const versionsText = (versions: number[]) => `version${versions.length === 1 ? '' : 's'} ${versions.join(', ')}`;
 
 function summaryText(t: Figures): string {
+  // Delivered comes from SES's delivery events, which arrive after the send: none yet is not none delivered.
+  const noEventsYet =
+    t.sent > 0 && t.delivered === 0 && t.bounced === 0
+      ? ' No delivery events have arrived from SES yet (they follow each send by seconds to minutes), so delivered shows 0: run the report again later.'
+      : '';
   return `${t.recipients} recipients, ${t.sent} sent, ${t.delivered} delivered, ${t.bounced} bounced, ` +
-    `${t.acknowledged} acknowledged (${formatRate(t.ackRate)} of those sent).`;
+    `${t.acknowledged} acknowledged (${formatRate(t.ackRate)} of those sent).${noEventsYet}`;
 }
 
 // ---- fixed-width table -----------------------------------------------------------------------
@@ -392,6 +405,7 @@ export function reportTable(report: DisseminationReport): string {
   parts.push(head.join('\n'));
   parts.push(`${underline('By agency', '-')}\n${textTable('Agency', report.byAgency, total, TOTAL_LABEL)}`);
   parts.push(`${underline('By role', '-')}\n${textTable('Role', report.byRole, total, 'All roles')}`);
+  if (report.byBriefing.length > 1) parts.push(`${underline('By briefing', '-')}\n${textTable('Briefing', report.byBriefing, total, 'All briefings')}`);
   parts.push('Rate = acknowledged / sent. Median h = median hours from the planned send to the acknowledgement.');
   const answers = [underline(`What practitioners said (${report.answers.length})`, '-')];
   if (report.answers.length === 0) answers.push('No answers.');
@@ -429,7 +443,7 @@ export function csvText(value: string): string {
  * percentage); median_hours_to_ack has one decimal; both are empty when not applicable.
  */
 export function reportCsv(report: DisseminationReport): string {
-  const row = (section: 'agency' | 'role' | 'total', f: Figures) =>
+  const row = (section: 'agency' | 'role' | 'briefing' | 'total', f: Figures) =>
     [
       csvText(section), csvText(f.key), csvText(f.label),
       String(f.recipients), String(f.sent), String(f.delivered), String(f.bounced), String(f.acknowledged),
@@ -443,6 +457,7 @@ export function reportCsv(report: DisseminationReport): string {
     CSV_HEADER.join(','),
     ...report.byAgency.map((f) => row('agency', f)),
     ...report.byRole.map((f) => row('role', f)),
+    ...(report.byBriefing.length > 1 ? report.byBriefing.map((f) => row('briefing', f)) : []),
     row('total', report.total),
     ...report.answers.map(answer),
   ];
@@ -698,6 +713,7 @@ export function reportHtml(report: DisseminationReport): string {
     `<h2>Figures</h2>` +
     htmlTable('by-agency', 'Reach and acknowledgement by agency', 'Agency', report.byAgency, total, TOTAL_LABEL) +
     htmlTable('by-role', 'Reach and acknowledgement by role', 'Role', report.byRole, total, 'All roles') +
+    (report.byBriefing.length > 1 ? htmlTable('by-briefing', 'Reach and acknowledgement by briefing', 'Briefing', report.byBriefing, total, 'All briefings') : '') +
     `<h2>Charts</h2>` +
     `<figure><figcaption>Reach and acknowledgement by agency</figcaption>${agencyChart(report)}</figure>` +
     `<figure><figcaption>Acknowledgements over time</figcaption>${timelineChart(report)}</figure>` +

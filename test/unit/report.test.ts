@@ -257,7 +257,9 @@ describe('reportCsv', () => {
     const lines = reportCsv(report).split('\r\n');
     // Figures, then one row per answer; the trailing CRLF leaves one empty string.
     expect(report.answers.length).toBeGreaterThan(0);
-    expect(lines).toHaveLength(1 + 3 + 3 + 1 + report.answers.length + 1);
+    // Three briefings in scope: a row for each (section briefing) before the total.
+    expect(lines).toHaveLength(1 + 3 + 3 + 3 + 1 + report.answers.length + 1);
+    expect(lines).toContain('briefing,jtai-mash-2022#v1,The front door under pressure (version 1),5,3,1,1,2,66.7,13.5,,,');
     // The rate is a number a spreadsheet can sum and chart (a percentage), not text such as "73%".
     expect(lines).toContain('agency,health,Health,4,3,1,1,2,66.7,12.8,,,');
     expect(lines).toContain('total,total,All agencies,14,11,6,3,8,72.7,14.0,,,');
@@ -346,8 +348,11 @@ describe('reportHtml', () => {
     ].map((s) => html.indexOf(s));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(html.match(/<th scope="col"/g)).toHaveLength(16);
-    expect(html.match(/<th scope="row"/g)).toHaveLength(3 + 1 + 3 + 1);
+    // By agency, by role, and (three briefings in scope) by briefing: 8 columns and a total row each.
+    expect(html.match(/<th scope="col"/g)).toHaveLength(24);
+    expect(html.match(/<th scope="row"/g)).toHaveLength(3 + 1 + 3 + 1 + 3 + 1);
+    expect(html).toContain('<caption>Reach and acknowledgement by briefing</caption>');
+    expect(html).toContain('Out of routine (re-issued) (version 2)');
     expect(html.match(/<svg [^>]*role="img"/g)).toHaveLength(2);
     expect(html.match(/<desc /g)).toHaveLength(2);
     expect(html).toContain('delivery confirmed by the mail provider');
@@ -360,5 +365,21 @@ describe('reportHtml', () => {
     expect(days).toEqual(seeded().ackTimeline.map((d) => `${d.date}:${d.count}`));
     expect(html).toContain('>5 sent</text>');
     expect(html).toContain('>4 acknowledged</text>');
+  });
+});
+
+describe('delivered, before SES has said anything', () => {
+  test('a report with sends but no delivery event yet says why delivered is 0; with events it says nothing of it', () => {
+    const input = (mailEvent?: 'delivered') => ({
+      briefings: [{ briefingId: 'x#v1', findingId: 'x', version: 1, title: 'X', plannedAt: '2024-01-01T00:00:00.000Z' }],
+      deliveries: [{ briefingId: 'x#v1', kind: 'briefing', agency: 'police', role: 'frontline', status: 'SENT', sentAt: '2024-01-01T00:01:00.000Z', ...(mailEvent ? { mailEvent } : {}) }],
+      responses: [],
+      description: 'Events',
+      now: new Date('2024-01-01T00:02:00.000Z'),
+    });
+    const waiting = computeDissemination(input() as never);
+    // The terminal table wraps its lines: compare with the line breaks as spaces.
+    for (const rendered of [reportTable(waiting), reportHtml(waiting)]) expect(rendered.replace(/\s+/g, ' ')).toContain('No delivery events have arrived from SES yet');
+    expect(reportTable(computeDissemination(input('delivered') as never))).not.toContain('No delivery events');
   });
 });
