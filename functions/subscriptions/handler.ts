@@ -2,11 +2,12 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { createLogger, emailing, stores } from '../../shared/adapters/aws';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { loadFunctionConfig } from '../../shared/config';
-import { serverErrorPage } from '../../shared/domain/pages';
+import { configurePages, serverErrorPage } from '../../shared/domain/pages';
 import { PAGE_HEADERS, loggableRoute, routePage } from '../../shared/services/subscription-pages';
 
 const config = loadFunctionConfig('subscriptions');
 const logger = createLogger('subscriptions');
+configurePages({ partnershipName: config.partnershipName });
 const store = stores(config);
 const signer = cachedTokenSigner();
 const base = {

@@ -22,7 +22,18 @@ export type LinkProblem = 'missing' | 'malformed' | 'tampered' | 'wrong-purpose'
 type LinkPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'acknowledge';
 
 const SERVICE = 'Safeguarding learning briefings';
-const FOOTER = 'Safeguarding learning briefings from your local safeguarding children partnership.';
+
+/**
+ * The deployment's partnership, named in every page's header and footer. Set once, when the
+ * pages function starts (from PARTNERSHIP_NAME, like the rest of its configuration); unset, the
+ * pages say "your local safeguarding children partnership".
+ */
+let partnershipName: string | undefined;
+export function configurePages(options: { partnershipName?: string }): void {
+  partnershipName = options.partnershipName?.trim() || undefined;
+}
+const footerText = () => `Safeguarding learning briefings from ${partnershipName ?? 'your local safeguarding children partnership'}.`;
+const headerText = () => (partnershipName ? `${partnershipName}: ${SERVICE.toLowerCase()}` : SERVICE);
 const ALL_TOPICS_LABEL = 'All topics, including new ones';
 const CONFIRM_HOURS = TOKEN_LIFETIME_SECONDS.confirm / 3600;
 
@@ -116,13 +127,13 @@ function page(shell: Shell): PageResult {
     `<style>\n${STYLE}\n</style>`,
     '</head>',
     '<body>',
-    `<header class="header">${escapeHtml(SERVICE)}</header>`,
+    `<header class="header">${escapeHtml(headerText())}</header>`,
     '<main id="main">',
     ...(shell.top ? [shell.top] : []),
     `<h1>${escapeHtml(shell.heading ?? shell.title)}</h1>`,
     shell.body,
     '</main>',
-    `<footer class="footer"><p>${escapeHtml(FOOTER)}</p></footer>`,
+    `<footer class="footer"><p>${escapeHtml(footerText())}</p></footer>`,
     '</body>',
     '</html>',
     '',

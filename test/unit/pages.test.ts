@@ -1,5 +1,6 @@
 import { contrast } from '../support/contrast';
 import {
+  configurePages,
   checkYourEmailPage,
   confirmedPage,
   linkProblemPage,
@@ -600,5 +601,21 @@ describe('unsubscribedPage, tooManyRequestsPage, notFoundPage, serverErrorPage',
   it('keeps the error pages generic', () => {
     expect(h1Of(notFoundPage().html)).toBe('Page not found');
     expect(visibleText(serverErrorPage().html)).not.toMatch(/Error|stack|at \w+ \(/);
+  });
+});
+
+describe('the partnership, named on every page', () => {
+  afterEach(() => configurePages({}));
+
+  it("names the deployment's partnership in the header and the footer, escaped", () => {
+    configurePages({ partnershipName: 'Exampleshire & District <Children’s> Partnership' });
+    for (const { html } of [subscribePage(), notFoundPage()]) {
+      expect(visibleText(html)).toContain('Safeguarding learning briefings from Exampleshire & District <Children’s> Partnership.');
+      expect(html).toContain('Exampleshire &amp; District &lt;Children’s&gt; Partnership: safeguarding learning briefings');
+    }
+  });
+
+  it('says "your local safeguarding children partnership" when none is set', () => {
+    expect(visibleText(subscribePage().html)).toContain('Safeguarding learning briefings from your local safeguarding children partnership.');
   });
 });
