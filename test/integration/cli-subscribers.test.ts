@@ -60,15 +60,14 @@ test('digest run --now sends the week\'s digest once, with progress; a second ru
   expect((await cli('digest', 'run')).code).toBe(2); // sends email: asks for --now
   const first = await cli('digest', 'run', '--now');
   expect(first.code).toBe(0);
-  expect(first.out).toMatch(/Week \d{4}-W\d{2}: 1 finding\(s\) published in the last two weeks; 1 weekly subscriber\(s\)/);
-  expect(first.out).toContain('sent 1, already sent this week 0');
+  expect(first.out).toMatch(/Week \d{4}-W\d{2}: 1 finding\(s\) published in the last two weeks\. 1 weekly subscriber\(s\) have findings on their topics for this week's digest: 1 sent now\./);
   expect(first.progress.at(-1)).toBe('Sending digests: 1/1');
   const digests = (await pipeline.ses.emails()).filter((e) => e.subject.startsWith('Your weekly'));
   expect(digests).toHaveLength(1);
   expect(digests[0]!.destination.to.join()).toContain('weekly.one@example.org');
 
   const second = await cli('digest', 'run', '--now');
-  expect(second.out).toContain('sent 0, already sent this week 1');
+  expect(second.out).toContain("1 weekly subscriber(s) have findings on their topics for this week's digest: 0 sent now, 1 had this week's digest from an earlier run (not sent again).");
   expect((await pipeline.ses.emails()).filter((e) => e.subject.startsWith('Your weekly'))).toHaveLength(1);
 });
 
