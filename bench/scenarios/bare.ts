@@ -1,7 +1,7 @@
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { startSes } from '../../infra/local/emulators';
 import { pointSdkAt } from '../../infra/local/pipeline';
-import { sesClient } from '../../shared/adapters/aws';
+import { sesClient } from '../../shared/adapters/aws-email';
 import { eachConcurrently } from '../concurrently';
 import { benchFinding, benchMembers } from '../fixtures';
 import { meterSes } from '../instrument';

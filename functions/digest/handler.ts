@@ -1,4 +1,5 @@
-import { createLogger, ledgerMail, stores } from '../../shared/adapters/aws';
+import { createLogger, stores } from '../../shared/adapters/aws';
+import { ledgerMail } from '../../shared/adapters/aws-email';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { loadFunctionConfig } from '../../shared/config';
 import { FUNCTIONS } from '../../shared/contract/definitions';

@@ -1,5 +1,6 @@
 import { FUNCTIONS } from '../../shared/contract/definitions';
-import { createLogger, ledgerMail } from '../../shared/adapters/aws';
+import { createLogger } from '../../shared/adapters/aws';
+import { ledgerMail } from '../../shared/adapters/aws-email';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { loadFunctionConfig } from '../../shared/config';
 import { housekeeping } from '../../shared/services/housekeeping';

@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { createLogger, emailing, stores } from '../../shared/adapters/aws';
+import { createLogger, stores } from '../../shared/adapters/aws';
+import { emailing } from '../../shared/adapters/aws-email';
 import { emailAdminNotifier } from '../../shared/services/admin-notice';
 import { inOrderPerKey } from '../../shared/adapters/in-order';
 import { imagesOf } from '../../shared/adapters/stream-record';

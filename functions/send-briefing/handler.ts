@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { createLogger, ledgerMail, stores } from '../../shared/adapters/aws';
+import { createLogger, stores } from '../../shared/adapters/aws';
+import { ledgerMail } from '../../shared/adapters/aws-email';
 import { SendError } from '../../shared/adapters/ses-mailer';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { imagesOf } from '../../shared/adapters/stream-record';

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createLogger, emailing, stores } from '../../shared/adapters/aws';
+import { createLogger, stores } from '../../shared/adapters/aws';
+import { emailing } from '../../shared/adapters/aws-email';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { loadFunctionConfig } from '../../shared/config';
 import { configurePages, serverErrorPage } from '../../shared/domain/pages';

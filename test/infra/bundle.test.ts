@@ -113,3 +113,21 @@ describe('measureColdStart', () => {
     }
   }, 180_000);
 });
+
+describe('each function loads only the AWS clients it uses', () => {
+  /** The @aws-sdk packages a handler's bundle requires (the runtime provides them, so they stay external). */
+  const sdkOf = async (name: keyof typeof FUNCTIONS) => {
+    const { file } = await bundleFunction(path.join(REPO_ROOT, FUNCTIONS[name].entry), path.join(workDir, `sdk-${name}`));
+    return [...new Set([...fs.readFileSync(file, 'utf8').matchAll(/require\("(@aws-sdk\/[a-z-]+)"\)/g)].map((m) => m[1]))].sort();
+  };
+
+  it.each(['sweeper', 'ses-events'] as const)('%s, which sends no email, does not load the SES client', async (name) => {
+    const sdk = await sdkOf(name);
+    expect(sdk).toContain('@aws-sdk/client-dynamodb');
+    expect(sdk).not.toContain('@aws-sdk/client-ses');
+  });
+
+  it('send-briefing does load it', async () => {
+    expect(await sdkOf('send-briefing')).toContain('@aws-sdk/client-ses');
+  });
+});
