@@ -65,6 +65,10 @@ function actionsFor(finding: Finding, reader: BriefingReader) {
  * `briefingUrl` gives each finding's page on the web (GET /briefing, with this reader's agency and
  * role), so that what the digest only summarises can be read in full.
  */
+/** A week's digests share one ledger briefing id, `digest#<ISO week>`; each person's row is `digest#<week>#<recipient key>`. */
+export const digestBriefingIdOf = (weekId: string) => `digest#${weekId}`;
+export const digestIdOf = (weekId: string, subscriberId: string) => `${digestBriefingIdOf(weekId)}#${subscriberId}`;
+
 export function renderDigest(findings: readonly Finding[], reader: BriefingReader, links: RecipientLinks, briefingUrl?: (finding: Finding) => string): RenderedBriefing {
   const subject = digestSubject(findings.length);
   const intro = `Here are this week's learning briefings on the topics you chose, with the actions for ${agencyLabel(reader.agency)}.`;

@@ -276,13 +276,6 @@ export function errorLine(error: FieldError): string {
   return at === ' ' || at === ',' || at === ':' ? error.message : `${error.field}: ${error.message}`;
 }
 
-export class FindingValidationError extends Error {
-  override readonly name = 'FindingValidationError';
-  constructor(readonly errors: FieldError[], options?: { cause?: unknown }) {
-    super(`The finding has ${errors.length} problem(s):\n${errors.map((e) => `- ${errorLine(e)}`).join('\n')}`, options);
-  }
-}
-
 export function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, part) => {
     if (typeof part === 'number') return `${acc}[${part}]`;

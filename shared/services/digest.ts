@@ -1,5 +1,5 @@
 import type { Finding } from '../domain/finding';
-import { renderDigest, weekIdAt } from '../domain/digest';
+import { digestBriefingIdOf, digestIdOf, renderDigest, weekIdAt } from '../domain/digest';
 import { briefingIdOf, type DeliveryRow } from '../domain/delivery';
 import { composeBriefingMime } from '../domain/mime';
 import type { FindingStore, LedgerMailDeps, SubscriberStore } from '../domain/ports';
@@ -9,6 +9,8 @@ import { recipientLinks } from '../domain/tokens';
 import { briefingPagePath } from '../domain/pages';
 import type { TopicId } from '../domain/taxonomy';
 import type { ErrorClassifier } from './send-briefing';
+// A digest row still SENDING after the sweeper's limit belongs to a run that died: the same limit here.
+import { SWEEP_LIMITS } from './sweeper';
 
 export interface DigestDeps extends LedgerMailDeps {
   findings: FindingStore;
@@ -38,10 +40,8 @@ const WEEK_MS = 7 * 86_400_000;
  */
 const LOOK_BACK_MS = 2 * WEEK_MS;
 const PARALLEL_SENDS = 5;
-/** A digest row still SENDING after this long belongs to a run that died (the function times out at 15 minutes). */
-const STALE_SENDING_MS = 20 * 60_000;
 
-export const digestIdOf = (weekId: string, subscriberId: string) => `digest#${weekId}#${subscriberId}`;
+export { digestIdOf } from '../domain/digest';
 
 /**
  * Whether this person was sent the finding itself, any version (as an immediate subscriber or a
@@ -120,7 +120,7 @@ export async function runDigest(deps: DigestDeps): Promise<DigestSummary> {
 }
 
 async function sendOne(deps: DigestDeps, weekId: string, subscriber: Subscriber, findings: Finding[], now: Date): Promise<'sent' | 'already-sent' | 'failed'> {
-  const briefingId = `digest#${weekId}`;
+  const briefingId = digestBriefingIdOf(weekId);
   const row: DeliveryRow = {
     deliveryId: digestIdOf(weekId, subscriber.subscriberId),
     briefingId,
@@ -139,7 +139,7 @@ async function sendOne(deps: DigestDeps, weekId: string, subscriber: Subscriber,
   };
   // Claimed at the moment of claiming (a run can last minutes), so a sweep never thinks it stale mid-run.
   const claimedAt = new Date();
-  if (!(await deps.deliveries.claimNew(row, claimedAt, new Date(claimedAt.getTime() - STALE_SENDING_MS)))) return 'already-sent';
+  if (!(await deps.deliveries.claimNew(row, claimedAt, new Date(claimedAt.getTime() - SWEEP_LIMITS.digestSendingAfterMs)))) return 'already-sent';
   try {
     const links = recipientLinks(deps.publicBaseUrl, deps.signer, subscriber.subscriberId, now);
     const raw = await composeBriefingMime({

@@ -1,6 +1,6 @@
 import { recipientKey } from '../domain/audience';
 import { withdrawalIdOf, type DeliveryRow } from '../domain/delivery';
-import { weekIdAt } from '../domain/digest';
+import { digestBriefingIdOf, weekIdAt } from '../domain/digest';
 import { composeBriefingMime } from '../domain/mime';
 import { reminderEmail } from '../domain/notices';
 import type { LedgerMailDeps } from '../domain/ports';
@@ -95,7 +95,7 @@ async function applyRetention(deps: HousekeepingDeps, now: Date, result: Houseke
   }
   // Weekly digests of the year before the cutoff (older ones were done by earlier runs).
   for (let t = cutoff.getTime() - 52 * 7 * DAY_MS; t <= cutoff.getTime() - 7 * DAY_MS; t += 7 * DAY_MS) {
-    result.rowsPseudonymised += (await pseudonymise(deps, `digest#${weekIdAt(new Date(t), deps.timeZone)}`, now)).count;
+    result.rowsPseudonymised += (await pseudonymise(deps, digestBriefingIdOf(weekIdAt(new Date(t), deps.timeZone)), now)).count;
   }
 }
 

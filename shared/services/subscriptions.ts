@@ -1,5 +1,6 @@
-import { normaliseEmail, recipientKey } from '../domain/audience';
+import { recipientKey } from '../domain/audience';
 import type { FieldError } from '../domain/finding';
+import type { LinkProblem } from '../domain/pages';
 import { composeBriefingMime } from '../domain/mime';
 import { alreadySubscribedEmail, confirmationEmail } from '../domain/notices';
 import type { Mailer, RateLimiter, SubscriberStore, SuppressionStore } from '../domain/ports';
@@ -40,7 +41,10 @@ export const SUBSCRIBE_LIMITS = {
   perClient: { limit: 20, windowSeconds: 900 },
 } as const;
 
-export type LinkProblem = Exclude<TokenCheck, { ok: true }>['reason'] | 'stale' | 'unknown';
+/** Why a link cannot be used: the pages' one list (domain/pages.ts), which every reason a token check gives must be on. */
+export type { LinkProblem };
+const everyTokenReasonIsALinkProblem: Exclude<TokenCheck, { ok: true }>['reason'] extends LinkProblem ? true : never = true;
+void everyTokenReasonIsALinkProblem;
 type LinkFailure = { outcome: 'link-problem'; problem: LinkProblem; purpose: TokenPurpose };
 type FormValues = Record<string, string | string[]>;
 
@@ -203,4 +207,3 @@ export async function markUnsubscribed(deps: Pick<SubscriptionDeps, 'subscribers
   return true;
 }
 
-export const emailKey = (email: string) => recipientKey(normaliseEmail(email));

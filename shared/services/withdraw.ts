@@ -1,6 +1,6 @@
 import type { Recipient } from '../domain/audience';
 import { briefingIdOf, pendingDelivery, type DeliveryRow } from '../domain/delivery';
-import { weekIdAt } from '../domain/digest';
+import { digestBriefingIdOf, weekIdAt } from '../domain/digest';
 import { eachInParallel } from '../domain/in-parallel';
 import type { Briefing, BriefingStore, DeliveryStore, FindingStore, SuppressionStore } from '../domain/ports';
 
@@ -128,7 +128,7 @@ export async function supersedeEarlier(deps: Pick<Deps, 'briefings' | 'deliverie
 function digestsSince(firstPlannedAt: string | undefined, now: Date, timeZone: string): string[] {
   if (!firstPlannedAt) return [];
   const weeks = new Set<string>();
-  for (let t = Date.parse(firstPlannedAt); t <= now.getTime() + 7 * 86_400_000; t += 7 * 86_400_000) weeks.add(`digest#${weekIdAt(new Date(t), timeZone)}`);
+  for (let t = Date.parse(firstPlannedAt); t <= now.getTime() + 7 * 86_400_000; t += 7 * 86_400_000) weeks.add(digestBriefingIdOf(weekIdAt(new Date(t), timeZone)));
   return [...weeks];
 }
 
