@@ -109,6 +109,8 @@ function childEnvironment(def: FunctionDefinition, keyFile: string, serviceName:
     [COMMON_ENV.senderAddress]: 'briefings@example.org',
     [COMMON_ENV.publicBaseUrl]: 'https://briefings.example.org',
     [COMMON_ENV.tokenKeyFile]: keyFile,
+    [COMMON_ENV.signInIssuer]: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_bench',
+    [COMMON_ENV.signInClientId]: 'bench-console',
     ...tables,
   };
 }

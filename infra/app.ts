@@ -75,6 +75,8 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Brie
     senderAddress: required('senderAddress', 'SENDER_ADDRESS', 'briefings@your-partnership.org.uk'),
     publicBaseUrl: required('publicBaseUrl', 'PUBLIC_BASE_URL', 'https://briefings.your-partnership.org.uk'),
     alarmEmail: text('alarmEmail') ?? (env.ALARM_EMAIL?.trim() || undefined),
+    logoUrl: text('logoUrl') ?? (env.LOGO_URL?.trim() || undefined),
+    contactDetails: text('contactDetails') ?? (env.CONTACT_DETAILS?.trim() || undefined),
     adminEmail: text('adminEmail') ?? (env.ADMIN_EMAIL?.trim() || undefined),
     reminderAfterDays: days('reminderAfterDays', env.REMINDER_AFTER_DAYS),
     retentionDays: days('retentionDays', env.RETENTION_DAYS),

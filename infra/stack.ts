@@ -28,6 +28,8 @@ import {
 } from '../shared/contract/settings';
 import { functionEnvironment, functionTrigger, type Deployment } from '../shared/contract/wiring';
 import { BriefingFunction } from './constructs/briefing-function';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { CONSOLE_GROUPS } from '../shared/console/roles';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { SesSetupAlarm } from './constructs/ses-setup-alarm';
 import { assertSupportedPattern } from './event-filter';
@@ -50,6 +52,13 @@ import {
   type IntervalTrigger,
 } from '../shared/contract/definitions';
 
+/** How each http function's routes are authorised, where it is not by the signed link (the cdk-nag APIG4 reason). */
+const HTTP_ROUTE_AUTHORISATION: Partial<Record<FunctionName, string>> = {
+  console:
+    'The admin console authorises every route itself: the session is the admin user pool\'s ID token (Cognito, MFA required) in an HttpOnly, Secure, SameSite=Strict cookie, verified on every request with aws-jwt-verify (signature, issuer, audience, expiry, token use), and each POST carries a CSRF token. An HTTP API JWT authorizer reads the Authorization header, which a server-rendered page without JavaScript never sends; sign-in itself must be reachable without a session. The access test walks every route without a session and with each role.',
+  archive: 'The public archive is public by design: published briefings with no personal links, the same text the anonymisation gate passed before it was emailed. It only reads the briefings table; the stage is throttled.',
+};
+
 /** Function entries in shared/contract/definitions.ts are relative to the repository root. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -60,6 +69,10 @@ export interface BriefingsStackProps extends StackProps {
   readonly publicBaseUrl: string;
   /** Who hears about records landing in a dead-letter queue. @default no notification, alarm only */
   readonly alarmEmail?: string;
+  /** Branding: an https:// address of the partnership's logo (emails, pages, console). */
+  readonly logoUrl?: string;
+  /** Branding: the contact details shown in footers. */
+  readonly contactDetails?: string;
   /** Where notices of held findings go (what to fix). @default the sender address */
   readonly adminEmail?: string;
   /** Days after a briefing before the one reminder to acknowledge it. @default 0 (no reminders) */
@@ -256,6 +269,7 @@ export class BriefingsStack extends Stack {
     // ---- Functions: one per definition, with exactly the access it declares, and the environment
     // and trigger shared/contract/wiring.ts derives for this deployment (the local runner uses the same).
     if (Object.values<FunctionDefinition>(FUNCTIONS).some((def) => def.signsLinks)) this.tokenKey = this.createTokenKey();
+    const adminPool = this.createAdminPool();
     const deployment: Deployment = {
       tableNames: Object.fromEntries(entries<TableKey, dynamodb.Table>(this.tables).map(([key, table]) => [key, table.tableName])) as Record<TableKey, string>,
       senderAddress,
@@ -267,6 +281,9 @@ export class BriefingsStack extends Stack {
       retentionDays: props.retentionDays ?? DEFAULT_RETENTION_DAYS,
       configurationSet: this.configurationSet.configurationSetName,
       tokenKey: { secretArn: this.tokenKey?.secretArn ?? '' },
+      signIn: adminPool,
+      ...(props.logoUrl ? { logoUrl: props.logoUrl } : {}),
+      ...(props.contactDetails ? { contactDetails: props.contactDetails } : {}),
       senders: { instances: this.sending.concurrency, parallelizationFactor: this.sending.parallelizationFactor },
     };
     for (const [name, def] of entries<FunctionName, FunctionDefinition>(FUNCTIONS)) {
@@ -307,10 +324,49 @@ export class BriefingsStack extends Stack {
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName, description: `Value of ${COMMON_ENV.configurationSet}` });
   }
 
+  /**
+   * The admin console's sign-in: a user pool where admins create the accounts (no self sign-up),
+   * MFA required (TOTP), strong passwords, threat protection, and the groups that are the console's
+   * roles. The console signs in from its server side (USER_PASSWORD_AUTH over TLS) and checks the
+   * ID token with aws-jwt-verify.
+   */
+  private createAdminPool(): Deployment['signIn'] {
+    const pool = new cognito.UserPool(this, 'admin-pool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { sms: false, otp: true },
+      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
+      accountRecovery: cognito.AccountRecovery.NONE,
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      standardAttributes: { email: { required: true, mutable: true }, fullname: { required: false, mutable: true } },
+      // Kept on delete (the accounts are the partnership's), but a rolled-back first create leaves none behind.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      deletionProtection: true,
+    });
+    for (const group of CONSOLE_GROUPS) {
+      new cognito.CfnUserPoolGroup(this, `admin-group-${group}`, { userPoolId: pool.userPoolId, groupName: group, description: `Console role: ${group}` });
+    }
+    const client = pool.addClient('console-client', {
+      authFlows: { userPassword: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(8),
+      accessTokenValidity: Duration.hours(8),
+      refreshTokenValidity: Duration.hours(8),
+    });
+    new CfnOutput(this, 'AdminUserPoolId', { value: pool.userPoolId, description: 'The console\'s user pool: create admins here (aws cognito-idp admin-create-user) and add each to editor, approver or viewer.' });
+    return { issuer: `https://cognito-idp.${this.region}.amazonaws.com/${pool.userPoolId}`, clientId: client.userPoolClientId };
+  }
+
   /** The grant; the env var naming the table comes with it from functionEnvironment. */
   private grantTable(fn: BriefingFunction, key: TableKey, access: Access): void {
     const table = this.tables[key];
     if (access === 'read') table.grantReadData(fn);
+    // Append-only: new items and reads, never UpdateItem or DeleteItem (the audit log).
+    else if (access === 'append') table.grant(fn, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable');
     else if (access === 'write') table.grantWriteData(fn);
     else table.grantReadWriteData(fn);
     const def: TableDefinition = TABLES[key];
@@ -422,7 +478,7 @@ export class BriefingsStack extends Stack {
       for (const created of api.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration })) {
         Validations.of(created).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: `${route.method} ${route.path} is a public page by design: people reach it from a link in an email, or sign up without an account. What it may do is authorised by the signed, expiring token in the link (HMAC with the Secrets Manager token key), checked by ${name}; the stage is throttled and ${name} rate-limits per address and per client.`,
+          reason: HTTP_ROUTE_AUTHORISATION[name] ?? `${route.method} ${route.path} is a public page by design: people reach it from a link in an email, or sign up without an account. What it may do is authorised by the signed, expiring token in the link (HMAC with the Secrets Manager token key), checked by ${name}; the stage is throttled and ${name} rate-limits per address and per client.`,
         });
       }
     }

@@ -36,6 +36,11 @@ export interface FunctionConfig {
   senderInstances: number;
   /** The partnership's name: the From header's display name, the emails' footers, the pages. */
   partnershipName: string;
+  /** Optional branding: the logo's address and the contact details in footers. */
+  logoUrl?: string;
+  contactDetails?: string;
+  /** The console's user pool (functions that sign people in). */
+  signIn?: { issuer: string; clientId: string; endpoint?: string };
 }
 
 export { DEFAULT_MAX_SEND_RATE, DEFAULT_RETENTION_DAYS } from './contract/settings';
@@ -84,6 +89,15 @@ export function loadFunctionConfig(name: FunctionName, env: NodeJS.ProcessEnv = 
   const maxSendRate = fromEnv(env, COMMON_ENV.maxSendRate, DEFAULT_MAX_SEND_RATE, readSendRate, problems);
   const senderInstances = fromEnv(env, COMMON_ENV.senderInstances, 1, instances, problems);
   const partnershipName = fromEnv(env, COMMON_ENV.partnershipName, DEFAULT_PARTNERSHIP_NAME, readPartnershipName, problems);
+  const logoUrl = env[COMMON_ENV.logoUrl] || undefined;
+  if (logoUrl && !z.url({ protocol: /^https?$/ }).safeParse(logoUrl).success) {
+    problems.push(`${COMMON_ENV.logoUrl}=${logoUrl} is not a web address: give the logo's full https:// address, or leave it unset.`);
+  }
+  const signsIn = 'signsIn' in definition && definition.signsIn;
+  const issuer = env[COMMON_ENV.signInIssuer];
+  const clientId = env[COMMON_ENV.signInClientId];
+  if (signsIn && !issuer) problems.push(`${COMMON_ENV.signInIssuer} is not set: the user pool's issuer, https://cognito-idp.<region>.amazonaws.com/<pool id>.`);
+  if (signsIn && !clientId) problems.push(`${COMMON_ENV.signInClientId} is not set: the console's app client id in the user pool.`);
   if (problems.length) throw new ConfigError(`${name} cannot start:\n- ${problems.join('\n- ')}`);
 
   const tables = new Proxy(tableNames as Record<TableKey, string>, {
@@ -104,5 +118,8 @@ export function loadFunctionConfig(name: FunctionName, env: NodeJS.ProcessEnv = 
     maxSendRate,
     senderInstances,
     partnershipName,
+    logoUrl,
+    contactDetails: env[COMMON_ENV.contactDetails]?.trim() || undefined,
+    signIn: signsIn && issuer && clientId ? { issuer, clientId, endpoint: env[COMMON_ENV.signInEndpoint] || undefined } : undefined,
   };
 }

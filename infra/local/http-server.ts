@@ -38,6 +38,9 @@ function clientAddress(request: IncomingMessage): string {
 export function toApiGatewayEvent(request: IncomingMessage, body: string | undefined): APIGatewayProxyEventV2 {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const headers = Object.fromEntries(Object.entries(request.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(',') : (value ?? '')]));
+  // API Gateway's payload 2.0 hands cookies over in `cookies`, not as a header.
+  const cookies = headers.cookie ? headers.cookie.split(/;\s*/).filter(Boolean) : undefined;
+  delete headers.cookie;
   const now = new Date();
   return {
     version: '2.0',
@@ -45,6 +48,7 @@ export function toApiGatewayEvent(request: IncomingMessage, body: string | undef
     rawPath: url.pathname,
     rawQueryString: url.search.replace(/^\?/, ''),
     headers,
+    ...(cookies ? { cookies } : {}),
     queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
     requestContext: {
       accountId: 'local',
@@ -74,7 +78,10 @@ export async function startHttpServer(handler: HttpHandler, port: number): Promi
     void (async () => {
       try {
         const result = await handler(toApiGatewayEvent(request, await readBody(request)));
-        response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+        // As API Gateway does: each of the result's `cookies` becomes a Set-Cookie header.
+        const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+        if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+        response.writeHead(result.statusCode ?? 200, headers);
         response.end(result.body ?? '');
       } catch (error) {
         const status = (error as { statusCode?: number }).statusCode ?? 500;

@@ -22,6 +22,7 @@ import { StreamPoller, type PollerLog, type StreamHandler } from './stream-polle
 import { makePrivate } from './private-files';
 import { SesEventPublisher } from './ses-events';
 import { LocalWiringError, assertEveryFunctionWired } from './wiring';
+import { startSignIn, type LocalSignIn } from './sign-in';
 import { ensureTables, localTableNames } from './tables';
 
 /**
@@ -50,6 +51,19 @@ export interface LocalPipelineOptions {
   log?: PollerLog;
   /** Emails per second the sender may send (MAX_SEND_RATE); the SES default quota, 14, when absent. */
   maxSendRate?: number;
+  /** cognito-local, the console's user pool; a free port when absent. */
+  signInPort?: number;
+}
+
+/** API Gateway's own answer to a route it does not have. */
+const NO_ROUTE = { statusCode: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"Not Found"}' };
+
+/** The HTTP API's routing: a request goes to the function whose route is its method and path. */
+function routedHandler(routes: ReadonlyMap<string, HttpHandler>): HttpHandler {
+  return async (event) => {
+    const handler = routes.get(`${event.requestContext.http.method} ${event.rawPath}`);
+    return handler ? handler({ ...event, routeKey: `${event.requestContext.http.method} ${event.rawPath}` }) : NO_ROUTE;
+  };
 }
 
 export type LocalPipeline = Awaited<ReturnType<typeof startLocalPipeline>>;
@@ -91,7 +105,7 @@ const days = (where: string, raw: string) => readWholeNumber(where, raw, 0, 'day
  * file, one sender, and the settings from this process's environment where they are set.
  */
 export function localDeployment(
-  options: Pick<LocalPipelineOptions, 'senderAddress' | 'publicBaseUrl' | 'maxSendRate'> & { tokenKeyFile: string },
+  options: Pick<LocalPipelineOptions, 'senderAddress' | 'publicBaseUrl' | 'maxSendRate'> & { tokenKeyFile: string; signIn?: Deployment['signIn'] },
   env: NodeJS.ProcessEnv = process.env,
 ): Deployment {
   return {
@@ -104,7 +118,11 @@ export function localDeployment(
     // Locally reminders are on, so the feature can be seen; in AWS they are off unless configured.
     reminderAfterDays: fromEnv(COMMON_ENV.reminderAfterDays, 7, days, env),
     retentionDays: fromEnv(COMMON_ENV.retentionDays, DEFAULT_RETENTION_DAYS, days, env),
+    logoUrl: env[COMMON_ENV.logoUrl] || undefined,
+    contactDetails: env[COMMON_ENV.contactDetails] || undefined,
     tokenKey: { file: options.tokenKeyFile },
+    // Until cognito-local has started (the stack test and the wiring test read the deployment without it).
+    signIn: options.signIn ?? { issuer: 'http://127.0.0.1:9229/local_pool', clientId: 'local-console', endpoint: 'http://127.0.0.1:9229' },
     senders: LOCAL_SENDERS,
   };
 }
@@ -113,7 +131,7 @@ export function localDeployment(
 export function pointEnvironmentAt(
   dynamoUrl: string,
   sesUrl: string,
-  options: Pick<LocalPipelineOptions, 'senderAddress' | 'publicBaseUrl' | 'maxSendRate'> & { tokenKeyFile: string },
+  options: Pick<LocalPipelineOptions, 'senderAddress' | 'publicBaseUrl' | 'maxSendRate'> & { tokenKeyFile: string; signIn?: Deployment['signIn'] },
 ) {
   pointSdkAt({ dynamo: dynamoUrl, ses: sesUrl });
   // One process runs every function here, so they share one environment: each function's variables together.
@@ -160,12 +178,21 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
   const intervalTimers: NodeJS.Timeout[] = [];
   /** Each function, and how it is started here. */
   const wiring = new Map<FunctionName, string>();
+  const httpRoutes = new Map<string, HttpHandler>();
+  let signIn: LocalSignIn | undefined;
   try {
+    // The console's user pool, before any handler reads its settings.
+    signIn = await startSignIn({ dataDir: options.dataDir && join(options.dataDir, 'cognito'), port: options.signInPort });
     await ensureTables(dynamo.client);
     // The pages' address is in every email, so it is fixed before any handler loads its config.
     const httpPort = options.httpPort ?? (await freePort());
     const tokenKeyFile = ensureLocalTokenKey(join(options.dataDir ?? mkdtempSync(join(tmpdir(), 'briefings-')), 'token-key'));
-    pointEnvironmentAt(dynamo.url, ses.url, { ...options, publicBaseUrl: options.publicBaseUrl ?? `http://localhost:${httpPort}`, tokenKeyFile });
+    pointEnvironmentAt(dynamo.url, ses.url, {
+      ...options,
+      publicBaseUrl: options.publicBaseUrl ?? `http://localhost:${httpPort}`,
+      tokenKeyFile,
+      signIn: { issuer: signIn.issuer, clientId: signIn.clientId, endpoint: signIn.url },
+    });
     const streams = new DynamoDBStreamsClient({ endpoint: dynamo.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     // Each function as localWiring() says, by the kind of its trigger (as the stack's connectTrigger does in AWS).
     for (const { name, trigger } of localWiring()) {
@@ -190,11 +217,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
           wiring.set(name, `stream poller on the ${TABLES[trigger.table].name} table`);
           break;
         }
-        case 'http':
-          if (pages) throw new LocalWiringError(`${name} is a second http function: the local runner serves one on the pages port. Wire it in infra/local/pipeline.ts.`);
-          pages = await startHttpServer(await loadHandler<Parameters<HttpHandler>[0], Awaited<ReturnType<HttpHandler>>>(name), httpPort);
+        case 'http': {
+          // One server for every http function, routed as the HTTP API routes them (method and path).
+          const handler = await loadHandler<Parameters<HttpHandler>[0], Awaited<ReturnType<HttpHandler>>>(name);
+          for (const route of trigger.routes) httpRoutes.set(`${route.method} ${route.path}`, handler);
           wiring.set(name, `node:http on port ${httpPort}`);
           break;
+        }
         case 'schedule': {
           if (digestTimer) throw new LocalWiringError(`${name} is a second weekly function: the local runner has one weekly timer. Wire it in infra/local/pipeline.ts.`);
           const run = await loadHandler<unknown, unknown>(name);
@@ -225,6 +254,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
           break;
       }
     }
+    if (httpRoutes.size) pages = await startHttpServer(routedHandler(httpRoutes), httpPort);
     // A function (or a kind of trigger) added to the definitions but not wired above stops the start here.
     assertEveryFunctionWired(FUNCTIONS, wiring);
     const servedPages = pages;
@@ -239,8 +269,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
       pollers,
       digestTimer: weeklyTimer,
       sesEvents,
+      signIn,
       wiring: wiring as ReadonlyMap<FunctionName, string>,
       async stop() {
+        await signIn?.stop();
         weeklyTimer.stop();
         for (const timer of intervalTimers) clearInterval(timer);
         await pages?.stop();
@@ -254,6 +286,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
     digestTimer?.stop();
     await pages?.stop();
     await Promise.all(Object.values(pollers).map((poller) => poller.stop()));
+    await signIn?.stop();
     await stopEmulators();
     throw error;
   }

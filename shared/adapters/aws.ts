@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoBriefingStore, DynamoDeliveryStore, DynamoFindingStore, DynamoListStore, DynamoResponseStore, DynamoSettingsStore, documentClient } from './dynamo-stores';
 import { DynamoRateLimiter, DynamoSubscriberStore, DynamoSuppressionStore } from './dynamo-subscribers';
+import { DynamoAuditLog } from './dynamo-audit';
 import type { FunctionConfig } from '../config';
 
 /**
@@ -26,6 +27,7 @@ export function stores(config: Pick<FunctionConfig, 'tables'>, client: DynamoDBC
     rateLimiter: () => new DynamoRateLimiter(db, config.tables.rateLimits),
     settings: () => new DynamoSettingsStore(db, config.tables.settings),
     responses: () => new DynamoResponseStore(db, config.tables.responses),
+    audit: () => new DynamoAuditLog(db, config.tables.audit),
   };
 }
 

@@ -124,6 +124,20 @@ export class DynamoFindingStore implements FindingStore {
     await this.db.send(new PutCommand({ TableName: this.table, Item: item }));
   }
 
+  async replaceIf(item: Record<string, unknown>, expected: { version: unknown; status: unknown }) {
+    return conditionally(
+      this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: '#version = :version AND #status = :status',
+          ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
+          ExpressionAttributeValues: { ':version': expected.version, ':status': expected.status },
+        }),
+      ),
+    );
+  }
+
   async listRaw() {
     return allPages<Record<string, unknown>>((ExclusiveStartKey) =>
       this.db.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey })),

@@ -128,6 +128,17 @@ export const TABLES = {
     envVar: 'SETTINGS_TABLE',
     partitionKey: { name: 'key', type: 'S' },
   },
+  /**
+   * The admin console's audit log: who did what, when, to which finding. Append-only: the console
+   * may put new entries and read them, never change or delete one (its grant is 'append').
+   * Keyed by month, newest first within it.
+   */
+  audit: {
+    name: 'audit',
+    envVar: 'AUDIT_TABLE',
+    partitionKey: { name: 'month', type: 'S' },
+    sortKey: { name: 'at', type: 'S' },
+  },
   /** Fixed-window request counters for the public pages (per address, per client); they expire. */
   rateLimits: {
     name: 'rate-limits',
@@ -187,7 +198,8 @@ export interface SesEventsTrigger {
 
 export type Trigger = StreamTrigger | HttpTrigger | WeeklyScheduleTrigger | IntervalTrigger | SesEventsTrigger;
 
-export type Access = 'read' | 'write' | 'readWrite';
+/** 'append': put new items and read them, never update or delete one (the audit log). */
+export type Access = 'read' | 'write' | 'readWrite' | 'append';
 
 export interface FunctionDefinition {
   /** Handler file, relative to the repository root; its export is `handler`. */
@@ -200,6 +212,10 @@ export interface FunctionDefinition {
   sendsEmail?: boolean;
   /** Signs links (confirm, manage, unsubscribe) with the token key: it gets read access to the secret. */
   signsLinks?: boolean;
+  /** Signs people in with the user pool (Cognito in AWS, cognito-local locally) and checks their tokens. */
+  signsIn?: boolean;
+  /** Renders briefings and pages under the partnership's name (PARTNERSHIP_NAME) and links to the public pages (PUBLIC_BASE_URL). */
+  branded?: boolean;
   /** Reads the reminder and retention settings (REMINDER_AFTER_DAYS, RETENTION_DAYS). */
   usesRetention?: boolean;
   /**
@@ -232,6 +248,26 @@ export function sendingPlan(maxSendRate: number) {
     perInstanceRate: maxSendRate / concurrency,
   };
 }
+
+/**
+ * The admin console's routes: each is its own API Gateway route, and the access test walks every
+ * one without a session and with each role (test/e2e/console-access.test.ts).
+ */
+export const CONSOLE_ROUTES = [
+  { method: 'GET', path: '/console' },
+  { method: 'GET', path: '/console/sign-in' },
+  { method: 'POST', path: '/console/sign-in' },
+  { method: 'POST', path: '/console/sign-out' },
+  { method: 'GET', path: '/console/findings' },
+  { method: 'GET', path: '/console/finding' },
+  { method: 'GET', path: '/console/finding/edit' },
+  { method: 'POST', path: '/console/finding/edit' },
+  { method: 'GET', path: '/console/finding/preview' },
+  { method: 'GET', path: '/console/finding/confirm' },
+  { method: 'POST', path: '/console/finding/confirm' },
+  { method: 'GET', path: '/console/reports' },
+  { method: 'GET', path: '/console/audit' },
+] as const satisfies HttpTrigger['routes'];
 
 export const FUNCTIONS = {
   'plan-briefing': {
@@ -324,9 +360,45 @@ export const FUNCTIONS = {
         { method: 'POST', path: '/unsubscribe' },
         { method: 'GET', path: '/acknowledge' },
         { method: 'POST', path: '/acknowledge' },
-        // The whole briefing on the web, with no personal link: the weekly digest links each one here.
-        { method: 'GET', path: '/briefing' },
       ],
+      throttle: { ratePerSecond: 20, burst: 40 },
+    },
+  },
+  archive: {
+    entry: 'functions/archive/handler.ts',
+    description: 'Public archive: every published briefing on the web (no personal links), an index by topic and agency with search, and an Atom feed.',
+    memoryMb: 512,
+    timeoutSeconds: 15,
+    tables: { briefings: 'read' },
+    branded: true,
+    trigger: {
+      kind: 'http',
+      routes: [
+        // The whole briefing on the web: every email and the weekly digest link each one here.
+        { method: 'GET', path: '/briefing' },
+        { method: 'GET', path: '/archive' },
+        { method: 'GET', path: '/archive/feed.atom' },
+      ],
+      throttle: { ratePerSecond: 20, burst: 40 },
+    },
+  },
+  console: {
+    entry: 'functions/console/handler.ts',
+    description: 'Admin console: write, preview, approve, publish, correct and withdraw findings; reports and the audit log. Signed in with the user pool.',
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    tables: {
+      // Writes findings as the AWS console and the CLI do: the stream takes it from there.
+      findings: 'readWrite', settings: 'read', briefings: 'read', deliveries: 'read', responses: 'read',
+      audit: 'append',
+    },
+    signsIn: true,
+    // The CSRF tokens are signed with the link-signing key.
+    signsLinks: true,
+    branded: true,
+    trigger: {
+      kind: 'http',
+      routes: CONSOLE_ROUTES,
       throttle: { ratePerSecond: 20, burst: 40 },
     },
   },
@@ -392,6 +464,16 @@ export const COMMON_ENV = {
   senderInstances: 'SENDER_INSTANCES',
   /** The partnership's name, for the From header, the emails' footers and the pages. */
   partnershipName: 'PARTNERSHIP_NAME',
+  /** The user pool's issuer URL (https://cognito-idp.<region>.amazonaws.com/<pool id>; cognito-local's locally). */
+  signInIssuer: 'SIGN_IN_ISSUER',
+  /** The console's app client in the user pool. */
+  signInClientId: 'SIGN_IN_CLIENT_ID',
+  /** Local only: cognito-local's address, where the console's Cognito client sends its calls. */
+  signInEndpoint: 'SIGN_IN_ENDPOINT',
+  /** Optional: an https:// address of the partnership's logo, shown on emails, pages and the console. */
+  logoUrl: 'LOGO_URL',
+  /** Optional: the partnership's contact details, for the footer of emails and pages. */
+  contactDetails: 'CONTACT_DETAILS',
 } as const;
 
 /** Functions started by a stream, with their trigger narrowed. */

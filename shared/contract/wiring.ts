@@ -14,6 +14,11 @@ export interface Deployment {
   maxSendRate: number;
   reminderAfterDays: number;
   retentionDays: number;
+  /** Optional branding: a logo's https:// address and the partnership's contact details (footers). */
+  logoUrl?: string;
+  contactDetails?: string;
+  /** The admin console's user pool: Cognito in AWS, cognito-local locally (with its endpoint). */
+  signIn: { issuer: string; clientId: string; endpoint?: string };
   /** The SES configuration set every send goes through (AWS). None locally: the local runner publishes the events itself. */
   configurationSet?: string;
   /** The link-signing key: a Secrets Manager secret in AWS, a file locally. */
@@ -37,6 +42,17 @@ export function functionEnvironment(name: FunctionName, deployment: Deployment):
     env[COMMON_ENV.maxSendRate] = String(deployment.maxSendRate);
     env[COMMON_ENV.partnershipName] = deployment.partnershipName;
     if (deployment.configurationSet) env[COMMON_ENV.configurationSet] = deployment.configurationSet;
+  }
+  if (def.sendsEmail || def.branded) {
+    env[COMMON_ENV.publicBaseUrl] = deployment.publicBaseUrl;
+    env[COMMON_ENV.partnershipName] = deployment.partnershipName;
+    if (deployment.logoUrl) env[COMMON_ENV.logoUrl] = deployment.logoUrl;
+    if (deployment.contactDetails) env[COMMON_ENV.contactDetails] = deployment.contactDetails;
+  }
+  if (def.signsIn) {
+    env[COMMON_ENV.signInIssuer] = deployment.signIn.issuer;
+    env[COMMON_ENV.signInClientId] = deployment.signIn.clientId;
+    if (deployment.signIn.endpoint) env[COMMON_ENV.signInEndpoint] = deployment.signIn.endpoint;
   }
   if (def.signsLinks) {
     if ('secretArn' in deployment.tokenKey) env[COMMON_ENV.tokenKeySecretArn] = deployment.tokenKey.secretArn;

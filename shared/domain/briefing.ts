@@ -11,6 +11,8 @@ import { AGENCIES, AGENCY_IN, ALL_AGENCIES, ROLE_PROMPTS, ROLE_READERS, ROLES, S
 
 export interface BriefingLinks {
   unsubscribeUrl: string;
+  /** The briefing's public page in the archive (no personal link): "View this briefing online". */
+  onlineUrl?: string;
   manageUrl?: string;
   acknowledgeUrl?: string;
 }
@@ -91,7 +93,15 @@ export interface BriefingIssue {
   /** When this version was issued (the briefing snapshot's plannedAt). */
   issuedAt?: string;
   partnershipName?: string;
+  /** On the web page of a corrected briefing: the fields that changed since the version before. */
+  changedFields?: readonly string[];
 }
+
+/** "Corrected: this is version 2. Changed since version 1: learning, actions." */
+const correctionNote = (finding: Finding, issue: BriefingIssue) =>
+  issue.changedFields?.length && finding.version > 1
+    ? `Corrected: this is version ${finding.version}. Changed since version ${finding.version - 1}: ${issue.changedFields.join(', ')}.`
+    : undefined;
 
 const FROM_PARTNERSHIP = (issue: BriefingIssue) =>
   `You receive learning briefings from ${issue.partnershipName ? singleLine(issue.partnershipName) : 'your local safeguarding children partnership'}.`;
@@ -238,6 +248,8 @@ function renderHtml(finding: Finding, reader: BriefingReader, links: BriefingLin
     `<h1 style="${S.h1}">${escapeHtml(finding.title)}</h1>` +
       `<p style="${S.source}">${sourceLine}</p>` +
       (issued ? `<p style="${S.p}">Issued ${escapeHtml(issued)}${finding.version > 1 ? ` (version ${finding.version})` : ''}</p>` : '') +
+      (correctionNote(finding, issue) ? `<p style="${S.p}"><strong>${escapeHtml(correctionNote(finding, issue)!)}</strong></p>` : '') +
+      (safeUrl(links.onlineUrl) ? `<p style="${S.p}">${link(safeUrl(links.onlineUrl)!, 'View this briefing online')}</p>` : '') +
       `<p style="${S.p}">Dear ${escapeHtml(greetingName(reader))},</p>` +
       `<p style="${S.p}">This 7-minute learning briefing is written for ${escapeHtml(readersPhrase(reader))}. ` +
       'Read it aloud at a team meeting or in supervision; it takes about seven minutes.</p>' +
@@ -311,7 +323,9 @@ function renderText(finding: Finding, reader: BriefingReader, links: BriefingLin
     underline(singleLine(finding.title), '='),
     `${withSourceKind(source.type, singleLine(source.name))}, published ${formatPublished(source.published)}` +
       (sourceUrl ? `\nRead the original source: ${sourceUrl}` : '') +
-      (issued ? `\nIssued ${issued}${finding.version > 1 ? ` (version ${finding.version})` : ''}` : ''),
+      (issued ? `\nIssued ${issued}${finding.version > 1 ? ` (version ${finding.version})` : ''}` : '') +
+      (correctionNote(finding, issue) ? `\n${correctionNote(finding, issue)}` : '') +
+      (safeUrl(links.onlineUrl) ? `\nView this briefing online: ${safeUrl(links.onlineUrl)}` : ''),
     `Dear ${greetingName(reader)},`,
     `This 7-minute learning briefing is written for ${readersPhrase(reader)}. ` +
       'Read it aloud at a team meeting or in supervision; it takes about seven minutes.',

@@ -28,6 +28,8 @@ export interface FindingStore {
   /** The raw item as stored (unmarshalled), or undefined. */
   getRaw(id: string): Promise<Record<string, unknown> | undefined>;
   putRaw(item: Record<string, unknown>): Promise<void>;
+  /** Puts the item only if the stored one still has this version and status (nobody changed it meanwhile); false if it changed. */
+  replaceIf(item: Record<string, unknown>, expected: { version: unknown; status: unknown }): Promise<boolean>;
   listRaw(): Promise<Record<string, unknown>[]>;
   setStatus(id: string, status: 'draft' | 'published' | 'withdrawn'): Promise<void>;
   /**

@@ -37,6 +37,12 @@ export async function briefingPage(
   const agency = AGENCY_IDS.find((id) => id === query.get('agency'));
   if (!agency) return chooseAgencyPage(findingId, snapshot.finding.title);
   const role = ROLE_IDS.find((id) => id === query.get('role')) ?? 'frontline';
-  const rendered = renderBriefing(snapshot.finding, { name: '', agency, role }, { unsubscribeUrl: '' }, { issuedAt: snapshot.plannedAt, partnershipName: deps.senderName });
+  const rendered = renderBriefing(
+    snapshot.finding,
+    { name: '', agency, role },
+    { unsubscribeUrl: '' },
+    // A corrected briefing says so, and what changed since the version before.
+    { issuedAt: snapshot.plannedAt, partnershipName: deps.senderName, changedFields: snapshot.changedFields },
+  );
   return { status: 200, html: rendered.html };
 }

@@ -1,3 +1,4 @@
+import { briefingPagePath } from '../domain/pages';
 import { renderBriefing, type BriefingLinks, type RenderedBriefing } from '../domain/briefing';
 import { renderCorrection, renderWithdrawal } from '../domain/corrections';
 import { briefingIdOf, type DeliveryRow } from '../domain/delivery';
@@ -118,7 +119,9 @@ export async function sendDelivery(
   try {
     // Only a first issue asks "I have read this": that is what the dissemination report counts.
     const links = recipientLinks(deps.publicBaseUrl, deps.signer, row.recipientKey, now(), row.kind === 'briefing' ? row.deliveryId : undefined);
-    const rendered = renderFor(row, briefing, links, deps.senderName);
+    // Every briefing links to its public page in the archive, for this reader's agency and role.
+    const onlineUrl = `${deps.publicBaseUrl.replace(/\/$/, '')}${briefingPagePath(briefing.findingId, { agency: row.agency, role: row.role })}`;
+    const rendered = renderFor(row, briefing, { ...links, onlineUrl }, deps.senderName);
     raw = await composeBriefingMime({
       from: deps.senderAddress,
       fromName: deps.senderName,

@@ -1,6 +1,5 @@
 import * as pages from '../domain/pages';
 import { acknowledge, acknowledgementPageFor, type AcknowledgementDeps } from './acknowledgements';
-import { briefingPage } from './briefing-page';
 import { formFields } from '../domain/subscriber';
 import {
   checkConfirmToken,
@@ -60,7 +59,7 @@ const tokenOf = (request: PageRequest) => request.query.get('t') ?? request.body
 
 const routeOf = (request: Pick<PageRequest, 'method' | 'path'>) => `${request.method.toUpperCase()} ${request.path.replace(/\/+$/, '') || '/'}`;
 
-const ROUTES = new Set([...['/', '/subscribe', '/confirm', '/preferences', '/unsubscribe', '/acknowledge'].flatMap((path) => [`GET ${path}`, `POST ${path}`]), 'GET /briefing']);
+const ROUTES = new Set([...['/', '/subscribe', '/confirm', '/preferences', '/unsubscribe', '/acknowledge'].flatMap((path) => [`GET ${path}`, `POST ${path}`])]);
 
 /** The route for a log line: a path the pages serve, or a fixed stand-in (a path is typed by anyone, and can hold an address). */
 export function loggableRoute(request: Pick<PageRequest, 'method' | 'path'>): string {
@@ -139,8 +138,6 @@ export async function routePage(deps: SubscriptionDeps & AcknowledgementDeps, re
       if (result.outcome === 'invalid') return respond(pages.acknowledgePage({ token: token ?? '', title: result.title, answer: result.answer, error: result.error }));
       return respond(pages.acknowledgedPage({ title: result.title, answered: result.answered, masked: result.masked, alreadyAnswered: result.alreadyAnswered }));
     }
-    case 'GET /briefing':
-      return respond(await briefingPage(deps, request.query));
     default:
       return respond(pages.notFoundPage());
   }

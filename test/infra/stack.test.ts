@@ -72,8 +72,9 @@ function actionsOnTable(statements: Statement[], tableLogicalId: string): Set<st
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchGetItem'];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-const canRead = (access: Access | undefined) => access === 'read' || access === 'readWrite';
-const canWrite = (access: Access | undefined) => access === 'write' || access === 'readWrite';
+const canRead = (access: Access | undefined) => access === 'read' || access === 'readWrite' || access === 'append';
+/** 'append' puts new items only: PutItem, never UpdateItem, DeleteItem or BatchWriteItem (asserted below). */
+const canWrite = (access: Access | undefined) => access === 'write' || access === 'readWrite' || access === 'append';
 
 /** All nag findings in the app, as "rule at path" lines (empty when clean). */
 function nagFindings(app: App): string[] {
@@ -199,7 +200,11 @@ describe.each([
         expect(variables[TABLES[key].envVar]).toEqual({ Ref: logicalId(stack, stack.tables[key]) });
       }
       const emailVars = EMAIL_ENV.filter((key) => key in variables);
-      expect(emailVars).toEqual(def.sendsEmail ? EMAIL_ENV : []);
+      // A branded function (pages, no email) has the partnership's name and the pages' address only.
+      const brandedOnly = 'branded' in def && def.branded && !def.sendsEmail;
+      expect(emailVars).toEqual(def.sendsEmail ? EMAIL_ENV : brandedOnly ? [COMMON_ENV.publicBaseUrl, COMMON_ENV.partnershipName] : []);
+      const signInVars = [COMMON_ENV.signInIssuer, COMMON_ENV.signInClientId, COMMON_ENV.signInEndpoint].filter((key) => key in variables);
+      expect(signInVars).toEqual('signsIn' in def && def.signsIn ? [COMMON_ENV.signInIssuer, COMMON_ENV.signInClientId] : []);
       const tokenVars = TOKEN_ENV.filter((key) => key in variables);
       expect(tokenVars).toEqual(def.signsLinks ? TOKEN_ENV : []);
       expect(variables[COMMON_ENV.tokenKeyFile]).toBeUndefined();
@@ -208,7 +213,7 @@ describe.each([
       expect(retentionVars).toEqual(def.usesRetention ? [COMMON_ENV.reminderAfterDays, COMMON_ENV.retentionDays] : []);
       if (def.usesRetention) expect(variables).toMatchObject({ [COMMON_ENV.reminderAfterDays]: '0', [COMMON_ENV.retentionDays]: '730' });
       const paceVars = def.pacedBySendRate ? [COMMON_ENV.senderInstances] : [];
-      const known = new Set<string>(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', ...granted, ...emailVars, ...tokenVars, ...retentionVars, ...paceVars]);
+      const known = new Set<string>(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', ...granted, ...emailVars, ...tokenVars, ...retentionVars, ...paceVars, ...signInVars]);
       expect(Object.keys(variables).filter((key) => !known.has(key))).toEqual([]);
     });
 
@@ -236,6 +241,7 @@ describe.each([
         const actions = actionsOnTable(statements, logicalId(stack, stack.tables[key]));
         const summary = { table: key, read: READ_ACTIONS.some((a) => actions.has(a)), write: WRITE_ACTIONS.some((a) => actions.has(a)) };
         expect(summary).toEqual({ table: key, read: canRead(access[key]), write: canWrite(access[key]) });
+        if (access[key] === 'append') expect(WRITE_ACTIONS.filter((a) => actions.has(a))).toEqual(['dynamodb:PutItem']);
         if (!access[key]) expect([...actions]).toEqual([]);
       }
     });
