@@ -3,6 +3,7 @@ import { documentClient } from '../../shared/adapters/dynamo-stores';
 import { EmulatorError, javaProblem, repoRoot, startConsole, type Running } from './emulators';
 import { startLocalPipeline, type LocalPipeline } from './pipeline';
 import { seedLocal } from './seed';
+import { DEMO_PASSWORD, DEMO_USERS } from './sign-in';
 
 /**
  * `npm start`: the whole product on this machine, with no AWS account. DynamoDB Local,
@@ -80,13 +81,18 @@ async function main() {
 
   console.log(`
 Ready.
-  Console (edit findings):   http://localhost:${ports.console}
+  Admin console:             http://localhost:${ports.http}/console
+    sign in as ${DEMO_USERS.map((user) => `${user.email} (${user.groups.join(' + ')})`).join(',\n               ')}
+    password for each (local demo only): ${DEMO_PASSWORD}
+  Public archive:            http://localhost:${ports.http}/archive
+  Table editor (DynamoDB):   http://localhost:${ports.console}
   Inbox (emails sent):       http://localhost:${ports.ses}
   Subscribe page:            http://localhost:${ports.http}/subscribe
   DynamoDB endpoint:         http://localhost:${ports.dynamo}
 
-Try it: open the console, table "findings", pick a finding, set "status" to "published"
-and save. Tailored briefings appear in the inbox within seconds.
+Try it: sign in to the admin console as editor@example.org, open a finding, have
+chair@example.org approve it, then publish it. Tailored briefings appear in the inbox within
+seconds. (Or, as before: in the table editor, table "findings", set "status" to "published".)
 SES events work as in AWS: a list member at bounce@simulator.amazonses.com bounces (and is
 suppressed), complaint@simulator.amazonses.com complains; the report counts deliveries.
 Subscribe yourself on the subscribe page and confirm from the inbox: the next finding on

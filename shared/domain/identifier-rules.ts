@@ -135,8 +135,8 @@ const POSTCODE = new RegExp(
   `\\b(?:G${s}I${s}R${s}0${s}A${s}A|(?:${PC_FIRST}${s}(?:${PC_SECOND}${s})?\\d(?:${s}\\d)?|${PC_FIRST}${s}\\d${s}${PC_THIRD}|${PC_FIRST}${s}${PC_SECOND}${s}\\d${s}${PC_FOURTH})${s}\\d${s}${PC_INWARD}${s}${PC_INWARD})\\b`,
   'gi',
 );
-/** 'Y11 6th form', 'KS2 3rd': a school year and an ordinal in lower case, not a postcode. */
-const YEAR_AND_ORDINAL = /^(?:y|ks|s|p)\d\d?(?:1st|2nd|3rd|[04-9]th)$/i;
+/** 'Y11 6th form', 'KS2 3rd': a school year and an ordinal in lower case, not a postcode ('0th' is no ordinal: 's1 0th' is S1 0TH). */
+const YEAR_AND_ORDINAL = /^(?:y|ks|s|p)\d\d?(?:1st|2nd|3rd|[4-9]th)$/i;
 
 // ---------------------------------------------------------------------------
 // Dates
