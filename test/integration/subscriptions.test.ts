@@ -302,10 +302,10 @@ describe('throttling', () => {
 });
 
 describe('unknown paths', () => {
-  test('get a plain not-found page', async () => {
+  test("get the HTTP API's own not-found answer: no route, no function", async () => {
     const response = await get('/admin');
     expect(response.status).toBe(404);
-    expect(await response.text()).toContain('<h1');
+    expect(await response.text()).toBe('{"message":"Not Found"}');
   });
 
   test('the root sends visitors to the subscribe page', async () => {
