@@ -1,4 +1,4 @@
-import { readMembersCsv } from '../../cli/commands/lists';
+import { readMembersCsv } from '../../shared/services/members-csv';
 import { ADDRESS_LIMITS, addressLengthProblem, memberSchema } from '../../shared/domain/audience';
 import { parseForm, subscribeRequestSchema } from '../../shared/domain/subscriber';
 
