@@ -56,6 +56,8 @@ import {
 const HTTP_ROUTE_AUTHORISATION: Partial<Record<FunctionName, string>> = {
   console:
     'The admin console authorises every route itself: the session is the admin user pool\'s ID token (Cognito, MFA required) in an HttpOnly, Secure, SameSite=Strict cookie, verified on every request with aws-jwt-verify (signature, issuer, audience, expiry, token use), and each POST carries a CSRF token. An HTTP API JWT authorizer reads the Authorization header, which a server-rendered page without JavaScript never sends; sign-in itself must be reachable without a session. The access test walks every route without a session and with each role.',
+  'console-people':
+    "The console's people pages authorise every route as the console does (the user pool's ID token in an HttpOnly, Secure, SameSite=Strict cookie, verified with aws-jwt-verify; a CSRF token on each POST), and only the approver group gets past the role check. Addresses travel in POST bodies, never in a URL. The access test walks every route without a session and with each role.",
   archive: 'The public archive is public by design: published briefings with no personal links, the same text the anonymisation gate passed before it was emailed. It only reads the briefings table; the stage is throttled.',
 };
 

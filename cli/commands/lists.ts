@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { distributionListSchema } from '../../shared/domain/audience';
-import { MembersCsvError, readMembersCsv } from '../../shared/services/members-csv';
-import { fieldPath } from '../../shared/domain/finding';
+import { MembersCsvError } from '../../shared/services/members-csv';
+import { describeFilters, importMembersCsv, listExists, saveList } from '../../shared/services/lists';
 import type { Loaded } from '../../shared/domain/ports';
 import { table, type Output } from '../output';
 import { UsageError, type Target } from '../target';
@@ -15,36 +14,25 @@ export async function createList(
   id: string,
   options: { name?: string; topics?: string; agencies?: string; roles?: string },
 ): Promise<number> {
-  const parsed = distributionListSchema.safeParse({
+  const saved = await saveList(target.lists, {
     id,
     name: options.name ?? '',
     topics: splitIds(options.topics),
     agencies: splitIds(options.agencies),
     roles: splitIds(options.roles),
   });
-  if (!parsed.success) {
+  if (!saved.ok) {
     io.err(`List '${id}' was not created:`);
-    for (const issue of parsed.error.issues) io.err(`  - ${fieldPath(issue.path)}: ${issue.message}`);
+    for (const error of saved.errors) io.err(`  - ${error.field}: ${error.message}`);
     return 1;
   }
-  const found = await target.lists.getList(id);
-  const existed = found.valid.length + found.invalid.length > 0;
-  await target.lists.putList(parsed.data);
-  io.out(`${existed ? 'Updated' : 'Created'} list '${id}' (${describeFilters(parsed.data)}).`);
-  if (!existed) io.out(`Add members with: npm run cli -- lists import ${id} members.csv`);
+  io.out(`${saved.existed ? 'Updated' : 'Created'} list '${id}' (${describeFilters(saved.list)}).`);
+  if (!saved.existed) io.out(`Add members with: npm run cli -- lists import ${id} members.csv`);
   return 0;
 }
 
-const describeFilters = (list: { topics?: string[]; agencies?: string[]; roles?: string[] }) =>
-  [
-    list.topics?.length ? `topics ${list.topics.join(',')}` : 'any topic',
-    list.agencies?.length ? `agencies ${list.agencies.join(',')}` : 'any agency',
-    list.roles?.length ? `roles ${list.roles.join(',')}` : 'any role',
-  ].join('; ');
-
 export async function importMembers(target: Target, io: Output, listId: string, csvPath: string): Promise<number> {
-  const found = await target.lists.getList(listId);
-  if (!found.valid.length && !found.invalid.length) {
+  if (!(await listExists(target.lists, listId))) {
     io.err(`There is no list '${listId}'. Create it first: npm run cli -- lists create ${listId} --name "…"`);
     return 1;
   }
@@ -54,18 +42,15 @@ export async function importMembers(target: Target, io: Output, listId: string, 
   } catch (error) {
     throw new UsageError(`Cannot read ${csvPath}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
   }
-  let read: ReturnType<typeof readMembersCsv>;
+  let imported;
   try {
-    read = readMembersCsv(text);
+    imported = await importMembersCsv(target.lists, listId, text, (written, of) => io.progress(`Importing: ${written}/${of}`));
   } catch (error) {
     if (error instanceof MembersCsvError) throw new UsageError(error.message);
     throw error;
   }
-  const { members, bad } = read;
-  if (members.length) {
-    await target.lists.putMembers(listId, members, (written) => io.progress(`Importing: ${written}/${members.length}`));
-    io.progress('');
-  }
+  const { imported: members, bad } = imported;
+  if (members.length) io.progress('');
   io.out(`Imported ${members.length} member(s) into '${listId}'.`);
   if (bad.length) {
     io.err(`${bad.length} row(s) were not imported. Fix them and import the file again (good rows are simply updated):`);

@@ -1,16 +1,19 @@
 import { writeFileSync } from 'node:fs';
-import { normaliseEmail, recipientKey } from '../../shared/domain/audience';
 import { ALL_TOPICS, type Subscriber } from '../../shared/domain/subscriber';
-import { markUnsubscribed } from '../../shared/services/subscriptions';
+import { NotAnAddressError, erasePerson, holdsNothing, lookUpPerson, subjectAccessExport, suppressPerson } from '../../shared/services/people';
 import { table, type Output } from '../output';
 import { UsageError, type Target } from '../target';
 
 /** Admin commands for self-subscribers: look them up, stop mail to an address, and answer data requests. */
 
-const looksLikeEmail = (value: string) => /^[^@\s]+@[^@\s]+$/.test(value.trim());
-function keyOf(email: string) {
-  if (!looksLikeEmail(email)) throw new UsageError(`'${email}' is not an email address. Give the address, for example name@example.org.`);
-  return { email: normaliseEmail(email), key: recipientKey(email) };
+/** A mistyped address is the user's to fix: a usage error, with the service's words. */
+async function asUsage<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof NotAnAddressError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 const topicsText = (s: Pick<Subscriber, 'topics'>) => (s.topics === ALL_TOPICS ? 'all' : s.topics.join(','));
 
@@ -33,9 +36,9 @@ export async function listSubscribers(target: Target, io: Output, status?: strin
 }
 
 export async function showSubscriber(target: Target, io: Output, address: string): Promise<number> {
-  const { email, key } = keyOf(address);
-  const [subscriber, suppression, memberships] = await Promise.all([target.subscribers.get(key), target.suppressions.get(key), target.lists.membershipsOf(email)]);
-  if (!subscriber && !suppression && !memberships.length) {
+  const record = await asUsage(() => lookUpPerson(target, address));
+  const { email, subscriber, suppression, memberships } = record;
+  if (holdsNothing(record)) {
     io.out(`Nothing is held for ${email}: not a subscriber, on no list, not suppressed.`);
     return 0;
   }
@@ -53,11 +56,7 @@ export async function showSubscriber(target: Target, io: Output, address: string
 }
 
 export async function suppressSubscriber(target: Target, io: Output, address: string, reason = 'suppressed by an admin'): Promise<number> {
-  const { email, key } = keyOf(address);
-  const now = new Date();
-  const existing = await target.suppressions.get(key);
-  if (!existing) await target.suppressions.put({ recipientKey: key, reason: 'admin', at: now.toISOString(), detail: reason });
-  const unsubscribed = await markUnsubscribed(target, key, reason, now);
+  const { email, existing, unsubscribed } = await asUsage(() => suppressPerson(target, address, reason, new Date()));
   io.out(
     existing
       ? `${email} was already suppressed (${existing.reason}, ${existing.at}).`
@@ -69,63 +68,22 @@ export async function suppressSubscriber(target: Target, io: Output, address: st
 
 /** Everything held about one address, as JSON: the answer to a subject access request. */
 export async function exportSubscriber(target: Target, io: Output, address: string, outFile?: string): Promise<number> {
-  const { email, key } = keyOf(address);
-  const [subscriber, suppression, memberships, deliveries] = await Promise.all([
-    target.subscribers.get(key),
-    target.suppressions.get(key),
-    target.lists.membershipsOf(email),
-    target.deliveries.byRecipient(key),
-  ]);
-  const report = {
-    email,
-    exportedAt: new Date().toISOString(),
-    subscription: subscriber ?? null,
-    suppression: suppression ?? null,
-    listMemberships: memberships.map(({ listId, name, agency, role }) => ({ listId, name, agency, role })),
-    emailsSent: deliveries
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-      .map((row) => ({
-        briefing: row.briefingId,
-        kind: row.kind,
-        status: row.status,
-        at: row.createdAt,
-        agency: row.agency,
-        role: row.role,
-        via: row.via,
-        ...(row.mailEvent ? { mailEvent: row.mailEvent } : {}),
-      })),
-  };
+  const report = await asUsage(() => subjectAccessExport(target, address, new Date()));
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (outFile) {
     writeFileSync(outFile, json, { mode: 0o600 });
-    io.out(`Wrote the data held for ${email} to ${outFile}: ${deliveries.length} email(s), ${memberships.length} list membership(s).`);
+    io.out(`Wrote the data held for ${report.email} to ${outFile}: ${report.emailsSent.length} email(s), ${report.listMemberships.length} list membership(s).`);
   } else io.out(json.trimEnd());
   return 0;
 }
 
-/**
- * Right to erasure: the profile and list entries go, and ledger rows lose the address,
- * name and recipient key while keeping what the counts need. A suppression stays (it
- * holds no address) so the person is not emailed again from an old list export.
- */
+/** Right to erasure (see erasePerson): the address goes everywhere; anonymous counts stay. */
 export async function eraseSubscriber(target: Target, io: Output, address: string): Promise<number> {
-  const { email, key } = keyOf(address);
-  const now = new Date();
-  const memberships = await target.lists.membershipsOf(email);
-  for (const m of memberships) await target.lists.removeMember(m.listId, m.email);
-  const hadSubscription = Boolean(await target.subscribers.get(key));
-  await target.subscribers.remove(key);
-  const rows = await target.deliveries.byRecipient(key);
-  let done = 0;
-  for (const row of rows) {
-    await target.deliveries.anonymise(row, now);
-    io.progress(`Anonymising ledger rows: ${++done}/${rows.length}`);
-  }
-  const suppressed = Boolean(await target.suppressions.get(key));
+  const erased = await asUsage(() => erasePerson(target, address, new Date(), (done, of) => io.progress(`Anonymising ledger rows: ${done}/${of}`)));
   io.out(
-    `Erased ${email}: ${hadSubscription ? 'subscription removed' : 'no subscription'}, ${memberships.length} list membership(s) removed, ` +
-      `${rows.length} ledger row(s) anonymised (counts by briefing, agency and role are kept).` +
-      (suppressed ? ' The suppression stays, keyed without the address, so nothing is sent to it again.' : ''),
+    `Erased ${erased.email}: ${erased.hadSubscription ? 'subscription removed' : 'no subscription'}, ${erased.memberships} list membership(s) removed, ` +
+      `${erased.ledgerRows} ledger row(s) anonymised (counts by briefing, agency and role are kept).` +
+      (erased.suppressed ? ' The suppression stays, keyed without the address, so nothing is sent to it again.' : ''),
   );
   return 0;
 }

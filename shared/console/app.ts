@@ -1,9 +1,9 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { scanFindingAndId } from '../domain/finding-id';
 import { renderBriefing } from '../domain/briefing';
 import { briefingIdOf } from '../domain/delivery';
 import { parseFinding, type FieldError } from '../domain/finding';
-import type { BriefingStore, DeliveryStore, FindingStore, ResponseStore, SettingsStore } from '../domain/ports';
+import type { BriefingStore, DeliveryStore, FindingStore, ListStore, ResponseStore, SettingsStore } from '../domain/ports';
 import { versionOf } from '../domain/publication';
 import { reportHtml } from '../domain/report';
 import { AGENCY_IDS, ROLE_IDS } from '../domain/taxonomy';
@@ -11,13 +11,12 @@ import { changedFields } from '../domain/corrections';
 import { hasIdShape } from '../domain/loggable-id';
 import { UnknownFindingError, disseminationFor } from '../services/dissemination';
 import { gateLists } from '../services/gate-lists';
-import type { AuditLog } from './audit';
+import { consoleBase, type ConsoleBaseDeps, type ConsoleEnv } from './base';
+import { listRoutes } from './lists';
 import { ACTION_LABELS, FINDING_ACTIONS, actionProblem, afterAction, isApproved, savedItem, type FindingAction } from './finding-actions';
 import { errorsByField, formFromItem, itemFromForm, type FormValues } from './finding-form';
-import type { Branding, PageContext } from './layout';
 import { auditPage, challengePage, confirmPage, editPage, findingPage, findingsPage, messagePage, previewPage, reportsPage, signInPage, type FindingRow } from './pages';
-import { can, type Capability, type ConsoleUser } from './roles';
-import { SESSION_COOKIE, SIGN_IN_COOKIE, clearedCookie, cookie, csrfTokenFor, randomToken, readCookie, sameToken, type SignInChallenge, type SignInService } from './sign-in';
+import { SESSION_COOKIE, SIGN_IN_COOKIE, clearedCookie, cookie, randomToken, readCookie, sameToken, type SignInChallenge, type SignInService } from './sign-in';
 
 /**
  * The admin console: server-rendered pages that work without JavaScript. Every route but
@@ -25,50 +24,20 @@ import { SESSION_COOKIE, SIGN_IN_COOKIE, clearedCookie, cookie, csrfTokenFor, ra
  * the session's CSRF token; what each role may do is in roles.ts. The console writes findings
  * as the AWS console and the CLI do, and the stream and plan-briefing take it from there.
  */
-export interface ConsoleDeps {
+export interface ConsoleDeps extends ConsoleBaseDeps {
   findings: FindingStore;
   briefings: BriefingStore;
   deliveries: Pick<DeliveryStore, 'byBriefing'>;
   responses: Pick<ResponseStore, 'byBriefing'>;
   settings: SettingsStore;
-  audit: AuditLog;
-  signIn: SignInService;
-  /** A keyed hash (the link-signing key's fingerprint): CSRF tokens. */
-  fingerprint: (value: string) => string;
-  branding: Branding;
-  now?: () => Date;
-  log?: { served(route: string, status: number): void; failed(route: string, error: Error): void };
+  lists: ListStore;
 }
-
-type Env = { Variables: { user: ConsoleUser; session: string } };
-
-const PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  // No script at all; frames only from this page's own srcdoc previews; forms post here only.
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-};
 
 const SIGN_IN_STEP_SECONDS = 10 * 60;
 
 export function consoleApp(deps: ConsoleDeps) {
-  const now = deps.now ?? (() => new Date());
-  const app = new Hono<Env>();
-  app.use('*', async (c, next) => {
-    await next();
-    deps.log?.served(`${c.req.method} ${c.req.routePath}`, c.res.status);
-  });
-  app.onError((error, c) => {
-    deps.log?.failed(`${c.req.method} ${c.req.path}`, error);
-    return html(c, messagePage({ branding: deps.branding }, 'Something went wrong', 'Nothing more was changed. Try again in a minute.'), 500);
-  });
-  const html = (c: Context, body: string, status: 200 | 400 | 403 | 404 | 409 | 500 = 200) => c.body(body, status, PAGE_HEADERS);
-  const context = (c: Context<Env>): PageContext => {
-    const session = c.get('session');
-    return { branding: deps.branding, user: c.get('user'), csrf: session ? csrfTokenFor(session, deps.fingerprint) : undefined };
-  };
+  const kit = consoleBase(deps);
+  const { app, now, html, context, refuse } = kit;
   const signInForm = (c: Context, form: { email?: string; error?: string; next?: string }, status: 200 | 400 = 200) => {
     const token = randomToken();
     c.header('set-cookie', cookie(SIGN_IN_COOKIE, token, SIGN_IN_STEP_SECONDS), { append: true });
@@ -115,30 +84,6 @@ export function consoleApp(deps: ConsoleDeps) {
     return c.redirect(next, 303);
   });
 
-  // --- everything else needs a session --------------------------------------------------------
-  app.use('/console/*', async (c, next) => {
-    if (c.req.path === '/console/sign-in') return next();
-    const session = readCookie(c.req.header('cookie'), SESSION_COOKIE);
-    const user = session ? await deps.signIn.verify(session) : undefined;
-    if (!session || !user) {
-      if (c.req.method !== 'GET') return html(c, messagePage({ branding: deps.branding }, 'Sign in first', 'Your session has ended. Sign in, then do it again.'), 403);
-      const wanted = c.req.path + (c.req.url.includes('?') ? `?${c.req.url.split('?')[1]}` : '');
-      return c.redirect(`/console/sign-in?next=${encodeURIComponent(wanted)}`, 303);
-    }
-    c.set('user', user);
-    c.set('session', session);
-    if (c.req.method === 'POST') {
-      const form = await c.req.parseBody();
-      if (!sameToken(typeof form.csrf === 'string' ? form.csrf : undefined, csrfTokenFor(session, deps.fingerprint))) {
-        return html(c, messagePage(context(c), 'The form had expired', 'Nothing was changed. Go back, reload the page, and try again.'), 403);
-      }
-    }
-    return next();
-  });
-
-  const refuse = (c: Context<Env>, capability: Capability) =>
-    can(c.get('user'), capability) ? undefined : html(c, messagePage(context(c), 'Not allowed', 'Your role does not allow this. Ask an editor or an approver.'), 403);
-
   app.post('/console/sign-out', async (c) => {
     await deps.audit.append({ who: c.get('user').email, action: 'signed out' }, now());
     c.header('set-cookie', clearedCookie(SESSION_COOKIE), { append: true });
@@ -183,7 +128,7 @@ export function consoleApp(deps: ConsoleDeps) {
     return html(c, findingsPage(context(c), rows, c.req.query('done')));
   });
 
-  const findingView = async (c: Context<Env>, item: Record<string, unknown>) => {
+  const findingView = async (c: Context<ConsoleEnv>, item: Record<string, unknown>) => {
     const parsed = parseFinding({ ...item, status: item.status === 'published' || item.status === 'withdrawn' ? item.status : 'draft' });
     const gate = parsed.ok ? scanFindingAndId(parsed.finding, await gateLists(deps.settings)) : undefined;
     const row = await rowOf(item);
@@ -210,7 +155,7 @@ export function consoleApp(deps: ConsoleDeps) {
     return html(c, findingPage(context(c), await findingView(c, item), c.req.query('done')));
   });
 
-  async function findingOr404(c: Context<Env>, id = c.req.query('id')): Promise<Record<string, unknown> | undefined> {
+  async function findingOr404(c: Context<ConsoleEnv>, id = c.req.query('id')): Promise<Record<string, unknown> | undefined> {
     if (!id || !hasIdShape(id)) return undefined;
     return deps.findings.getRaw(id);
   }
@@ -320,9 +265,10 @@ export function consoleApp(deps: ConsoleDeps) {
     return html(c, auditPage(context(c), { month, entries: await deps.audit.month(month) }));
   });
 
+  listRoutes(kit, deps.lists);
+
   app.get('/console', (c) => c.redirect('/console/findings', 303));
-  app.notFound((c) => html(c, messagePage({ branding: deps.branding }, 'Page not found', 'There is no such page in the console.'), 404));
-  return app;
+  return kit.finish();
 }
 
 /** Which actions the finding page lists even when they cannot be done now, to say why. */

@@ -1,5 +1,5 @@
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
-import type { ConsoleUser } from './roles';
+import { can, type ConsoleUser } from './roles';
 
 /**
  * The console's page shell and form widgets, in hono's JSX: every value is escaped when the page
@@ -82,6 +82,8 @@ export const Layout: FC<PropsWithChildren<{ title: string; context: PageContext 
             <nav aria-label="Console">
               <ul>
                 <li><a href="/console/findings">Findings</a></li>
+                {can(user, 'edit') ? <li><a href="/console/lists">Lists</a></li> : null}
+                {can(user, 'people') ? <li><a href="/console/people">People</a></li> : null}
                 <li><a href="/console/reports">Reports</a></li>
                 <li><a href="/console/audit">Audit log</a></li>
                 <li><a href="/archive">Public archive</a></li>

@@ -267,6 +267,20 @@ export const CONSOLE_ROUTES = [
   { method: 'POST', path: '/console/finding/confirm' },
   { method: 'GET', path: '/console/reports' },
   { method: 'GET', path: '/console/audit' },
+  { method: 'GET', path: '/console/lists' },
+  { method: 'GET', path: '/console/list' },
+  { method: 'GET', path: '/console/list/edit' },
+  { method: 'POST', path: '/console/list/edit' },
+  { method: 'POST', path: '/console/list/members' },
+] as const satisfies HttpTrigger['routes'];
+
+/** The console's people pages: their own function, the only one that may change or erase a person's data. */
+export const PEOPLE_ROUTES = [
+  { method: 'GET', path: '/console/people' },
+  { method: 'POST', path: '/console/people' },
+  { method: 'POST', path: '/console/people/export' },
+  { method: 'POST', path: '/console/people/suppress' },
+  { method: 'POST', path: '/console/people/erase' },
 ] as const satisfies HttpTrigger['routes'];
 
 export const FUNCTIONS = {
@@ -384,12 +398,13 @@ export const FUNCTIONS = {
   },
   console: {
     entry: 'functions/console/handler.ts',
-    description: 'Admin console: write, preview, approve, publish, correct and withdraw findings; reports and the audit log. Signed in with the user pool.',
+    description: 'Admin console: write, preview, approve, publish, correct and withdraw findings; distribution lists; reports and the audit log. Signed in with the user pool.',
     memoryMb: 1024,
     timeoutSeconds: 29,
     tables: {
       // Writes findings as the AWS console and the CLI do: the stream takes it from there.
       findings: 'readWrite', settings: 'read', briefings: 'read', deliveries: 'read', responses: 'read',
+      lists: 'readWrite', listMembers: 'readWrite',
       audit: 'append',
     },
     signsIn: true,
@@ -399,6 +414,28 @@ export const FUNCTIONS = {
     trigger: {
       kind: 'http',
       routes: CONSOLE_ROUTES,
+      throttle: { ratePerSecond: 20, burst: 40 },
+    },
+  },
+  'console-people': {
+    entry: 'functions/console-people/handler.ts',
+    description: "Admin console's people pages: look up, stop mail to, export (subject access) and erase one person's data. Approvers only.",
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    tables: {
+      // Erasure removes profiles and list entries and anonymises ledger rows; nothing else is touched.
+      subscribers: 'readWrite', suppressions: 'readWrite', listMembers: 'readWrite', deliveries: 'readWrite',
+      // The list store's other table: list names and filters, no personal data.
+      lists: 'read',
+      audit: 'append',
+    },
+    signsIn: true,
+    // The CSRF tokens are signed with the link-signing key.
+    signsLinks: true,
+    branded: true,
+    trigger: {
+      kind: 'http',
+      routes: PEOPLE_ROUTES,
       throttle: { ratePerSecond: 20, burst: 40 },
     },
   },

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
 import { documentClient } from '../../shared/adapters/dynamo-stores';
-import { CONSOLE_ROUTES } from '../../shared/contract/definitions';
+import { readFileSync } from 'node:fs';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { CONSOLE_ROUTES, PEOPLE_ROUTES } from '../../shared/contract/definitions';
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../infra/local/sign-in';
@@ -157,6 +159,93 @@ test('an admin writes, previews, gets approval for and publishes a finding; the 
   await shoot(viewer, '09-scrutineer-refused');
 }, 240_000);
 
+test('an editor creates a list with a mistake, fixes it, uploads members with a bad row and finds a member', async () => {
+  const page = await signedIn(writer);
+  await page.getByRole('link', { name: 'Lists', exact: true }).click();
+  await page.getByRole('link', { name: 'Create a list' }).click();
+  await page.getByLabel('Id', { exact: true }).fill('School DSLs');
+  await page.getByLabel('Name', { exact: true }).fill('School designated safeguarding leads');
+  await page.getByRole('checkbox', { name: 'Education', exact: true }).check();
+  await page.getByRole('checkbox', { name: 'Designated safeguarding lead' }).check();
+  await page.getByRole('button', { name: 'Create the list' }).click();
+  // The pipeline's own message for the id, by its field; the rest of the form is kept.
+  expect(await page.locator('#f-id-error').textContent()).toContain("use lower-case letters, digits and '-'");
+  expect(await page.getByRole('checkbox', { name: 'Education', exact: true }).isChecked()).toBe(true);
+  await shoot(page, '10-list-field-error');
+  await page.getByLabel('Id', { exact: true }).fill('school-dsls');
+  await page.getByRole('button', { name: 'Create the list' }).click();
+  await page.waitForURL(/\/console\/list\?id=school-dsls/);
+  expect(await page.getByRole('status').first().textContent()).toContain('Created');
+
+  const csv = [
+    'email,name,agency,role',
+    'dsl1@example.org,Head of Year Example,education,dsl',
+    'not-an-address,Someone Example,education,dsl',
+    'dsl2@example.org,"Deputy, Example",education,dsl',
+  ].join('\n');
+  await page.setInputFiles('#f-csv', { name: 'members.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Upload' }).click();
+  const body = (await page.locator('main').textContent())!;
+  expect(body).toContain('2 member(s) added or updated.');
+  expect(body).toContain('1 row(s) were not imported');
+  expect(await page.locator('table tbody tr').allTextContents()).toEqual(['3email: not a valid address: check for a missing @ or a stray space.']);
+  await shoot(page, '11-list-upload-row-error');
+
+  await page.getByRole('link', { name: 'Back to the list' }).click();
+  await page.getByLabel('Search members', { exact: true }).fill('deputy');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  expect(await page.getByRole('status').first().textContent()).toContain('1 of 2 member(s) match');
+  expect(await page.locator('table tbody tr').count()).toBe(1);
+  expect(await page.locator('table').textContent()).toContain('dsl2@example.org');
+  await shoot(page, '12-list-search');
+
+  const viewer = await signedIn(scrutineer);
+  expect(await viewer.getByRole('link', { name: 'Lists', exact: true }).count()).toBe(0);
+  expect((await viewer.goto(`${pipeline.pages.url}/console/list?id=school-dsls`))?.status()).toBe(403);
+}, 120_000);
+
+test('the data-protection lead looks up a person, downloads what is held, and erases it', async () => {
+  const person = 'officer3@example.org';
+  const page = await signedIn(chair);
+  await page.getByRole('link', { name: 'People', exact: true }).click();
+  await page.getByLabel('Email address', { exact: true }).fill('officer3 at example.org');
+  await page.getByRole('button', { name: 'Look up' }).click();
+  expect(await page.locator('#f-email-error').textContent()).toContain('is not an email address');
+  await page.getByLabel('Email address', { exact: true }).fill(` ${person.toUpperCase()} `);
+  await page.getByRole('button', { name: 'Look up' }).click();
+  expect(await page.locator('h1').textContent()).toBe(person);
+  expect(await page.locator('dl').textContent()).toContain('police-frontline');
+  // The address never goes into a URL.
+  expect(page.url()).not.toContain('officer3');
+  await shoot(page, '13-person');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the data held' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^subject-access-\d{4}-\d{2}-\d{2}\.json$/);
+  const held = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+  expect(held.email).toBe(person);
+  expect(held.listMemberships).toEqual([{ listId: 'police-frontline', name: 'Officer 3', agency: 'police', role: 'frontline' }]);
+  expect(held.emailsSent.map((e: { status: string }) => e.status)).toEqual(['SENT']);
+
+  await page.getByRole('button', { name: 'Erase…' }).click();
+  await shoot(page, '14-erase-confirm');
+  await page.getByRole('button', { name: 'Yes, erase it' }).click();
+  expect(await page.getByRole('status').first().textContent()).toContain('1 list membership(s) removed, 1 ledger row(s) anonymised');
+  const rows = await db.send(new ScanCommand({ TableName: tables.deliveries }));
+  expect(JSON.stringify(rows.Items)).not.toContain('officer3');
+  const members = await db.send(new ScanCommand({ TableName: tables.listMembers }));
+  expect(JSON.stringify(members.Items)).not.toContain('officer3');
+
+  await page.getByLabel('Email address', { exact: true }).fill(person);
+  await page.getByRole('button', { name: 'Look up' }).click();
+  expect(await page.locator('main').textContent()).toContain('Nothing is held for this address');
+  // The audit log says what was done, never to whom.
+  await page.goto(`${pipeline.pages.url}/console/audit`);
+  const audit = (await page.locator('table').textContent())!;
+  expect(audit).toContain('erased the data held for a person');
+  expect(audit).not.toContain('officer3');
+  await shoot(page, '15-audit');
+}, 120_000);
+
 /** Every console route: who gets in. GET without a session goes to sign-in; POST without one is refused. */
 describe('every console route', () => {
   const sessions = new Map<string, string>();
@@ -168,8 +257,16 @@ describe('every console route', () => {
     }
     return sessions.get(user.email)!;
   };
-  const open = CONSOLE_ROUTES.filter((route) => route.path === '/console/sign-in');
-  const guarded = CONSOLE_ROUTES.filter((route) => route.path !== '/console/sign-in');
+  const ROUTES = [...CONSOLE_ROUTES, ...PEOPLE_ROUTES];
+  const open = ROUTES.filter((route) => route.path === '/console/sign-in');
+  const guarded = ROUTES.filter((route) => route.path !== '/console/sign-in');
+  /** The routes a role must hold a capability for (roles.ts); every other guarded GET is for every role. */
+  const EDITORS = ['/console/finding/edit', '/console/lists', '/console/list', '/console/list/edit', '/console/list/members'];
+  const PEOPLE = PEOPLE_ROUTES.map((route) => route.path as string);
+  const csrfOf = async (cookie: string) => {
+    const page = await (await fetch(`${pipeline.pages.url}/console/findings`, { headers: { cookie } })).text();
+    return /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+  };
 
   test.each(guarded.map((route) => [route.method, route.path] as const))('%s %s refuses anyone without a session', async (method, path) => {
     const response = await fetch(`${pipeline.pages.url}${path}?id=${FINDING_ID}`, { method, redirect: 'manual', ...(method === 'POST' ? { body: new URLSearchParams({ id: FINDING_ID }) } : {}) });
@@ -191,19 +288,31 @@ describe('every console route', () => {
     expect(response.status).toBe(303);
   });
 
-  const WRITES = ['/console/finding/edit', '/console/finding/confirm'];
+  const WRITES = ['/console/finding/edit', '/console/finding/confirm', '/console/list/edit', '/console/list/members', ...PEOPLE_ROUTES.filter((r) => r.method === 'POST').map((r) => r.path)];
   test.each([
     ['viewer (scrutineer)', false, scrutineer],
     ['editor only', true, writer],
     ['approver only', false, chair],
     ['editor and approver', true, author],
-  ] as const)('%s: reads every page; may edit findings: %s', async (_label, mayEdit, user) => {
+  ] as const)('%s: reads every page; may edit findings and lists: %s', async (_label, mayEdit, user) => {
     const cookie = await cookieOf(user);
+    const mayPeople = user.groups.includes('approver');
+    const allowed = (path: string) => (EDITORS.includes(path) ? mayEdit : PEOPLE.includes(path) ? mayPeople : true);
     for (const route of guarded.filter((r) => r.method === 'GET')) {
       const response = await fetch(`${pipeline.pages.url}${route.path}`, { redirect: 'manual', headers: { cookie } });
-      if (route.path === '/console/finding/edit') expect([route.path, response.status]).toEqual([route.path, mayEdit ? 200 : 403]);
-      else if (route.path === '/console') expect(response.status).toBe(303);
-      else expect([route.path, response.status]).toEqual([route.path, [200, 404].includes(response.status) ? response.status : 200]);
+      if (route.path === '/console') expect(response.status).toBe(303);
+      // Allowed: the page, or its "not found" when it needs an id; refused: 403.
+      else if (allowed(route.path)) expect([route.path, [200, 404].includes(response.status)]).toEqual([route.path, true]);
+      else expect([route.path, response.status]).toEqual([route.path, 403]);
+    }
+    // With the session's CSRF token, a POST the role may not make is refused before it is read;
+    // one it may make is answered (here with a field error or "not found", so nothing changes).
+    const csrf = await csrfOf(cookie);
+    for (const path of [...EDITORS.filter((p) => ['/console/list/edit', '/console/list/members', '/console/finding/edit'].includes(p)), ...PEOPLE]) {
+      const body = new URLSearchParams({ csrf, new: 'yes', id: 'no-such-list' });
+      const response = await fetch(`${pipeline.pages.url}${path}`, { method: 'POST', redirect: 'manual', headers: { cookie }, body });
+      if (allowed(path)) expect([path, [400, 404].includes(response.status)]).toEqual([path, true]);
+      else expect([path, response.status]).toEqual([path, 403]);
     }
     // A POST without the session's CSRF token changes nothing, whoever sends it.
     for (const path of WRITES) {

@@ -1,0 +1,12 @@
+import { consoleLambda } from '../../shared/adapters/console-lambda';
+import { peopleApp } from '../../shared/console/people';
+
+export const handler = consoleLambda('console-people', (base, store) =>
+  peopleApp({
+    ...base,
+    subscribers: store.subscribers(),
+    suppressions: store.suppressions(),
+    lists: store.lists(),
+    deliveries: store.deliveries(),
+  }),
+);
