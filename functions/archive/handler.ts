@@ -24,7 +24,7 @@ app.use('*', async (c, next) => {
   logger.info('Archive page', { route: `${c.req.method} ${c.req.routePath}`, status: c.res.status });
 });
 app.get('/briefing', async (c) => {
-  const page = await briefingPage({ briefings, senderName: config.partnershipName }, new URL(c.req.url).searchParams);
+  const page = await briefingPage({ briefings, senderName: config.partnershipName, logoUrl: config.logoUrl, contactDetails: config.contactDetails }, new URL(c.req.url).searchParams);
   return c.body(page.html, page.status as 200, page.status === 200 ? PUBLIC_HEADERS : PAGE_HEADERS);
 });
 app.get('/archive', async (c) => {

@@ -19,19 +19,21 @@ export const sesClient = () =>
  * scope, so every record of an invocation, and the next invocation on a warm instance, share it.
  */
 export const emailing = (
-  config: Pick<FunctionConfig, 'configurationSet' | 'senderAddress' | 'publicBaseUrl' | 'maxSendRate' | 'partnershipName'>,
+  config: Pick<FunctionConfig, 'configurationSet' | 'senderAddress' | 'publicBaseUrl' | 'maxSendRate' | 'partnershipName' | 'logoUrl' | 'contactDetails'>,
   ratePerSecond = config.maxSendRate,
 ) => ({
   // The mailer's bucket spaces the SES calls themselves, at the rate: what SES counts.
   mailer: new SesMailer(sesClient(), config.configurationSet, DEFAULT_RETRY, new TokenBucket(ratePerSecond)),
   senderAddress: config.senderAddress,
   senderName: config.partnershipName,
+  logoUrl: config.logoUrl,
+  contactDetails: config.contactDetails,
   publicBaseUrl: config.publicBaseUrl,
 });
 
 /** LedgerMailDeps but the signer (read once, asynchronously): what the sender, reminders and digest share. */
 export const ledgerMail = (
-  config: Pick<FunctionConfig, 'tables' | 'configurationSet' | 'senderAddress' | 'publicBaseUrl' | 'maxSendRate' | 'partnershipName'>,
+  config: Pick<FunctionConfig, 'tables' | 'configurationSet' | 'senderAddress' | 'publicBaseUrl' | 'maxSendRate' | 'partnershipName' | 'logoUrl' | 'contactDetails'>,
   { store = stores(config), ratePerSecond = config.maxSendRate }: { store?: ReturnType<typeof stores>; ratePerSecond?: number } = {},
 ) => ({
   briefings: store.briefings(),

@@ -93,6 +93,9 @@ export interface BriefingIssue {
   /** When this version was issued (the briefing snapshot's plannedAt). */
   issuedAt?: string;
   partnershipName?: string;
+  /** Branding: the partnership's logo (an https:// image) above the briefing, and contact details in its footer. */
+  logoUrl?: string;
+  contactDetails?: string;
   /** On the web page of a corrected briefing: the fields that changed since the version before. */
   changedFields?: readonly string[];
 }
@@ -177,6 +180,7 @@ export const EMAIL_STYLES = {
   ul: `margin:0 0 12px;padding:0 0 0 24px;font-size:16px;line-height:1.5;color:${TEXT}`,
   li: `margin:0 0 6px;font-size:16px;line-height:1.5;color:${TEXT};${WRAP}`,
   a: `color:${LINK};text-decoration:underline;${WRAP}`,
+  logo: 'display:block;height:48px;width:auto;max-width:240px;margin:0 0 16px;border:0',
   footer: `margin:32px 0 0;padding:16px 0 0;border-top:1px solid #8a8a8a;font-size:16px;line-height:1.5;color:${TEXT};${WRAP}`,
   ack: `display:inline-block;margin:0 0 12px;padding:10px 16px;border:2px solid ${LINK};border-radius:4px;color:${LINK};font-weight:bold;text-decoration:underline;${WRAP}`,
 } as const;
@@ -240,12 +244,16 @@ function renderHtml(finding: Finding, reader: BriefingReader, links: BriefingLin
         `<p style="${S.p}">${link(acknowledgeUrl, 'I have read this briefing', S.ack)}</p>`
       : '') +
     `<p style="${S.p}">${escapeHtml(FROM_PARTNERSHIP(issue))}</p>` +
+    (issue.contactDetails ? `<p style="${S.p}">${escapeHtml(singleLine(issue.contactDetails))}</p>` : '') +
     (manageLinks ? `<p style="${S.p}">${manageLinks}</p>` : '') +
     `</div>`;
 
+  // Only an https logo: an email client warns about (or blocks) anything else.
+  const logoUrl = issue.logoUrl?.startsWith('https://') ? safeUrl(issue.logoUrl) : undefined;
   return emailDocument(
     subject,
-    `<h1 style="${S.h1}">${escapeHtml(finding.title)}</h1>` +
+    (logoUrl ? `<img src="${escapeHtml(logoUrl)}" alt="${escapeHtml(singleLine(issue.partnershipName ?? ''))}" height="48" style="${S.logo}">` : '') +
+      `<h1 style="${S.h1}">${escapeHtml(finding.title)}</h1>` +
       `<p style="${S.source}">${sourceLine}</p>` +
       (issued ? `<p style="${S.p}">Issued ${escapeHtml(issued)}${finding.version > 1 ? ` (version ${finding.version})` : ''}</p>` : '') +
       (correctionNote(finding, issue) ? `<p style="${S.p}"><strong>${escapeHtml(correctionNote(finding, issue)!)}</strong></p>` : '') +
@@ -344,6 +352,7 @@ function renderText(finding: Finding, reader: BriefingReader, links: BriefingLin
   const unsubscribeUrl = safeUrl(links.unsubscribeUrl);
   if (acknowledgeUrl) footer.push(`I have read this briefing: ${acknowledgeUrl}`);
   footer.push(FROM_PARTNERSHIP(issue));
+  if (issue.contactDetails) footer.push(singleLine(issue.contactDetails));
   if (manageUrl) footer.push(`Manage your preferences: ${manageUrl}`);
   if (unsubscribeUrl) footer.push(`Unsubscribe: ${unsubscribeUrl}`);
   blocks.push(`----\n${footer.join('\n')}`);

@@ -253,6 +253,9 @@ export interface LedgerMailDeps {
   senderAddress: string;
   /** The partnership's name, shown as the sender and in the footer. */
   senderName?: string;
+  /** Branding on every briefing: the logo above it and contact details in its footer. */
+  logoUrl?: string;
+  contactDetails?: string;
   publicBaseUrl: string;
   now?: () => Date;
 }

@@ -26,7 +26,7 @@ async function latestSnapshot(briefings: Pick<BriefingStore, 'get'>, findingId: 
  * gate passed it before it was planned. Withdrawn: 410. Never planned (a draft, a typo): 404.
  */
 export async function briefingPage(
-  deps: { briefings: Pick<BriefingStore, 'get'>; senderName?: string },
+  deps: { briefings: Pick<BriefingStore, 'get'>; senderName?: string; logoUrl?: string; contactDetails?: string },
   query: URLSearchParams,
 ): Promise<PageResult> {
   const findingId = query.get('f') ?? '';
@@ -42,7 +42,7 @@ export async function briefingPage(
     { name: '', agency, role },
     { unsubscribeUrl: '' },
     // A corrected briefing says so, and what changed since the version before.
-    { issuedAt: snapshot.plannedAt, partnershipName: deps.senderName, changedFields: snapshot.changedFields },
+    { issuedAt: snapshot.plannedAt, partnershipName: deps.senderName, logoUrl: deps.logoUrl, contactDetails: deps.contactDetails, changedFields: snapshot.changedFields },
   );
   return { status: 200, html: rendered.html };
 }

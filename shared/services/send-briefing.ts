@@ -1,5 +1,5 @@
 import { briefingPagePath } from '../domain/pages';
-import { renderBriefing, type BriefingLinks, type RenderedBriefing } from '../domain/briefing';
+import { renderBriefing, type BriefingIssue, type BriefingLinks, type RenderedBriefing } from '../domain/briefing';
 import { renderCorrection, renderWithdrawal } from '../domain/corrections';
 import { briefingIdOf, type DeliveryRow } from '../domain/delivery';
 import { composeBriefingMime } from '../domain/mime';
@@ -121,7 +121,7 @@ export async function sendDelivery(
     const links = recipientLinks(deps.publicBaseUrl, deps.signer, row.recipientKey, now(), row.kind === 'briefing' ? row.deliveryId : undefined);
     // Every briefing links to its public page in the archive, for this reader's agency and role.
     const onlineUrl = `${deps.publicBaseUrl.replace(/\/$/, '')}${briefingPagePath(briefing.findingId, { agency: row.agency, role: row.role })}`;
-    const rendered = renderFor(row, briefing, { ...links, onlineUrl }, deps.senderName);
+    const rendered = renderFor(row, briefing, { ...links, onlineUrl }, { partnershipName: deps.senderName, logoUrl: deps.logoUrl, contactDetails: deps.contactDetails });
     raw = await composeBriefingMime({
       from: deps.senderAddress,
       fromName: deps.senderName,
@@ -189,13 +189,13 @@ async function followUpIfSentBefore(deps: SendDeps, row: DeliveryRow, briefingCa
 const changedForReader = (briefing: Briefing, row: DeliveryRow): readonly string[] =>
   (row.correctsVersion !== undefined ? briefing.changedSince?.[String(row.correctsVersion)] : undefined) ?? briefing.changedFields ?? [];
 
-function renderFor(row: DeliveryRow, briefing: Briefing, links: BriefingLinks, partnershipName: string | undefined): RenderedBriefing {
+function renderFor(row: DeliveryRow, briefing: Briefing, links: BriefingLinks, branding: Omit<BriefingIssue, 'issuedAt' | 'changedFields'>): RenderedBriefing {
   switch (row.kind) {
     case 'correction':
       return renderCorrection(briefing.finding, changedForReader(briefing, row), row, links);
     case 'withdrawal':
       return renderWithdrawal(briefing.finding, row, links);
     default:
-      return renderBriefing(briefing.finding, row, links, { issuedAt: briefing.plannedAt, partnershipName });
+      return renderBriefing(briefing.finding, row, links, { issuedAt: briefing.plannedAt, ...branding });
   }
 }

@@ -105,6 +105,20 @@ describe('renderBriefing: structure', () => {
     const v2 = renderBriefing(validFinding({ version: 2 }), police, links, { issuedAt: '2026-06-30T23:30:00Z' });
     expect(v2.text).toContain('Issued 1 July 2026 (version 2)'); // UK time: 00:30 on 1 July
   });
+
+  it("carries the deployment's branding: its https logo above the briefing, its contact details in the footer, both escaped", () => {
+    const branded = renderBriefing(validFinding(), police, links, {
+      partnershipName: 'Exampleshire "Safeguarding" Partnership',
+      logoUrl: 'https://www.example.org/logo.png?a=1&b=2',
+      contactDetails: 'learning@example.org · 01632 960000 <office hours>',
+    });
+    expect(branded.html).toMatch(/^[\s\S]*<img src="https:\/\/www\.example\.org\/logo\.png\?a=1&amp;b=2" alt="Exampleshire &quot;Safeguarding&quot; Partnership"[^>]*>\s*<h1/);
+    expect(branded.html).toContain('learning@example.org · 01632 960000 &lt;office hours&gt;');
+    expect(branded.text).toContain('learning@example.org · 01632 960000 <office hours>');
+    // A logo that is not https (mail clients warn about or block it) is left out; so is no branding at all.
+    expect(renderBriefing(validFinding(), police, links, { logoUrl: 'http://www.example.org/logo.png' }).html).not.toContain('<img');
+    expect(renderBriefing(validFinding(), police, links).html).not.toContain('<img');
+  });
 });
 
 describe('renderBriefing: actions are tailored to the agency', () => {
