@@ -11,7 +11,7 @@ import { PAGE_HEADERS } from '../../shared/services/subscription-pages';
 
 const config = loadFunctionConfig('archive');
 const logger = createLogger('archive');
-configurePages({ partnershipName: config.partnershipName });
+configurePages({ partnershipName: config.partnershipName, logoUrl: config.logoUrl, contactDetails: config.contactDetails });
 const briefings = stores(config).briefings();
 const branding = { partnershipName: config.partnershipName, logoUrl: config.logoUrl, contactDetails: config.contactDetails };
 

@@ -8,7 +8,7 @@ import { PAGE_HEADERS, loggableRoute, routePage } from '../../shared/services/su
 
 const config = loadFunctionConfig('subscriptions');
 const logger = createLogger('subscriptions');
-configurePages({ partnershipName: config.partnershipName });
+configurePages({ partnershipName: config.partnershipName, logoUrl: config.logoUrl, contactDetails: config.contactDetails });
 const store = stores(config);
 const signer = cachedTokenSigner();
 const base = {

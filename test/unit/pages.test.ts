@@ -618,4 +618,15 @@ describe('the partnership, named on every page', () => {
   it('says "your local safeguarding children partnership" when none is set', () => {
     expect(visibleText(subscribePage().html)).toContain('Safeguarding learning briefings from your local safeguarding children partnership.');
   });
+
+  it("shows the deployment's https logo in the header and its contact details in the footer, escaped; never an http logo", () => {
+    configurePages({ partnershipName: 'Exampleshire Partnership', logoUrl: 'https://www.example.org/logo.png?a=1&b=2', contactDetails: 'learning@example.org <Mon–Fri>' });
+    const html = notFoundPage().html;
+    const header = /<header[^>]*>([\s\S]*?)<\/header>/.exec(html)![1]!;
+    expect(tags(header, 'img').map((img) => [img.attrs.src, img.attrs.alt])).toEqual([['https://www.example.org/logo.png?a=1&b=2', '']]);
+    const footer = /<footer[^>]*>([\s\S]*?)<\/footer>/.exec(html)![1]!;
+    expect(footer).toContain('learning@example.org &lt;Mon–Fri&gt;');
+    configurePages({ logoUrl: 'http://www.example.org/logo.png' });
+    expect(tags(notFoundPage().html, 'img')).toEqual([]);
+  });
 });
