@@ -7,6 +7,7 @@ import {
   htmlList,
   link,
   ownList,
+  safeUrl,
   singleLine,
   textList,
   underline,
@@ -68,6 +69,24 @@ function newContent(finding: Finding, field: string, reader: BriefingReader): st
   return undefined;
 }
 
+/**
+ * Where to read on the web: a correction links to the whole corrected briefing, a withdrawal to
+ * the archive of the briefings still current (its own page now only says it was withdrawn).
+ */
+function onlineLink(links: BriefingLinks, kind: 'correction' | 'withdrawal'): { url: string; label: string } | undefined {
+  const url = safeUrl(links.onlineUrl);
+  if (!url) return undefined;
+  return kind === 'correction' ? { url, label: 'Read the whole corrected briefing online' } : { url: new URL('/archive', url).toString(), label: 'See the current briefings in the archive' };
+}
+const onlineHtml = (links: BriefingLinks, kind: 'correction' | 'withdrawal') => {
+  const online = onlineLink(links, kind);
+  return online ? `<p style="${S.p}">${link(online.url, online.label)}</p>` : '';
+};
+const onlineText = (links: BriefingLinks, kind: 'correction' | 'withdrawal') => {
+  const online = onlineLink(links, kind);
+  return online ? [`${online.label}: ${online.url}`] : [];
+};
+
 function footerHtml(links: BriefingLinks): string {
   const parts = [links.manageUrl && link(links.manageUrl, 'Manage your preferences'), link(links.unsubscribeUrl, 'Unsubscribe')].filter(Boolean);
   return `<div style="${S.footer}"><p style="${S.p}">${parts.join(' &nbsp;|&nbsp; ')}</p></div>`;
@@ -89,6 +108,7 @@ export function renderCorrection(finding: Finding, changed: readonly string[], r
     `<h1 style="${S.h1}">${escapeHtml(subject)}</h1>` +
       `<p style="${S.p}">Dear ${escapeHtml(greetingName(reader))},</p>` +
       `<p style="${S.p}">${escapeHtml(intro)}</p>` +
+      onlineHtml(links, 'correction') +
       `<h2 style="${S.h2}">What changed</h2>${htmlList(changed.map(fieldLabel))}` +
       shown
         .map(({ field, content }) =>
@@ -102,6 +122,7 @@ export function renderCorrection(finding: Finding, changed: readonly string[], r
     underline(subject, '='),
     `Dear ${greetingName(reader)},`,
     intro,
+    ...onlineText(links, 'correction'),
     `WHAT CHANGED\n${textList(changed.map(fieldLabel))}`,
     ...shown.map(({ field, content }) => `${underline(fieldLabel(field).toUpperCase(), '-')}\n${typeof content === 'string' ? content : textList(content)}`),
     footerText(links),
@@ -120,8 +141,9 @@ export function renderWithdrawal(finding: Finding, reader: BriefingReader, links
     `<h1 style="${S.h1}">${escapeHtml(subject)}</h1>` +
       `<p style="${S.p}">Dear ${escapeHtml(greetingName(reader))},</p>` +
       paragraphs.map((p) => `<p style="${S.p}">${escapeHtml(p)}</p>`).join('') +
+      onlineHtml(links, 'withdrawal') +
       footerHtml(links),
   );
-  const text = [underline(subject, '='), `Dear ${greetingName(reader)},`, ...paragraphs, footerText(links)].join('\n\n');
+  const text = [underline(subject, '='), `Dear ${greetingName(reader)},`, ...paragraphs, ...onlineText(links, 'withdrawal'), footerText(links)].join('\n\n');
   return { subject, html, text: `${text}\n` };
 }
