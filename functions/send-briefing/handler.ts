@@ -8,8 +8,7 @@ import { imagesOf } from '../../shared/adapters/stream-record';
 import { loadFunctionConfig } from '../../shared/config';
 import { deliveryRowSchema } from '../../shared/domain/delivery';
 import { loggableLedgerId } from '../../shared/domain/loggable-id';
-import { TokenBucket } from '../../shared/domain/token-bucket';
-import { lookUpSuppressions, sendDelivery, type InvocationCache } from '../../shared/services/send-briefing';
+import { lookUpSuppressions, sendBatch, type InvocationCache, type RowResult } from '../../shared/services/send-briefing';
 import { sesSetupReporter } from '../../shared/services/ses-setup';
 
 const config = loadFunctionConfig('send-briefing');
@@ -19,12 +18,7 @@ const signer = cachedTokenSigner();
 // that many at once only when their concurrency is reserved (-c reserveSendConcurrency=true); without it the
 // deliveries stream's shards × parallelization factor bound them, which is the same only on a one-shard stream.
 const rate = config.maxSendRate / config.senderInstances;
-const base = {
-  ...ledgerMail(config, { ratePerSecond: rate }),
-  // Rows are claimed at twice the send rate: they wait their turn mostly unclaimed, yet far enough
-  // ahead that a claim's latency never leaves the mailer idle. See sendDelivery.
-  admission: new TokenBucket(rate * 2),
-};
+const base = ledgerMail(config, { ratePerSecond: rate });
 // An SES set-up problem (unverified identity, sending paused, AccessDenied…): logged for the alarm, the admin told once a day.
 const setup = sesSetupReporter({
   mailer: base.mailer,
@@ -37,32 +31,35 @@ const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
   const deps = { ...base, signer: await signer(), timeLeftMs: () => context.getRemainingTimeInMillis() };
-  // Each record parsed once; one snapshot read per briefing and one batched suppression read for the whole batch.
-  const parse = (record: DynamoDBRecord) => deliveryRowSchema.safeParse(imagesOf(record).newItem);
-  const parsed = new Map(event.Records.map((record) => [record, parse(record)]));
-  const keys = [...parsed.values()].flatMap((result) => (result.success ? [result.data.recipientKey] : []));
-  const cache: InvocationCache = { briefings: new Map(), suppressions: await lookUpSuppressions(deps.suppressions, keys) };
+  // Each record parsed once; the rows that parse are sent as one batch (one claim and one SENT
+  // write for them all, sendBatch); a record that does not parse fails on its own.
+  const parsed = event.Records.map((record) => ({ record, row: deliveryRowSchema.safeParse(imagesOf(record).newItem) }));
+  const rows = parsed.flatMap(({ record, row }) => (row.success ? [{ record, row: row.data }] : []));
+  const cache: InvocationCache = { briefings: new Map(), suppressions: await lookUpSuppressions(deps.suppressions, rows.map(({ row }) => row.recipientKey)) };
+  const sending = sendBatch(deps, rows.map(({ row }) => row), cache);
+  const resultOf = async (record: DynamoDBRecord): Promise<RowResult> => {
+    const at = rows.findIndex((entry) => entry.record === record);
+    return (await sending)[at]!;
+  };
   const recordHandler = async (record: DynamoDBRecord) => {
-    const parsedRow = parsed.get(record) ?? parse(record);
-    if (!parsedRow.success) throw parsedRow.error;
-    const row = parsedRow.data;
+    const entry = parsed.find((candidate) => candidate.record === record)!;
+    if (!entry.row.success) throw entry.row.error;
     // The row's id begins with the finding id: logged only in the shape this code writes, with nothing the gate would catch.
-    const deliveryId = loggableLedgerId(row.deliveryId);
-    try {
-      const result = await sendDelivery(deps, row, cache);
-      if (result.outcome === 'cancelled') logger.info('Delivery cancelled: the finding was withdrawn', { deliveryId });
-      else if (result.outcome === 'suppressed') logger.info('Delivery not sent: the address is suppressed', { deliveryId });
-      else if (result.outcome === 'failed') logger.warn('Delivery failed; the reason is on its ledger row', { deliveryId });
-      else logger.info(`Delivery ${result.outcome}`, { deliveryId });
-    } catch (error) {
+    const deliveryId = loggableLedgerId(entry.row.data.deliveryId);
+    const result = await resultOf(record);
+    if (result instanceof Error) {
       // The error's name only: SES messages can quote the recipient's address.
-      logger.error('Delivery will be retried', { deliveryId, error: (error as Error).name });
-      const cause = (error as { cause?: unknown }).cause;
+      logger.error('Delivery will be retried', { deliveryId, error: result.name });
+      const cause = (result as { cause?: unknown }).cause;
       if (cause instanceof SendError && cause.problem) {
         await setup.report(cause.problem, (cause.cause as { name?: string } | undefined)?.name ?? cause.name);
       }
-      throw error;
+      throw result;
     }
+    if (result.outcome === 'cancelled') logger.info('Delivery cancelled: the finding was withdrawn', { deliveryId });
+    else if (result.outcome === 'suppressed') logger.info('Delivery not sent: the address is suppressed', { deliveryId });
+    else if (result.outcome === 'failed') logger.warn('Delivery failed; the reason is on its ledger row', { deliveryId });
+    else logger.info(`Delivery ${result.outcome}`, { deliveryId });
   };
   return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
 };

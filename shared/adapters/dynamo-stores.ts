@@ -9,6 +9,7 @@ import {
   PutCommand,
   QueryCommand,
   ScanCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type BatchGetCommandOutput,
   type BatchWriteCommandOutput,
@@ -393,6 +394,18 @@ export class DynamoBriefingStore implements BriefingStore {
 const BY_BRIEFING_INDEX = TABLES.deliveries.globalIndexes[0].name;
 /** Conditional row writes in flight at once: a 1,000-row correction takes well under a second locally. */
 const INSERT_CONCURRENCY = 16;
+/** TransactWriteItems takes at most 100 items. */
+const TRANSACTION_LIMIT = 100;
+/** A transaction cancelled by others' conditions goes again without them; after this many rounds, one UpdateItem each. */
+const TRANSACTION_ROUNDS = 3;
+
+type UpdateInput = ConstructorParameters<typeof UpdateCommand>[0] & { UpdateExpression: string };
+
+/** The per-item codes of a cancelled transaction (None, ConditionalCheckFailed, TransactionConflict…), or undefined for any other error. */
+function cancellationReasons(error: unknown): string[] | undefined {
+  if ((error as { name?: string })?.name !== 'TransactionCanceledException') return undefined;
+  return ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+}
 const OPEN_ROWS_INDEX = TABLES.deliveries.globalIndexes[1].name;
 
 export class DynamoDeliveryStore implements DeliveryStore {
@@ -425,17 +438,63 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async claim(deliveryId: string, createdAt: string, now: Date) {
-    return conditionally(this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { deliveryId },
-        ConditionExpression: '#status = :pending AND createdAt = :createdAt',
-        // openSince (the open-rows index key) stays: moving it would rewrite the index entry for every send.
-        UpdateExpression: 'SET #status = :sending, claimedAt = :now ADD attempts :one',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':pending': 'PENDING', ':createdAt': createdAt, ':sending': 'SENDING', ':now': now.toISOString(), ':one': 1 },
-      }),
-    ));
+    return conditionally(this.db.send(new UpdateCommand(this.claimUpdate(deliveryId, createdAt, now))));
+  }
+
+  async claimMany(rows: readonly Pick<DeliveryRow, 'deliveryId' | 'createdAt'>[], now: Date) {
+    // One update per row: a row twice in one batch (a duplicated record) is claimed once.
+    const unique = [...new Map(rows.map((row) => [row.deliveryId, row])).values()];
+    return this.conditionalUpdates(unique.map((row) => ({ id: row.deliveryId, update: this.claimUpdate(row.deliveryId, row.createdAt, now) })));
+  }
+
+  async markSentMany(sent: readonly { deliveryId: string; messageId: string }[], now: Date) {
+    const updates = sent.map(({ deliveryId, messageId }) => ({
+      id: deliveryId,
+      update: this.transitionUpdate(deliveryId, 'SENDING', 'SENT', { messageId, sentAt: now.toISOString() }, { close: true }),
+    }));
+    const marked = await this.conditionalUpdates(updates);
+    return new Set(sent.map((row) => row.deliveryId).filter((id) => !marked.has(id)));
+  }
+
+  /**
+   * Conditional updates of many rows in as few requests as DynamoDB allows: one TransactWriteItems
+   * per 100. A transaction is all or nothing, so when some conditions fail it is cancelled with a
+   * reason per item: those rows are left out and the rest go again. Rows caught in a conflict with
+   * another writer's transaction fall back to one UpdateItem each. Returns the ids updated.
+   */
+  private async conditionalUpdates(updates: readonly { id: string; update: UpdateInput }[]): Promise<Set<string>> {
+    const done = new Set<string>();
+    for (const group of chunk(updates, TRANSACTION_LIMIT)) {
+      let left = group;
+      for (let round = 0; left.length > 1 && round < TRANSACTION_ROUNDS; round++) {
+        try {
+          await this.db.send(new TransactWriteCommand({ TransactItems: left.map(({ update }) => ({ Update: update })) }));
+          for (const { id } of left) done.add(id);
+          left = [];
+        } catch (error) {
+          const reasons = cancellationReasons(error);
+          if (!reasons) throw error;
+          // Only the items whose own condition failed are lost; a conflict or throttling is worth another try.
+          left = left.filter((_, i) => reasons[i] !== 'ConditionalCheckFailed');
+          if (reasons.every((code) => code === 'None' || code === 'ConditionalCheckFailed')) continue;
+          break;
+        }
+      }
+      for (const { id, update } of left) if (await conditionally(this.db.send(new UpdateCommand(update)))) done.add(id);
+    }
+    return done;
+  }
+
+  private claimUpdate(deliveryId: string, createdAt: string, now: Date): UpdateInput {
+    return {
+      TableName: this.table,
+      Key: { deliveryId },
+      ConditionExpression: '#status = :pending AND createdAt = :createdAt',
+      // openSince (the open-rows index key) stays: moving it would rewrite the index entry for every send.
+      UpdateExpression: 'SET #status = :sending, claimedAt = :now ADD attempts :one',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pending': 'PENDING', ':createdAt': createdAt, ':sending': 'SENDING', ':now': now.toISOString(), ':one': 1 },
+    };
   }
 
   /** No `wakeAt`: the stream retries the failed record itself; a second wake-up would only race it. */
@@ -671,18 +730,20 @@ export class DynamoDeliveryStore implements DeliveryStore {
 
   /** `close`: the row is finished, so it leaves the sweeper's index. */
   private async transition(deliveryId: string, from: string, to: string, values: Record<string, unknown>, options: { close?: boolean; remove?: string[] } = {}) {
+    await this.db.send(new UpdateCommand(this.transitionUpdate(deliveryId, from, to, values, options)));
+  }
+
+  private transitionUpdate(deliveryId: string, from: string, to: string, values: Record<string, unknown>, options: { close?: boolean; remove?: string[] } = {}): UpdateInput {
     const set = setClause({ status: to, ...values });
     const remove = [...(options.close ? ['openShard', 'openSince', 'wakeAt'] : []), ...(options.remove ?? [])];
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { deliveryId },
-        ConditionExpression: '#status = :from',
-        UpdateExpression: `SET ${set.clause}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-        ExpressionAttributeNames: set.names,
-        ExpressionAttributeValues: { ':from': from, ...set.values },
-      }),
-    );
+    return {
+      TableName: this.table,
+      Key: { deliveryId },
+      ConditionExpression: '#status = :from',
+      UpdateExpression: `SET ${set.clause}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ExpressionAttributeNames: set.names,
+      ExpressionAttributeValues: { ':from': from, ...set.values },
+    };
   }
 }
 

@@ -116,9 +116,20 @@ export interface DeliveryStore {
    * match too, so a stale stream record can never claim a row that was written again.
    */
   claim(deliveryId: string, createdAt: string, now: Date): Promise<boolean>;
+  /**
+   * `claim` for a whole stream batch, in as few requests as it can (one transaction of conditional
+   * updates per 100 rows); returns the ids this call claimed. A row another claim holds, or one
+   * written again since (another createdAt), is simply not in the set, as `claim` would say false.
+   */
+  claimMany(rows: readonly Pick<DeliveryRow, 'deliveryId' | 'createdAt'>[], now: Date): Promise<Set<string>>;
   /** SENDING → PENDING, so a retried record can claim it again. */
   release(deliveryId: string, reason: string): Promise<void>;
   markSent(deliveryId: string, messageId: string, now: Date): Promise<void>;
+  /**
+   * `markSent` for many rows, in as few requests as it can (one transaction per 100 rows, each
+   * update still conditional on SENDING); returns the ids it could not mark (no longer SENDING).
+   */
+  markSentMany(sent: readonly { deliveryId: string; messageId: string }[], now: Date): Promise<Set<string>>;
   markFailed(deliveryId: string, reason: string, now: Date, options?: { outcomeUnknown?: boolean }): Promise<void>;
   /**
    * Rows in this status open since before `before` (Queries on the sparse index), oldest first,

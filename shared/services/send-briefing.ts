@@ -5,16 +5,10 @@ import { briefingIdOf, type DeliveryRow } from '../domain/delivery';
 import { composeBriefingMime } from '../domain/mime';
 import type { Briefing, LedgerMailDeps, Suppression, SuppressionStore } from '../domain/ports';
 import { DELIVERY_ID_HEADER } from '../domain/ses-event';
-import type { Pacer } from '../domain/token-bucket';
 import { recipientLinks } from '../domain/tokens';
 import { followUpOf } from './withdraw';
 
 export interface SendDeps extends LedgerMailDeps {
-  /**
-   * Admits rows to be claimed (at twice the send rate): a row waits here before it is claimed, so
-   * rows wait their turn mostly unclaimed. The mailer still spaces the SES calls themselves.
-   */
-  admission?: Pacer;
   /** Milliseconds left in this invocation (Lambda's getRemainingTimeInMillis). */
   timeLeftMs?: () => number;
 }
@@ -55,31 +49,100 @@ export async function lookUpSuppressions(store: SuppressionStore, recipientKeys:
   return { checked: new Set(recipientKeys), found: await store.suppressed(recipientKeys) };
 }
 
+/** One row's result: its outcome, or the error that sends its stream record back to be retried. */
+export type RowResult = SendOutcome | Error;
+
 /**
- * Sends one delivery at most once per claim. The conditional claim is what makes a
- * replayed or duplicated stream record harmless: only one caller gets PENDING → SENDING.
- * A transient failure hands the row back (SENDING → PENDING) and throws, so the stream
- * retries it; a permanent one records FAILED with the reason and lets the batch go on.
+ * Sends a stream batch of deliveries, each at most once per claim, with three requests to the
+ * ledger for the whole batch where it used to take two per row:
+ * 1. one conditional claim of every row (PENDING → SENDING, a transaction): only one caller gets
+ *    a row, so a replayed or duplicated record is harmless;
+ * 2. each claimed row rendered and sent, paced by the mailer;
+ * 3. one conditional write of every SENT (SENDING → SENT, a transaction), then one fresh read of
+ *    each snapshot for the follow-ups.
+ * A crash anywhere leaves rows SENDING (sent or not): the sweeper re-drives each once, so a person
+ * gets at most one duplicate. A transient failure hands its row back (SENDING → PENDING) and is
+ * that row's error, so the stream retries it; a permanent one records FAILED with the reason.
  */
+export async function sendBatch(
+  deps: SendDeps,
+  rows: readonly DeliveryRow[],
+  cache: InvocationCache = { briefings: new Map() },
+  classify: ErrorClassifier = defaultClassifier,
+): Promise<RowResult[]> {
+  const now = deps.now ?? (() => new Date());
+  const timeIsShort = () => Boolean(deps.timeLeftMs && deps.timeLeftMs() < TIME_NEEDED_TO_SEND_MS);
+  // Too little of the invocation left: nothing is claimed, every row stays PENDING for the retry.
+  if (timeIsShort()) return rows.map(() => new TransientSendError('Not enough time left in this invocation to send it; the stream retries this row.'));
+  const claimed = await deps.deliveries.claimMany(rows, now());
+  // A row twice in the batch (a duplicated record) is sent for its first copy only.
+  const firstCopy = new Set<string>();
+  const attempts = await Promise.all(
+    rows.map(async (row): Promise<RowResult | { sent: string }> => {
+      if (!claimed.has(row.deliveryId) || firstCopy.has(row.deliveryId)) {
+        try {
+          if (!firstCopy.has(row.deliveryId)) await followUpIfSentBefore(deps, row, cache.briefings, now());
+          return { outcome: 'skipped', reason: 'already-claimed' };
+        } catch (error) {
+          return error as Error;
+        }
+      }
+      firstCopy.add(row.deliveryId);
+      try {
+        return await sendClaimed(deps, row, cache, classify, timeIsShort);
+      } catch (error) {
+        return error as Error;
+      }
+    }),
+  );
+
+  const sent = attempts.flatMap((attempt, i) => ('sent' in attempt ? [{ i, row: rows[i]!, messageId: attempt.sent }] : []));
+  let notMarked: Set<string> | Error = new Set();
+  if (sent.length) {
+    try {
+      notMarked = await deps.deliveries.markSentMany(sent.map(({ row, messageId }) => ({ deliveryId: row.deliveryId, messageId })), now());
+    } catch (error) {
+      notMarked = error as Error;
+    }
+  }
+  const results = attempts.map((attempt, i): RowResult => {
+    if (!('sent' in attempt)) return attempt;
+    if (notMarked instanceof Error) return notMarked;
+    if (notMarked.has(rows[i]!.deliveryId)) return new TransientSendError(`Sent, but the row was no longer SENDING when SENT was written (message ${attempt.sent}).`);
+    return { outcome: 'sent', messageId: attempt.sent };
+  });
+  const marked = sent.filter(({ i }) => !(results[i] instanceof Error));
+  try {
+    await followUpIfStopped(deps, marked.map(({ row }) => row), cache.briefings, now());
+  } catch (error) {
+    // SENT is recorded; the follow-up is found again when the record is retried (its claim is lost, followUpIfSentBefore).
+    for (const { i } of marked) results[i] = error as Error;
+  }
+  return results;
+}
+
+/** One row, as sendBatch sends it: a single-row batch (the sweeper's re-drives, tests). Throws the row's error. */
 export async function sendDelivery(
   deps: SendDeps,
   row: DeliveryRow,
   cache: InvocationCache = { briefings: new Map() },
   classify: ErrorClassifier = defaultClassifier,
 ): Promise<SendOutcome> {
+  const [result] = await sendBatch(deps, [row], cache, classify);
+  if (result instanceof Error) throw result;
+  return result!;
+}
+
+/** A claimed row: checked, rendered and sent. `{ sent }` leaves the SENT write to the batch. */
+async function sendClaimed(
+  deps: SendDeps,
+  row: DeliveryRow,
+  cache: InvocationCache,
+  classify: ErrorClassifier,
+  timeIsShort: () => boolean,
+): Promise<SendOutcome | { sent: string }> {
   const briefingCache = cache.briefings;
   const now = deps.now ?? (() => new Date());
-  // Wait for a turn first, then claim: a claimed row goes to SES within a claim's latency, and a
-  // crash or a timeout while rows wait their turn leaves them PENDING for the stream to retry.
-  await deps.admission?.take();
-  if (deps.timeLeftMs && deps.timeLeftMs() < TIME_NEEDED_TO_SEND_MS) {
-    throw new TransientSendError('Not enough time left in this invocation to send it; the stream retries this row.');
-  }
-  if (!(await deps.deliveries.claim(row.deliveryId, row.createdAt, now()))) {
-    await followUpIfSentBefore(deps, row, briefingCache, now());
-    return { outcome: 'skipped', reason: 'already-claimed' };
-  }
-
   // Planning left suppressed people out, but someone may unsubscribe (or bounce) while their row waits:
   // checked again here, from the handler's one look-up for the whole batch as the invocation starts.
   const suppression = cache.suppressions?.checked.has(row.recipientKey)
@@ -137,9 +200,13 @@ export async function sendDelivery(
     return { outcome: 'failed', reason };
   }
 
-  let messageId: string;
+  // The batch was claimed at once; a row late in a slow batch hands itself back rather than risk the timeout.
+  if (timeIsShort()) {
+    await deps.deliveries.release(row.deliveryId, 'not enough time left in the invocation');
+    throw new TransientSendError('Not enough time left in this invocation to send it; the stream retries this row.');
+  }
   try {
-    messageId = await deps.mailer.sendRaw(raw);
+    return { sent: await deps.mailer.sendRaw(raw) };
   } catch (error) {
     const { permanent, message } = classify(error);
     if (permanent) {
@@ -149,29 +216,37 @@ export async function sendDelivery(
     await deps.deliveries.release(row.deliveryId, message);
     throw new TransientSendError(message, { cause: error });
   }
-  await deps.deliveries.markSent(row.deliveryId, messageId, now());
-  await followUpIfStopped(deps, row, briefingCache, now());
-  return { outcome: 'sent', messageId };
 }
 
 /**
- * After SENT is recorded: the snapshot read again, strongly consistent (the invocation's copy may
- * be older than a correction or withdrawal planned meanwhile). If it was superseded or withdrawn
- * since, this person has the old text and gets the correction or the withdrawal notice from here:
- * plan-briefing read this row before SENT was recorded, or it would have seen it, so its mark came
- * before this read. The fresh copy also serves the invocation's later rows.
+ * After SENT is recorded: each snapshot read again, once, strongly consistent (the invocation's
+ * copy may be older than a correction or withdrawal planned meanwhile). If it was superseded or
+ * withdrawn since, these people have the old text and get the correction or the withdrawal notice
+ * from here: plan-briefing read their rows before SENT was recorded, or it would have seen them,
+ * so its mark came before this read. The fresh copy also serves the invocation's later rows.
  */
-async function followUpIfStopped(deps: SendDeps, row: DeliveryRow, briefingCache: InvocationCache['briefings'], now: Date) {
-  if (row.kind === 'withdrawal') return;
-  const snapshotId = briefingIdOf(row.findingId, row.version);
-  const fresh = deps.briefings.get(snapshotId);
-  briefingCache.set(snapshotId, fresh);
-  const snapshot = await fresh.catch((error: unknown) => {
-    briefingCache.delete(snapshotId);
-    throw error;
-  });
-  const next = snapshot && followUpOf(row, snapshot, true, now);
-  if (next) await deps.deliveries.insertMissing([next]);
+async function followUpIfStopped(deps: SendDeps, rows: readonly DeliveryRow[], briefingCache: InvocationCache['briefings'], now: Date) {
+  const bySnapshot = new Map<string, DeliveryRow[]>();
+  for (const row of rows) {
+    if (row.kind === 'withdrawal') continue;
+    const snapshotId = briefingIdOf(row.findingId, row.version);
+    bySnapshot.set(snapshotId, [...(bySnapshot.get(snapshotId) ?? []), row]);
+  }
+  const next: DeliveryRow[] = [];
+  for (const [snapshotId, sentRows] of bySnapshot) {
+    const fresh = deps.briefings.get(snapshotId);
+    briefingCache.set(snapshotId, fresh);
+    const snapshot = await fresh.catch((error: unknown) => {
+      briefingCache.delete(snapshotId);
+      throw error;
+    });
+    if (!snapshot) continue;
+    for (const row of sentRows) {
+      const followUp = followUpOf(row, snapshot, true, now);
+      if (followUp) next.push(followUp);
+    }
+  }
+  if (next.length) await deps.deliveries.insertMissing(next);
 }
 
 /**
@@ -182,7 +257,7 @@ async function followUpIfStopped(deps: SendDeps, row: DeliveryRow, briefingCache
 async function followUpIfSentBefore(deps: SendDeps, row: DeliveryRow, briefingCache: InvocationCache['briefings'], now: Date) {
   if (row.kind === 'withdrawal' || row.kind === 'digest') return;
   const current = await deps.deliveries.get(row.deliveryId);
-  if (current?.status === 'SENT') await followUpIfStopped(deps, current, briefingCache, now);
+  if (current?.status === 'SENT') await followUpIfStopped(deps, [current], briefingCache, now);
 }
 
 /** What changed since the version this reader has (rows and snapshots from before it was recorded: since the version before). */

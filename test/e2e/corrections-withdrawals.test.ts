@@ -67,7 +67,7 @@ describe('a correction', () => {
     expect(corrections[0]!.body.text).toContain(learning[0]);
     expect(corrections[0]!.body.text).not.toContain(finding.background as string);
     // It links to the whole corrected briefing in the archive, which says what changed.
-    const online = /Read the whole corrected briefing online: (\S+)/.exec(corrections[0]!.body.text)![1]!;
+    const online = /Read the whole corrected briefing online: (\S+)/.exec(corrections[0]!.body.text ?? '')![1]!;
     expect(new URL(online).pathname).toBe('/briefing');
     const page = await (await fetch(online)).text();
     expect(page).toContain('(corrected)');
@@ -87,7 +87,7 @@ describe('a correction', () => {
     expect(to(notices)).toEqual(['first.reader@example.org', 'second.reader@example.org']);
     expect(notices[0]!.body.text).toMatch(/has been withdrawn/);
     expect(notices[0]!.body.text).toMatch(/do not share it further/);
-    const archive = /See the current briefings in the archive: (\S+)/.exec(notices[0]!.body.text)![1]!;
+    const archive = /See the current briefings in the archive: (\S+)/.exec(notices[0]!.body.text ?? '')![1]!;
     expect(new URL(archive).pathname).toBe('/archive');
     expect((await fetch(archive)).status).toBe(200);
     expect(await findings.getRaw(finding.id)).toMatchObject({ pipelineStatus: 'withdrawn', pipelineMessage: expect.stringContaining('a notice goes to 2 person(s)') });

@@ -50,6 +50,57 @@ const statusOf = async (deliveryId: string) =>
 describe('DynamoDeliveryStore', () => {
   const deliveries = () => new DynamoDeliveryStore(db, tables.deliveries);
 
+  /** DynamoDB requests by operation, counted on this client while `work` runs. */
+  async function requestsDuring(work: () => Promise<unknown>): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    const name = `count-${Math.random()}`;
+    dynamo.client.middlewareStack.add((next, context) => async (args) => {
+      counts[context.commandName!] = (counts[context.commandName!] ?? 0) + 1;
+      return next(args);
+    }, { step: 'initialize', name });
+    try {
+      await work();
+    } finally {
+      dynamo.client.middlewareStack.remove(name);
+    }
+    return counts;
+  }
+
+  test('claimMany claims a batch in one transaction; a row claimed already, one written again and a duplicate are left out', async () => {
+    const rows = rowsFor('claim-many', 1, 30);
+    await deliveries().insertMissing(rows);
+    expect(await deliveries().claim(rows[3]!.deliveryId, rows[3]!.createdAt, now)).toBe(true);
+    expect(await deliveries().claim(rows[7]!.deliveryId, rows[7]!.createdAt, now)).toBe(true);
+    const asked = [...rows.map((row, i) => (i === 11 ? { ...row, createdAt: '2020-01-01T00:00:00.000Z' } : row)), rows[5]!];
+    let claimed = new Set<string>();
+    const requests = await requestsDuring(async () => (claimed = await deliveries().claimMany(asked, now)));
+    expect(claimed).toEqual(new Set(rows.filter((_, i) => ![3, 7, 11].includes(i)).map((row) => row.deliveryId)));
+    // One cancelled transaction names the three that lost; the second makes the rest: two requests for 30 rows.
+    expect(requests).toEqual({ TransactWriteItemsCommand: 2 });
+    const stored = await deliveries().byBriefing('claim-many#v1');
+    expect(stored.filter((row) => row.status === 'SENDING')).toHaveLength(29);
+    expect(stored.find((row) => row.deliveryId === rows[11]!.deliveryId)!.status).toBe('PENDING');
+    // The duplicate was claimed once: one attempt counted.
+    expect((await db.send(new GetCommand({ TableName: tables.deliveries, Key: { deliveryId: rows[5]!.deliveryId } }))).Item?.attempts).toBe(1);
+  });
+
+  test('markSentMany records 150 rows SENT in two transactions, each still conditional: a row no longer SENDING is named, not overwritten', async () => {
+    const rows = rowsFor('sent-many', 1, 151);
+    await deliveries().insertMissing(rows);
+    expect((await deliveries().claimMany(rows, now)).size).toBe(151);
+    await deliveries().markFailed(rows[150]!.deliveryId, 'failed meanwhile', now);
+    let notMarked = new Set<string>();
+    const requests = await requestsDuring(async () => (notMarked = await deliveries().markSentMany(rows.map((row) => ({ deliveryId: row.deliveryId, messageId: `ses-${row.recipientKey}` })), now)));
+    expect(notMarked).toEqual(new Set([rows[150]!.deliveryId]));
+    // 100 in the first; the second (51) is cancelled once for the FAILED row, then made without it.
+    expect(requests).toEqual({ TransactWriteItemsCommand: 3 });
+    const stored = await deliveries().byBriefing('sent-many#v1');
+    expect(stored.filter((row) => row.status === 'SENT' && row.messageId === `ses-${row.recipientKey}`)).toHaveLength(150);
+    expect(stored.find((row) => row.deliveryId === rows[150]!.deliveryId)).toMatchObject({ status: 'FAILED', reason: 'failed meanwhile' });
+    // SENT rows leave the sweeper's open-rows index, as markSent's do.
+    expect(stored.filter((row) => row.status === 'SENT' && (row as { openShard?: string }).openShard !== undefined)).toEqual([]);
+  });
+
   test('insertMissing writes 60 rows, more than one 25-item batch, and reports 60', async () => {
     const rows = rowsFor('ledger-batch', 1, 60);
     expect(await deliveries().insertMissing(rows)).toBe(60);

@@ -10,7 +10,7 @@ import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { pendingDelivery, type DeliveryRow } from '../../shared/domain/delivery';
 import { TokenSigner } from '../../shared/domain/tokens';
 import { requeueDeliveries } from '../../shared/services/requeue';
-import { sendDelivery, type SendDeps } from '../../shared/services/send-briefing';
+import { sendBatch, sendDelivery, type SendDeps } from '../../shared/services/send-briefing';
 import { OUTCOME_UNKNOWN_REASON, SWEEP_LIMITS, sweep } from '../../shared/services/sweeper';
 
 /**
@@ -36,7 +36,7 @@ class ProcessDied extends Error {
 function crashingLedger(crashes: { left: number }): DynamoDeliveryStore {
   return new Proxy(ledger, {
     get(target, key, receiver) {
-      if (key === 'markSent' && crashes.left > 0) {
+      if ((key === 'markSent' || key === 'markSentMany') && crashes.left > 0) {
         return async () => {
           crashes.left--;
           throw new ProcessDied('the process died after SES accepted the message');
@@ -139,6 +139,43 @@ test('a crash before SES was called: the re-drive sends it, and nobody gets a du
   await expect(sendDelivery(deps(), (await ledger.get(row.deliveryId))!)).resolves.toMatchObject({ outcome: 'sent' });
   expect(await emailsTo('early.crash@example.org')).toHaveLength(1);
   expect(await ledger.get(row.deliveryId)).toMatchObject({ status: 'SENT' });
+});
+
+test('a crash after a batch was claimed and before any send: every row re-driven once, each person emailed once', async () => {
+  const rows = [await pendingRow('batch.claimed.1'), await pendingRow('batch.claimed.2'), await pendingRow('batch.claimed.3')];
+  // The batch's one claim happened, then the process died.
+  expect(await ledger.claimMany(rows, new Date())).toEqual(new Set(rows.map((row) => row.deliveryId)));
+  // The stream's retry of the batch finds every row claimed and sends nothing.
+  expect(await sendBatch(deps(), rows)).toEqual(rows.map(() => ({ outcome: 'skipped', reason: 'already-claimed' })));
+  expect(await sweep(ledger, minutesLater(SWEEP_LIMITS.sendingAfterMs / 60_000 + 1))).toMatchObject({ redrivenSending: 3 });
+  const redriven = await Promise.all(rows.map(async (row) => (await ledger.get(row.deliveryId))!));
+  expect(await sendBatch(deps(), redriven)).toEqual(rows.map(() => expect.objectContaining({ outcome: 'sent' })));
+  for (const n of [1, 2, 3]) expect(await emailsTo(`batch.claimed.${n}@example.org`)).toHaveLength(1);
+});
+
+test('a crash in the middle of a batch (one email accepted, the next call never returns): nobody lost, at most one duplicate', async () => {
+  const rows = [await pendingRow('mid.batch.1'), await pendingRow('mid.batch.2'), await pendingRow('mid.batch.3')];
+  const real = deps().mailer;
+  let calls = 0;
+  // The first email reaches SES; then the process dies during the second call: nothing after it runs.
+  const dying = { sendRaw: (raw: Buffer) => (++calls === 1 ? real.sendRaw(raw) : new Promise<string>(() => undefined)) };
+  void sendBatch({ ...deps(), mailer: dying }, rows);
+  const emailed = async () => (await Promise.all([1, 2, 3].map(async (n) => (await emailsTo(`mid.batch.${n}@example.org`)).length))).reduce((a, b) => a + b, 0);
+  for (let waited = 0; (await emailed()) < 1 || calls < 3; waited += 50) {
+    if (waited > 10_000) throw new Error('the first email never reached SES');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  // Every row is SENDING: the batch's SENT write never happened.
+  expect(await Promise.all(rows.map(async (row) => (await ledger.get(row.deliveryId))!.status))).toEqual(['SENDING', 'SENDING', 'SENDING']);
+
+  expect(await sweep(ledger, minutesLater(SWEEP_LIMITS.sendingAfterMs / 60_000 + 1))).toMatchObject({ redrivenSending: 3 });
+  const redriven = await Promise.all(rows.map(async (row) => (await ledger.get(row.deliveryId))!));
+  await sendBatch(deps(), redriven);
+  const counts = await Promise.all([1, 2, 3].map(async (n) => (await emailsTo(`mid.batch.${n}@example.org`)).length));
+  // Each person has it; the one whose email went out before the crash has it twice, nobody more.
+  expect(counts.every((count) => count >= 1 && count <= 2)).toBe(true);
+  expect(counts.reduce((a, b) => a + b, 0)).toBe(4);
+  expect(await Promise.all(rows.map(async (row) => (await ledger.get(row.deliveryId))!.status))).toEqual(['SENT', 'SENT', 'SENT']);
 });
 
 test('deliveries retry re-drives a FAILED row after a fix, once, and never a SENT one', async () => {

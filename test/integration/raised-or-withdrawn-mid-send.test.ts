@@ -177,7 +177,7 @@ async function race(change: 'raise' | 'withdraw', order: readonly Turn[], option
     sendDelivery(
       senderDeps({
         briefings: gated(store.briefings(), gate, { get: () => 'read the snapshot' }),
-        deliveries: gated(store.deliveries(), gate, { claim: () => 'claim', markSent: () => 'record SENT' }),
+        deliveries: gated(store.deliveries(), gate, { claimMany: () => 'claim', markSentMany: () => 'record SENT' }),
       }),
       racer,
       cache,
@@ -238,7 +238,7 @@ describe('a version raised while the old one is being sent', () => {
     const planner = new Actor('planner');
     const sender = new Actor('sender');
     // The sender checks the old snapshot, then the version goes up, then it sends and records SENT, and dies.
-    sender.start((gate) => sendDelivery({ ...dies, deliveries: gated(store.deliveries(), gate, { markSent: () => 'record SENT' }) }, racer));
+    sender.start((gate) => sendDelivery({ ...dies, deliveries: gated(store.deliveries(), gate, { markSentMany: () => 'record SENT' }) }, racer));
     planner.start((gate) => planBriefing(planDeps({ briefings: gated(store.briefings(), gate, { markStopped: () => 'mark' }) }), c.v1, c.v2));
     await expect(interleave([planner, sender])).rejects.toThrow('the process died');
     expect(await store.deliveries().get(racer.deliveryId)).toMatchObject({ status: 'SENT' });
@@ -309,7 +309,7 @@ describe('a withdrawal while it is being sent', () => {
     const crashes = senderDeps({
       deliveries: gated(store.deliveries(), async () => {
         throw new Error('the process died after SES accepted the message');
-      }, { markSent: () => 'record SENT' }),
+      }, { markSentMany: () => 'record SENT' }),
     });
     await expect(sendDelivery(crashes, racer)).rejects.toThrow('the process died');
     // The sweeper re-drives it ten minutes on (once); the withdrawal comes before or after that.

@@ -10,7 +10,7 @@ import { publishedSeed, snapshotOf } from '../support/findings';
 import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo-stores';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { pendingDelivery } from '../../shared/domain/delivery';
-import { lookUpSuppressions, sendDelivery, TransientSendError, type SendDeps } from '../../shared/services/send-briefing';
+import { lookUpSuppressions, sendBatch, sendDelivery, TransientSendError, type SendDeps } from '../../shared/services/send-briefing';
 
 /**
  * Send failures the SES emulator cannot produce (it accepts everything), so only the
@@ -199,15 +199,20 @@ test('the batch look-up of suppressions: one batched read for the batch, and the
   expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
 });
 
-test('a row waits for its turn before it is claimed, and the SES call itself waits for its slot on the wire', async () => {
-  const row = await pendingRow('waits.its.turn');
+test('a batch is claimed in one go before its sends, each SES call waits for its slot on the wire, and SENT is written for the batch after', async () => {
+  const rows = [await pendingRow('waits.its.turn'), await pendingRow('waits.its.turn.too')];
   sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-after-slot' });
   const slots: string[] = [];
-  const recorder = (name: string) => ({ take: async () => void slots.push(`${name}; row ${(await stored(row.deliveryId)).status}`) });
+  const statuses = async () => (await Promise.all(rows.map(async (row) => (await stored(row.deliveryId)).status))).join(',');
+  const recorder = (name: string) => ({ take: async () => void slots.push(`${name}; rows ${await statuses()}`) });
   const mailer = new SesMailer(new SESClient({ region: 'eu-west-2' }), undefined, undefined, recorder('wire slot'));
 
-  await expect(sendDelivery({ ...deps(), mailer, admission: recorder('turn') }, row)).resolves.toEqual({ outcome: 'sent', messageId: 'ses-after-slot' });
-  expect(slots).toEqual(['turn; row PENDING', 'wire slot; row SENDING']);
+  await expect(sendBatch({ ...deps(), mailer }, rows)).resolves.toEqual([
+    { outcome: 'sent', messageId: 'ses-after-slot' },
+    { outcome: 'sent', messageId: 'ses-after-slot' },
+  ]);
+  expect(slots).toEqual(['wire slot; rows SENDING,SENDING', 'wire slot; rows SENDING,SENDING']);
+  expect(await statuses()).toBe('SENT,SENT');
 });
 
 test('with too little of the invocation left to send safely, the row is not claimed: it stays PENDING and the stream retries it', async () => {
