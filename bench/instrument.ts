@@ -74,7 +74,15 @@ type Input = Record<string, unknown> & {
   TableName?: string;
   ConsistentRead?: boolean;
   RequestItems?: Record<string, unknown>;
+  TransactItems?: Record<string, { TableName?: string } | undefined>[];
 };
+
+/** The tables a request writes: its TableName, its batch's tables, or its transaction items' tables. */
+function tablesOf(input: Input): string[] {
+  if (input.RequestItems) return Object.keys(input.RequestItems).sort();
+  if (input.TransactItems) return [...new Set(input.TransactItems.flatMap((item) => Object.values(item).map((action) => action?.TableName ?? '(none)')))].sort();
+  return [input.TableName ?? '(none)'];
+}
 
 interface Capacity {
   TableName?: string;
@@ -108,7 +116,7 @@ export function meterDynamo(client: DynamoDBClient): DynamoMeter {
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
       const original = args.input as Input;
       const input: Input = WITH_CAPACITY.has(operation) ? { ...original, ReturnConsumedCapacity: 'INDEXES' } : original;
-      const tables = input.RequestItems ? Object.keys(input.RequestItems).sort() : [input.TableName ?? '(none)'];
+      const tables = tablesOf(input);
       const stat = entry(operation, tables.join('+'));
       stat.requests++;
       const requested = requestedItems(operation, input);
@@ -129,6 +137,12 @@ export function meterDynamo(client: DynamoDBClient): DynamoMeter {
         return result;
       } catch (error) {
         stat.errors++;
+        if ((error as { name?: string }).name === 'TransactionCanceledException') {
+          // A cancelled transaction: DynamoDB Local reports nothing. Counted as AWS prices a transaction
+          // that ran (two write units per item), which is the most it can cost.
+          stat.conditionalFailures++;
+          stat.addedUnits += 2 * requested;
+        }
         if ((error as { name?: string }).name === 'ConditionalCheckFailedException') {
           // DynamoDB bills a write whose condition failed (at least 1 WRU); DynamoDB Local reports nothing for it.
           stat.conditionalFailures++;
@@ -147,6 +161,7 @@ export function meterDynamo(client: DynamoDBClient): DynamoMeter {
 }
 
 function requestedItems(operation: string, input: Input): number {
+  if (operation === 'TransactWriteItems') return input.TransactItems?.length ?? 0;
   if (operation === 'BatchWriteItem') {
     return Object.values(input.RequestItems ?? {}).reduce<number>((total, requests) => total + (requests as unknown[]).length, 0);
   }
@@ -166,6 +181,7 @@ function itemsDone(operation: string, input: Input, output: Record<string, unkno
     return requested - unprocessedKeys(output);
   }
   if (operation === 'Query' || operation === 'Scan') return Number(output.Count ?? 0);
+  if (operation === 'TransactWriteItems') return requested;
   void input;
   return 1;
 }

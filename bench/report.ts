@@ -584,8 +584,12 @@ export const BUNDLE_LIMIT_BYTES = 256_000;
 export const INIT_LIMIT_MS = 100;
 export const RATIO_TARGET = 0.8;
 export const RENDER_LIMIT_US = 1000;
-export const WRITES_PER_RECIPIENT_TARGET = 2;
+/** DynamoDB write requests (API calls) per recipient: PENDING, claim and SENT each in batches. */
+export const WRITES_PER_RECIPIENT_TARGET = 0.25;
+/** No 1-second window more than 5 % over the quota. */
 export const RATE_TOLERANCE = 0.05;
+/** The achieved rate within 3 % of the quota, either way. */
+export const RATE_ACHIEVED_TOLERANCE = 0.03;
 
 const kb = (kilobytes: number) => kilobytes / 1024;
 
@@ -749,7 +753,7 @@ export function targetDefinitions(rateLimit: number, coldStart: readonly ColdSta
       id: 'rate-achieved',
       label: `Rate control: achieved rate at MAX_SEND_RATE ${rateLimit}`,
       unit: 'emails/s',
-      comparison: { kind: 'within', target: rateLimit, tolerance: RATE_TOLERANCE },
+      comparison: { kind: 'within', target: rateLimit, tolerance: RATE_ACHIEVED_TOLERANCE },
       digits: 1,
     },
     {
@@ -761,7 +765,7 @@ export function targetDefinitions(rateLimit: number, coldStart: readonly ColdSta
     },
     {
       id: 'writes-per-recipient',
-      label: 'DynamoDB table item writes per recipient',
+      label: 'DynamoDB write requests per recipient',
       unit: '',
       comparison: { kind: 'atMost', target: WRITES_PER_RECIPIENT_TARGET },
       digits: 2,
@@ -793,7 +797,7 @@ export function buildReport(inputs: BenchInputs): BenchReport {
     'render-median': render?.medianUs,
     'rate-achieved': rate?.achievedRate,
     'rate-max-window': rate?.maxInAnySecond,
-    'writes-per-recipient': writes?.tableItemWritesPerRecipient,
+    'writes-per-recipient': writes?.writeRequestsPerRecipient,
     'gate-disguised-recall': gate?.disguisedRecall,
     'gate-reported-recall': gate?.reportedRecall,
     'gate-false-holds': gate?.clean.held,
@@ -1180,8 +1184,8 @@ export function renderMarkdown(report: BenchReport): string {
       table(
         ['Figure', 'Value'],
         [
-          ['Table item writes', `${fmt(w.tableItemWrites)} (${fmt(w.tableItemWritesPerRecipient, 2)} per recipient; ${withTarget(t, 'writes-per-recipient')})`],
-          ['Write requests (API calls)', `${fmt(w.writeRequests)} (${fmt(w.writeRequestsPerRecipient, 2)} per recipient)`],
+          ['Write requests (API calls)', `${fmt(w.writeRequests)} (${fmt(w.writeRequestsPerRecipient, 2)} per recipient; ${withTarget(t, 'writes-per-recipient')})`],
+          ['Table item writes', `${fmt(w.tableItemWrites)} (${fmt(w.tableItemWritesPerRecipient, 2)} per recipient; an item in a transaction is billed twice)`],
           ['Table write units per recipient', fmt(w.tableWriteUnitsPerRecipient, 2)],
           ['Index write units', `${fmt(w.indexWriteUnits, 1)} (${fmt(w.indexWriteUnitsPerRecipient, 2)} per recipient)`],
           ['BatchWriteItem sizes (items per call)', w.batchWriteSizes.length ? summariseSizes(w.batchWriteSizes) : 'none'],

@@ -3,7 +3,8 @@ import { startDynamoDb } from '../../infra/local/emulators';
 import { pointSdkAt } from '../../infra/local/pipeline';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
 import { dynamoClient } from '../../shared/adapters/aws';
-import { DynamoDeliveryStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
+import { DynamoDeliveryStore, DynamoListStore, chunk, documentClient } from '../../shared/adapters/dynamo-stores';
+import { FUNCTIONS } from '../../shared/contract/definitions';
 import { pendingDelivery } from '../../shared/domain/delivery';
 import { eachConcurrently } from '../concurrently';
 import { BENCH_FINDING_ID, BENCH_LIST, benchMembers } from '../fixtures';
@@ -15,9 +16,12 @@ import type { LedgerRun } from '../report';
 export interface LedgerOptions {
   /** Ledger rows: the end-to-end run's recipients. */
   rows: number;
-  /** claim + markSent calls in flight: the bare loop's concurrency (the most SES calls the pipeline had in flight). */
+  /** Rows in flight (in stream batches, each claimed and marked SENT in one request): the bare loop's concurrency. */
   concurrency: number;
 }
+
+/** The deliveries stream's batch: what send-briefing claims, and marks SENT, in one request each. */
+const SEND_BATCH_SIZE = FUNCTIONS['send-briefing'].trigger.batchSize;
 
 /** Shaped like an SES MessageId (60 characters), so the SENT row is the size it is in the pipeline. */
 const fakeMessageId = () => `010b0192${randomUUID().replace(/-/g, '').slice(0, 8)}-${randomUUID()}-000000`;
@@ -27,7 +31,7 @@ const fakeMessageId = () => `010b0192${randomUUID().replace(/-/g, '').slice(0, 8
  * the product's own DynamoDeliveryStore and the handlers' DynamoDB client, against a fresh
  * DynamoDB Local with the real tables. One insertMissing call for the PENDING rows (as
  * plan-briefing makes it for a first issue), then claim and markSent for each row with `concurrency` in flight
- * (as send-briefing calls them). No SES, no rendering, no stream processing.
+ * (as send-briefing calls them: claimMany and markSentMany per stream batch). No SES, no rendering, no stream processing.
  */
 export async function runLedger(options: LedgerOptions): Promise<LedgerRun> {
   const { rows: count, concurrency } = options;
@@ -71,28 +75,28 @@ export async function runLedger(options: LedgerOptions): Promise<LedgerRun> {
     const startedAt = performance.now();
     const stopProgress = every(2000, () => `${sentCompletionsMs.length}/${count} rows SENT (${seconds(performance.now() - startedAt)})`, 'ledger');
     try {
-      await eachConcurrently(rows, concurrency, async (row) => {
-        inFlight++;
+      // As send-briefing does it now: a stream batch's rows claimed in one request, their SENTs written in one.
+      const batches = chunk(rows, SEND_BATCH_SIZE);
+      await eachConcurrently(batches, Math.max(1, Math.round(concurrency / SEND_BATCH_SIZE)), async (batch) => {
+        inFlight += batch.length;
         maxInFlight = Math.max(maxInFlight, inFlight);
         try {
           const claimStarted = performance.now();
-          const claimed = await store.claim(row.deliveryId, row.createdAt, new Date());
+          const claimed = await store.claimMany(batch, new Date());
           claimMs.push(performance.now() - claimStarted);
-          if (!claimed) {
-            claimsRefused++;
-            return;
-          }
+          claimsRefused += batch.length - claimed.size;
           const sentStarted = performance.now();
-          await store.markSent(row.deliveryId, fakeMessageId(), new Date());
+          const notMarked = await store.markSentMany(batch.filter((row) => claimed.has(row.deliveryId)).map((row) => ({ deliveryId: row.deliveryId, messageId: fakeMessageId() })), new Date());
           const done = performance.now();
           markSentMs.push(done - sentStarted);
-          sentCompletionsMs.push(done - startedAt);
+          for (let i = 0; i < claimed.size - notMarked.size; i++) sentCompletionsMs.push(done - startedAt);
+          failures += notMarked.size;
         } catch (error) {
           // Counted and reported; the loop goes on, as the bare loop does.
-          failures++;
-          if (failures === 1) progress('ledger', `first failure: ${error instanceof Error ? error.message : String(error)}`);
+          failures += batch.length;
+          if (failures === batch.length) progress('ledger', `first failure: ${error instanceof Error ? error.message : String(error)}`);
         } finally {
-          inFlight--;
+          inFlight -= batch.length;
         }
       });
     } finally {

@@ -1,3 +1,4 @@
+import { FUNCTIONS } from '../../shared/contract/definitions';
 import { runScenario } from '../../bench/child';
 import { LONDON_PRICES } from '../../bench/prices';
 import { machineFacts } from '../../bench/run';
@@ -74,12 +75,13 @@ test('the bare loop sent as many, at the concurrency the pipeline reached, and t
   expect(report.targets.find((t) => t.id === 'throughput-ratio')?.value).toBe(report.ratio);
 });
 
-test('the ledger-only loop took all 20 rows PENDING → SENDING → SENT, at the bare loop\'s concurrency', () => {
+test('the ledger-only loop took all 20 rows PENDING → SENDING → SENT, in stream batches (one claim and one SENT write each), at the bare loop\'s concurrency', () => {
+  const batches = Math.ceil(RECIPIENTS / FUNCTIONS['send-briefing'].trigger.batchSize);
   expect(ledger.rows).toBe(RECIPIENTS);
   expect(ledger.pendingWritten).toBe(RECIPIENTS);
   expect(ledger.sentCompletionsMs).toHaveLength(RECIPIENTS);
-  expect(ledger.claimMs).toHaveLength(RECIPIENTS);
-  expect(ledger.markSentMs).toHaveLength(RECIPIENTS);
+  expect(ledger.claimMs).toHaveLength(batches);
+  expect(ledger.markSentMs).toHaveLength(batches);
   expect(ledger.claimsRefused).toBe(0);
   expect(ledger.failures).toBe(0);
   expect(ledger.ledgerSent).toBe(RECIPIENTS);
@@ -116,13 +118,18 @@ test('ledger rows/s: PENDING = 20 ÷ insertMissing time, claim + SENT = 20 ÷ la
   expect(report.ratio).toBeCloseTo(report.endToEnd!.emailsPerSecond / report.bare!.emailsPerSecond, 10);
 });
 
-test('DynamoDB and Lambda were counted: PENDING rows batched by at most 25, writes per recipient = measured writes ÷ 20', () => {
+test('DynamoDB and Lambda were counted: PENDING rows batched by at most 25, claims and SENTs in transactions, write requests per recipient = measured requests ÷ 20', () => {
   const writes = endToEnd.dynamo.filter((op) => op.kind === 'write');
   const itemWrites = writes.reduce((total, op) => total + op.items, 0);
+  const writeRequests = writes.reduce((total, op) => total + op.requests, 0);
   expect(itemWrites).toBeGreaterThanOrEqual(RECIPIENTS);
   expect(report.writes!.tableItemWrites).toBe(itemWrites);
   expect(report.writes!.tableItemWritesPerRecipient).toBe(itemWrites / RECIPIENTS);
-  expect(report.targets.find((t) => t.id === 'writes-per-recipient')?.value).toBe(itemWrites / RECIPIENTS);
+  expect(report.writes!.writeRequestsPerRecipient).toBe(writeRequests / RECIPIENTS);
+  expect(report.targets.find((t) => t.id === 'writes-per-recipient')?.value).toBe(writeRequests / RECIPIENTS);
+  // Every claim and every SENT of the run went in a transaction on the deliveries table.
+  const transactions = endToEnd.dynamo.find((op) => op.operation === 'TransactWriteItems' && op.table === 'deliveries');
+  expect(transactions?.items).toBeGreaterThanOrEqual(2 * RECIPIENTS);
   const pending = endToEnd.dynamo.find((op) => op.operation === 'BatchWriteItem' && op.table === 'deliveries')!;
   expect(pending.batchSizes.reduce((a, b) => a + b, 0)).toBe(RECIPIENTS);
   expect(pending.batchSizes.every((size) => size >= 1 && size <= 25)).toBe(true);
@@ -162,6 +169,7 @@ test('the markdown carries every figure and every target', () => {
     `${fmt(b.emailsPerSecond, 1)} emails/s`,
     `**Ratio pipeline ÷ bare loop throughput: ${fmt(report.ratio, 2)}**`,
     `${fmt(report.writes!.tableItemWritesPerRecipient, 2)} per recipient`,
+    `${fmt(report.writes!.writeRequestsPerRecipient, 2)} per recipient`,
     `${fmt(e.sendPhaseRate, 1)} emails/s`,
     `**${cost(report.cost!.total)}**`,
     `**${cost(report.cost!.totalPer1000)}**`,
