@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESClient } from '@aws-sdk/client-ses';
-import type { DynamoOpStats } from './report';
+import { SES_EVENT_WRITE, type DynamoOpStats } from './report';
 
 /**
  * AWS SDK middleware that the bench adds to the handlers' own clients (the module
@@ -66,7 +66,7 @@ export function meterSes(client: SESClient): SesMeter {
 }
 
 const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
-const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems', SES_EVENT_WRITE]);
 /** Operations whose input takes ReturnConsumedCapacity. */
 const WITH_CAPACITY = new Set([...READS, ...WRITES]);
 
@@ -113,9 +113,12 @@ export function meterDynamo(client: DynamoDBClient): DynamoMeter {
 
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      const sdkOperation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
       const original = args.input as Input;
-      const input: Input = WITH_CAPACITY.has(operation) ? { ...original, ReturnConsumedCapacity: 'INDEXES' } : original;
+      // ses-events' evidence writes (one UpdateItem per SES event: SNS invokes the function once per
+      // event) are listed apart from the sending ledger's, so the report can show each.
+      const operation = sdkOperation === 'UpdateItem' && /mailEvent/.test(String(original.UpdateExpression ?? '')) ? SES_EVENT_WRITE : sdkOperation;
+      const input: Input = WITH_CAPACITY.has(sdkOperation) ? { ...original, ReturnConsumedCapacity: 'INDEXES' } : original;
       const tables = tablesOf(input);
       const stat = entry(operation, tables.join('+'));
       stat.requests++;

@@ -286,7 +286,7 @@ export class BriefingsStack extends Stack {
       signIn: adminPool,
       ...(props.logoUrl ? { logoUrl: props.logoUrl } : {}),
       ...(props.contactDetails ? { contactDetails: props.contactDetails } : {}),
-      senders: { instances: this.sending.concurrency, parallelizationFactor: this.sending.parallelizationFactor },
+      senders: { instances: this.sending.concurrency, parallelizationFactor: this.sending.parallelizationFactor, batchSize: this.sending.batchSize },
     };
     for (const [name, def] of entries<FunctionName, FunctionDefinition>(FUNCTIONS)) {
       const fn = new BriefingFunction(this, name, {

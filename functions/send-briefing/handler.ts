@@ -35,7 +35,10 @@ export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
   // write for them all, sendBatch); a record that does not parse fails on its own.
   const parsed = event.Records.map((record) => ({ record, row: deliveryRowSchema.safeParse(imagesOf(record).newItem) }));
   const rows = parsed.flatMap(({ record, row }) => (row.success ? [{ record, row: row.data }] : []));
-  const cache: InvocationCache = { briefings: new Map(), suppressions: await lookUpSuppressions(deps.suppressions, rows.map(({ row }) => row.recipientKey)) };
+  // The batch's suppressions in one read, alongside its first claim (a row checks them once claimed).
+  const suppressions = lookUpSuppressions(deps.suppressions, rows.map(({ row }) => row.recipientKey));
+  suppressions.catch(() => undefined); // each row that needs it awaits it, and fails with its error
+  const cache: InvocationCache = { briefings: new Map(), suppressions };
   const sending = sendBatch(deps, rows.map(({ row }) => row), cache);
   const resultOf = async (record: DynamoDBRecord): Promise<RowResult> => {
     const at = rows.findIndex((entry) => entry.record === record);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { SNSEvent } from 'aws-lambda';
-import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionName, type StreamFunctionName, type Trigger } from '../../shared/contract/definitions';
+import { COMMON_ENV, FUNCTIONS, TABLES, sendBatchSize, type FunctionName, type StreamFunctionName, type Trigger } from '../../shared/contract/definitions';
 import {
   DEFAULT_MAX_SEND_RATE,
   DEFAULT_RETENTION_DAYS,
@@ -82,8 +82,8 @@ export function pointSdkAt(endpoints: { dynamo?: string; ses?: string }) {
   });
 }
 
-/** Locally the poller runs one batch at a time, so one sender takes the whole send rate. */
-export const LOCAL_SENDERS: Deployment['senders'] = { instances: 1, parallelizationFactor: 1 };
+/** Locally the poller runs one batch at a time, so one sender takes the whole send rate, in batches sized for it. */
+export const localSenders = (maxSendRate: number): Deployment['senders'] => ({ instances: 1, parallelizationFactor: 1, batchSize: sendBatchSize(maxSendRate) });
 
 export class LocalSettingError extends Error {
   override readonly name = 'LocalSettingError';
@@ -123,7 +123,7 @@ export function localDeployment(
     tokenKey: { file: options.tokenKeyFile },
     // Until cognito-local has started (the stack test and the wiring test read the deployment without it).
     signIn: options.signIn ?? { issuer: 'http://127.0.0.1:9229/local_pool', clientId: 'local-console', endpoint: 'http://127.0.0.1:9229' },
-    senders: LOCAL_SENDERS,
+    senders: localSenders(options.maxSendRate ?? fromEnv(COMMON_ENV.maxSendRate, DEFAULT_MAX_SEND_RATE, readSendRate, env)),
   };
 }
 
@@ -145,8 +145,8 @@ export interface LocalWire {
 }
 
 /** Every function, with the trigger the local runner gives it: the data the start below follows, and what the stack test compares with the template. */
-export const localWiring = (): LocalWire[] =>
-  (Object.keys(FUNCTIONS) as FunctionName[]).map((name) => ({ name, trigger: functionTrigger(name, { senders: LOCAL_SENDERS }) }));
+export const localWiring = (maxSendRate: number = DEFAULT_MAX_SEND_RATE): LocalWire[] =>
+  (Object.keys(FUNCTIONS) as FunctionName[]).map((name) => ({ name, trigger: functionTrigger(name, { senders: localSenders(maxSendRate) }) }));
 
 /** The function's own handler module, called as Lambda would call it. */
 export async function loadHandler<Event = Parameters<StreamHandler>[0], Result = Awaited<ReturnType<StreamHandler>>>(
@@ -195,7 +195,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}) {
     });
     const streams = new DynamoDBStreamsClient({ endpoint: dynamo.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     // Each function as localWiring() says, by the kind of its trigger (as the stack's connectTrigger does in AWS).
-    for (const { name, trigger } of localWiring()) {
+    for (const { name, trigger } of localWiring(localDeployment({ ...options, tokenKeyFile }).maxSendRate)) {
       switch (trigger.kind) {
         case 'stream': {
           const poller = new StreamPoller({

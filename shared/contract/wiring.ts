@@ -24,10 +24,11 @@ export interface Deployment {
   /** The link-signing key: a Secrets Manager secret in AWS, a file locally. */
   tokenKey: { secretArn: string } | { file: string };
   /**
-   * How many send-briefing instances share maxSendRate, and how many batches of a shard run at once:
-   * sendingPlan(maxSendRate) in AWS; one and one locally, where the poller runs one batch at a time.
+   * How many send-briefing instances share maxSendRate, how many batches of a shard run at once, and
+   * how big a batch is: sendingPlan(maxSendRate) in AWS; locally one sender at the whole rate, one
+   * batch at a time.
    */
-  senders: { instances: number; parallelizationFactor: number };
+  senders: { instances: number; parallelizationFactor: number; batchSize: number };
 }
 
 /** The environment variables one function reads, and nothing else: tables it is granted, and the settings its kind of work needs. */
@@ -66,11 +67,13 @@ export function functionEnvironment(name: FunctionName, deployment: Deployment):
   return env;
 }
 
-/** The function's trigger as this deployment runs it: the definition's, with the sender's batches per shard from `senders`. */
+/** The function's trigger as this deployment runs it: the definition's, with the sender's batches (how many per shard, how big) from `senders`. */
 export function functionTrigger(name: FunctionName, deployment: Pick<Deployment, 'senders'>): Trigger {
   const def: FunctionDefinition = FUNCTIONS[name];
   const trigger = def.trigger;
-  if (trigger.kind === 'stream' && def.pacedBySendRate) return { ...trigger, parallelizationFactor: deployment.senders.parallelizationFactor };
+  if (trigger.kind === 'stream' && def.pacedBySendRate) {
+    return { ...trigger, parallelizationFactor: deployment.senders.parallelizationFactor, batchSize: deployment.senders.batchSize };
+  }
   return trigger;
 }
 

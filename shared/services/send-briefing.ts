@@ -6,6 +6,7 @@ import { composeBriefingMime } from '../domain/mime';
 import type { Briefing, LedgerMailDeps, Suppression, SuppressionStore } from '../domain/ports';
 import { DELIVERY_ID_HEADER } from '../domain/ses-event';
 import { recipientLinks } from '../domain/tokens';
+import { eachInParallel } from '../domain/in-parallel';
 import { followUpOf } from './withdraw';
 
 export interface SendDeps extends LedgerMailDeps {
@@ -41,25 +42,46 @@ const defaultClassifier: ErrorClassifier = (error) => ({
  */
 export interface InvocationCache {
   briefings: Map<string, Promise<Briefing | undefined>>;
-  suppressions?: { checked: ReadonlySet<string>; found: ReadonlyMap<string, Suppression> };
+  /** May still be on its way: the look-up runs alongside the batch's first claim. */
+  suppressions?: KnownSuppressions | Promise<KnownSuppressions>;
 }
 
+type KnownSuppressions = { checked: ReadonlySet<string>; found: ReadonlyMap<string, Suppression> };
+
 /** Suppressions of every row in the batch, in one batched read instead of one read per row. */
-export async function lookUpSuppressions(store: SuppressionStore, recipientKeys: readonly string[]): Promise<InvocationCache['suppressions']> {
+export async function lookUpSuppressions(store: SuppressionStore, recipientKeys: readonly string[]): Promise<KnownSuppressions> {
   return { checked: new Set(recipientKeys), found: await store.suppressed(recipientKeys) };
 }
+
+/** Rows sent at once: the SES calls in flight, and the renders spread over the batch rather than all at its start. */
+export const ROWS_IN_FLIGHT = 25;
+/** The first part of a batch claimed on its own: sending starts after a claim this small. */
+const FIRST_CLAIM = 4;
+
+/** The largest part: a transaction this size is claimed (here, on DynamoDB Local) before the part before it is sent. */
+const MAX_CLAIM = 16;
+
+/** [from, to) of each part a batch is claimed in: FIRST_CLAIM rows, then twice as many each time, up to MAX_CLAIM. */
+export function claimParts(count: number): [number, number][] {
+  const parts: [number, number][] = [];
+  for (let from = 0, size = FIRST_CLAIM; from < count; from += size, size = Math.min(MAX_CLAIM, size * 2)) parts.push([from, Math.min(count, from + size)]);
+  return parts;
+}
+/** SENTs are written in groups of this many as the sends complete: only the last group waits at the batch's end. */
+const SENT_GROUP = 25;
 
 /** One row's result: its outcome, or the error that sends its stream record back to be retried. */
 export type RowResult = SendOutcome | Error;
 
 /**
- * Sends a stream batch of deliveries, each at most once per claim, with three requests to the
- * ledger for the whole batch where it used to take two per row:
- * 1. one conditional claim of every row (PENDING → SENDING, a transaction): only one caller gets
- *    a row, so a replayed or duplicated record is harmless;
- * 2. each claimed row rendered and sent, paced by the mailer;
- * 3. one conditional write of every SENT (SENDING → SENT, a transaction), then one fresh read of
- *    each snapshot for the follow-ups.
+ * Sends a stream batch of deliveries, each at most once per claim, with a handful of ledger
+ * requests for the whole batch where it used to take two per row:
+ * 1. the rows claimed (PENDING → SENDING) by conditional transactions, in parts that grow
+ *    (claimParts): the first send waits only for a small claim, and each next part is claimed while
+ *    the one before is sent. Only one caller gets a row, so a replayed or duplicated record is harmless;
+ * 2. each claimed row rendered and sent in batch order, ROWS_IN_FLIGHT at a time, paced by the mailer;
+ * 3. SENT (SENDING → SENT, conditional) written by transactions of SENT_GROUP as the sends complete,
+ *    then one fresh read of each snapshot for the follow-ups.
  * A crash anywhere leaves rows SENDING (sent or not): the sweeper re-drives each once, so a person
  * gets at most one duplicate. A transient failure hands its row back (SENDING → PENDING) and is
  * that row's error, so the stream retries it; a permanent one records FAILED with the reason.
@@ -74,49 +96,77 @@ export async function sendBatch(
   const timeIsShort = () => Boolean(deps.timeLeftMs && deps.timeLeftMs() < TIME_NEEDED_TO_SEND_MS);
   // Too little of the invocation left: nothing is claimed, every row stays PENDING for the retry.
   if (timeIsShort()) return rows.map(() => new TransientSendError('Not enough time left in this invocation to send it; the stream retries this row.'));
-  const claimed = await deps.deliveries.claimMany(rows, now());
-  // A row twice in the batch (a duplicated record) is sent for its first copy only.
-  const firstCopy = new Set<string>();
-  const attempts = await Promise.all(
-    rows.map(async (row): Promise<RowResult | { sent: string }> => {
-      if (!claimed.has(row.deliveryId) || firstCopy.has(row.deliveryId)) {
-        try {
-          if (!firstCopy.has(row.deliveryId)) await followUpIfSentBefore(deps, row, cache.briefings, now());
-          return { outcome: 'skipped', reason: 'already-claimed' };
-        } catch (error) {
-          return error as Error;
-        }
-      }
-      firstCopy.add(row.deliveryId);
-      try {
-        return await sendClaimed(deps, row, cache, classify, timeIsShort);
-      } catch (error) {
-        return error as Error;
-      }
-    }),
-  );
-
-  const sent = attempts.flatMap((attempt, i) => ('sent' in attempt ? [{ i, row: rows[i]!, messageId: attempt.sent }] : []));
-  let notMarked: Set<string> | Error = new Set();
-  if (sent.length) {
-    try {
-      notMarked = await deps.deliveries.markSentMany(sent.map(({ row, messageId }) => ({ deliveryId: row.deliveryId, messageId })), now());
-    } catch (error) {
-      notMarked = error as Error;
-    }
+  // A row twice in the batch (a duplicated record) is claimed and sent for its first copy only.
+  const firstIndex = new Map<string, number>();
+  rows.forEach((row, i) => firstIndex.has(row.deliveryId) || firstIndex.set(row.deliveryId, i));
+  const unique = [...firstIndex.values()];
+  // Claimed in parts that grow (4, 8, 16, 16, …), one after another: sending starts after the first,
+  // small claim, and each next part is claimed while the one before it is being sent.
+  const parts = claimParts(unique.length);
+  const claims: Promise<Set<string>>[] = [];
+  let claimedSoFar: Promise<unknown> = Promise.resolve();
+  for (const [from, to] of parts) {
+    const claim = claimedSoFar.then(() => deps.deliveries.claimMany(unique.slice(from, to).map((i) => rows[i]!), now()));
+    claimedSoFar = claim.catch(() => undefined);
+    // Handled where each row awaits its part; this only keeps an unawaited part from being reported unhandled.
+    claim.catch(() => undefined);
+    claims.push(claim);
   }
-  const results = attempts.map((attempt, i): RowResult => {
-    if (!('sent' in attempt)) return attempt;
-    if (notMarked instanceof Error) return notMarked;
-    if (notMarked.has(rows[i]!.deliveryId)) return new TransientSendError(`Sent, but the row was no longer SENDING when SENT was written (message ${attempt.sent}).`);
-    return { outcome: 'sent', messageId: attempt.sent };
+  const partOf = (position: number) => parts.findIndex(([from, to]) => position >= from && position < to);
+  const results: RowResult[] = rows.map((_, i) => (firstIndex.get(rows[i]!.deliveryId) === i ? new Error('not sent') : { outcome: 'skipped', reason: 'already-claimed' }));
+
+  // SENTs are written in groups as the sends complete: only the last group waits at the batch's end.
+  const waiting: { i: number; messageId: string }[] = [];
+  const writes: Promise<void>[] = [];
+  const writeSent = () => {
+    const group = waiting.splice(0);
+    if (!group.length) return;
+    writes.push(
+      deps.deliveries.markSentMany(group.map(({ i, messageId }) => ({ deliveryId: rows[i]!.deliveryId, messageId })), now()).then(
+        (notMarked) => {
+          for (const { i, messageId } of group) {
+            results[i] = notMarked.has(rows[i]!.deliveryId)
+              ? new TransientSendError(`Sent, but the row was no longer SENDING when SENT was written (message ${messageId}).`)
+              : { outcome: 'sent', messageId };
+          }
+        },
+        (error: unknown) => {
+          for (const { i } of group) results[i] = error as Error;
+        },
+      ),
+    );
+  };
+
+  // At most ROWS_IN_FLIGHT rows at once, in batch order: renders spread over the batch, not all at its start.
+  await eachInParallel(unique, ROWS_IN_FLIGHT, async (i) => {
+    const row = rows[i]!;
+    try {
+      const claimed = await claims[partOf(unique.indexOf(i))]!;
+      if (!claimed.has(row.deliveryId)) {
+        await followUpIfSentBefore(deps, row, cache.briefings, now());
+        results[i] = { outcome: 'skipped', reason: 'already-claimed' };
+        return;
+      }
+      const attempt = await sendClaimed(deps, row, cache, classify, timeIsShort);
+      if (!('sent' in attempt)) {
+        results[i] = attempt;
+        return;
+      }
+      waiting.push({ i, messageId: attempt.sent });
+      if (waiting.length >= SENT_GROUP) writeSent();
+    } catch (error) {
+      results[i] = error as Error;
+    }
   });
-  const marked = sent.filter(({ i }) => !(results[i] instanceof Error));
+  writeSent();
+  await Promise.all(writes);
+
+  const marked = unique.filter((i) => !(results[i] instanceof Error) && (results[i] as SendOutcome).outcome === 'sent');
   try {
-    await followUpIfStopped(deps, marked.map(({ row }) => row), cache.briefings, now());
+    await followUpIfStopped(deps, marked.map((i) => rows[i]!), cache.briefings, now());
   } catch (error) {
     // SENT is recorded; the follow-up is found again when the record is retried (its claim is lost, followUpIfSentBefore).
-    for (const { i } of marked) results[i] = error as Error;
+    for (const i of marked) results[i] = error as Error;
   }
   return results;
 }
@@ -145,9 +195,15 @@ async function sendClaimed(
   const now = deps.now ?? (() => new Date());
   // Planning left suppressed people out, but someone may unsubscribe (or bounce) while their row waits:
   // checked again here, from the handler's one look-up for the whole batch as the invocation starts.
-  const suppression = cache.suppressions?.checked.has(row.recipientKey)
-    ? cache.suppressions.found.get(row.recipientKey)
-    : await deps.suppressions.get(row.recipientKey);
+  let known: KnownSuppressions | undefined;
+  try {
+    known = await cache.suppressions;
+  } catch (error) {
+    // The batch's look-up failed: hand the row back for the stream to retry, as if never claimed.
+    await deps.deliveries.release(row.deliveryId, 'could not read the suppressions');
+    throw new TransientSendError('Could not read the suppressions', { cause: error });
+  }
+  const suppression = known?.checked.has(row.recipientKey) ? known.found.get(row.recipientKey) : await deps.suppressions.get(row.recipientKey);
   if (suppression) {
     await deps.deliveries.markFailed(row.deliveryId, `Not sent: the address is suppressed (${suppression.reason}, ${suppression.at}).`, now());
     return { outcome: 'suppressed' };

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
-import { LOCAL_SENDERS, localDeployment, localWiring, type LocalWire } from '../../infra/local/pipeline';
+import { localDeployment, localSenders, localWiring, type LocalWire } from '../../infra/local/pipeline';
 import { REPO_ROOT } from '../../infra/stack';
 import { COMMON_ENV, FUNCTIONS, TABLES, sendingPlan, type FunctionName } from '../../shared/contract/definitions';
 import { functionEnvironment } from '../../shared/contract/wiring';
@@ -28,7 +28,7 @@ const ofType = (type: string) => resources.filter(([, resource]) => resource.Typ
 const refersTo = (value: Json, logicalId: string) => JSON.stringify(value).includes(`"${logicalId}"`);
 
 const logicalIdOf = (name: FunctionName) => stack.getLogicalId(stack.functions[name].node.defaultChild as never);
-const local = new Map<FunctionName, LocalWire>(localWiring().map((wire) => [wire.name, wire]));
+const local = new Map<FunctionName, LocalWire>(localWiring(MAX_SEND_RATE).map((wire) => [wire.name, wire]));
 const names = Object.keys(FUNCTIONS) as FunctionName[];
 
 /** Set by the Lambda construct for the runtime (source maps, the logger's service name); locally the logger is given its name in code. */
@@ -89,7 +89,10 @@ describe.each(names)('%s', (name) => {
         // By design: in AWS the sender's batches per shard come from the send rate; locally one batch at a time, one sender with the whole rate.
         if ((FUNCTIONS[name] as { pacedBySendRate?: boolean }).pacedBySendRate) {
           expect(mapping.ParallelizationFactor).toBe(sendingPlan(MAX_SEND_RATE).parallelizationFactor);
-          expect(trigger.parallelizationFactor).toBe(LOCAL_SENDERS.parallelizationFactor);
+          expect(trigger.parallelizationFactor).toBe(localSenders(MAX_SEND_RATE).parallelizationFactor);
+          // A batch holds a few seconds of one instance's sending: of its share in AWS, of the whole rate locally.
+          expect(mapping.BatchSize).toBe(sendingPlan(MAX_SEND_RATE).batchSize);
+          expect(trigger.batchSize).toBe(localSenders(MAX_SEND_RATE).batchSize);
         } else expect(mapping.ParallelizationFactor ?? 1).toBe(trigger.parallelizationFactor);
         expect([...schedules, ...subscriptions]).toEqual([]);
         break;

@@ -268,7 +268,7 @@ describe.each([
       expect(p.BisectBatchOnFunctionError).toBe(trigger.bisectOnError);
       expect(p.MaximumRetryAttempts).toBe(trigger.retryAttempts);
       expect(p.MaximumRecordAgeInSeconds).toBe(trigger.maxRecordAgeSeconds);
-      expect(p.BatchSize).toBe(trigger.batchSize);
+      expect(p.BatchSize).toBe((FUNCTIONS[name] as FunctionDefinition).pacedBySendRate ? stack.sending.batchSize : trigger.batchSize);
       expect(p.MaximumBatchingWindowInSeconds).toBe(trigger.maxBatchingWindowSeconds);
       expect(p.ParallelizationFactor).toBe((FUNCTIONS[name] as FunctionDefinition).pacedBySendRate ? stack.sending.parallelizationFactor : trigger.parallelizationFactor);
       expect(p.StartingPosition).toBe(trigger.startingPosition);
