@@ -1,8 +1,10 @@
 /**
- * Paces sends to a rate: each take() reserves the next free slot, so callers that
- * arrive together (the records of one batch, sent in parallel) go out evenly spaced,
- * in arrival order. No burst beyond one: SES counts its quota per second, and a
- * batch of 25 released at once would spend it in the first instant.
+ * Paces sends to a rate: callers that arrive together (the rows of one batch, sent in
+ * parallel) go out evenly spaced, in arrival order. No burst beyond one: SES counts its
+ * quota per second, and a batch released at once would spend it in the first instant.
+ * Each caller's slot is set when the one before it has gone, from when it really went: a
+ * busy event loop that wakes several late never lets them out together (slots reserved in
+ * advance did, and a second then held more than the rate).
  */
 export interface Pacer {
   take(): Promise<void>;
@@ -20,8 +22,10 @@ const realClock: Clock = {
 
 export class TokenBucket implements Pacer {
   private readonly intervalMs: number;
-  /** When the next send may go (ms on the clock). */
-  private nextSlot = -Infinity;
+  /** When the last caller went (ms on the clock). */
+  private lastRelease = -Infinity;
+  /** The callers in line: each takes its turn after the one before. */
+  private line: Promise<void> = Promise.resolve();
 
   constructor(readonly ratePerSecond: number, private readonly clock: Clock = realClock) {
     if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) {
@@ -30,10 +34,15 @@ export class TokenBucket implements Pacer {
     this.intervalMs = 1000 / ratePerSecond;
   }
 
-  async take(): Promise<void> {
-    const now = this.clock.now();
-    const slot = Math.max(now, this.nextSlot);
-    this.nextSlot = slot + this.intervalMs;
-    if (slot > now) await this.clock.sleep(slot - now);
+  take(): Promise<void> {
+    const turn = this.line.then(async () => {
+      const now = this.clock.now();
+      const slot = Math.max(now, this.lastRelease + this.intervalMs);
+      if (slot > now) await this.clock.sleep(slot - now);
+      // When it really went: a late wake-up moves the next slot on with it.
+      this.lastRelease = Math.max(slot, this.clock.now());
+    });
+    this.line = turn;
+    return turn;
   }
 }

@@ -54,6 +54,17 @@ describe('TokenBucket: pacing sends to the configured rate', () => {
     expect(clock.at - start).toBeCloseTo(100, 6);
   });
 
+  test('a caller woken late (a busy event loop) moves the next slot on: late callers never go out together', async () => {
+    // A clock whose sleeps overrun: the first wait of 100 ms takes 350 ms, as when the event loop is busy.
+    const clock = fakeClock();
+    let overrun = 250;
+    const late: Clock = { now: clock.now, sleep: async (ms) => { clock.advance(ms + overrun); overrun = 0; } };
+    const bucket = new TokenBucket(10, late);
+    const grants: number[] = [];
+    await Promise.all([0, 1, 2, 3].map(() => bucket.take().then(() => grants.push(clock.at))));
+    expect(grants).toEqual([0, 350, 450, 550]);
+  });
+
   test('property: for any rate and arrivals, no two sends are closer than 1/rate, and none waits longer than it must', async () => {
     await fc.assert(
       fc.asyncProperty(fc.double({ min: 0.5, max: 500, noNaN: true }), fc.array(fc.nat({ max: 2_000 }), { maxLength: 60 }), async (rate, gaps) => {
@@ -81,8 +92,8 @@ describe('TokenBucket: pacing sends to the configured rate', () => {
 });
 
 describe('sendingPlan: send-briefing concurrency from MAX_SEND_RATE', () => {
-  test('the default SES quota, 14/s, is one sender at 14/s', () => {
-    expect(sendingPlan(14)).toEqual({ concurrency: 1, parallelizationFactor: 1, perInstanceRate: 14 });
+  test('the default SES quota, 14/s, is one sender at 14/s, in batches of 56 (4 s of sending)', () => {
+    expect(sendingPlan(14)).toEqual({ concurrency: 1, parallelizationFactor: 1, perInstanceRate: 14, batchSize: 56 });
   });
 
   test('property: the senders together never exceed the rate, and none is asked for more than one instance can do', () => {
