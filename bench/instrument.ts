@@ -131,6 +131,13 @@ export function meterDynamo(client: DynamoDBClient): DynamoMeter {
         for (const capacity of capacities) {
           const indexes = { ...capacity.GlobalSecondaryIndexes, ...capacity.LocalSecondaryIndexes };
           const indexTotal = Object.values(indexes).reduce((total, index) => total + (index.CapacityUnits ?? 0), 0);
+          if (operation === 'TransactWriteItems') {
+            // DynamoDB Local reports a transaction's capacity per request, not per item. AWS bills two
+            // write units per item (up to 1 KB) on the table, and each index the item is in one write.
+            stat.tableUnits += 2 * requested;
+            for (const name of Object.keys(indexes)) stat.indexUnits[name] = (stat.indexUnits[name] ?? 0) + requested;
+            continue;
+          }
           stat.tableUnits += capacity.Table?.CapacityUnits ?? (capacity.CapacityUnits ?? 0) - indexTotal;
           for (const [name, index] of Object.entries(indexes)) stat.indexUnits[name] = (stat.indexUnits[name] ?? 0) + (index.CapacityUnits ?? 0);
         }

@@ -1203,7 +1203,9 @@ export function renderMarkdown(report: BenchReport): string {
     out.push(
       '"Added units" are what DynamoDB bills and DynamoDB Local does not report: a strongly consistent BatchGetItem key that ' +
         'is not found (1 RRU; 0.5 eventually consistent), a Query or Scan that returns nothing (1 RRU / 0.5), and a write whose ' +
-        'condition failed (1 WRU). Everything else is DynamoDB Local\'s own ConsumedCapacity.',
+        'condition failed (1 WRU). A transaction (TransactWriteItems) is counted as AWS bills it, since DynamoDB Local reports it ' +
+        'per request: 2 WRU per item on the table and 1 per index the item is in; a cancelled one at the same, its most. ' +
+        'Everything else is DynamoDB Local\'s own ConsumedCapacity.',
     );
     out.push('');
     out.push('### DynamoDB writes per recipient');
