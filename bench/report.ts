@@ -1337,7 +1337,7 @@ function ledgerSection(report: BenchReport): string[] {
       `DynamoDeliveryStore and the handlers' DynamoDB client: one insertMissing call for ${fmt(l.rows)} rows built by pendingDelivery ` +
       '(as plan-briefing makes it for a first issue whose snapshot it has just stored, `fresh`; the store writes them one request ' +
       'after another, its DynamoDB requests are listed below), ' +
-      `then claim and markSent for each row with ${fmt(l.concurrency)} rows in flight (the bare loop's concurrency). ` +
+      `then claimMany and markSentMany per stream batch (one transaction each, as send-briefing writes them) with ${fmt(l.concurrency)} rows in flight (the bare loop's concurrency). ` +
       'No SES, no rendering, no stream processing. The list members were written first, untimed, as in the end-to-end run.',
   );
   out.push('');
