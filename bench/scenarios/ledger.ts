@@ -75,9 +75,10 @@ export async function runLedger(options: LedgerOptions): Promise<LedgerRun> {
     const startedAt = performance.now();
     const stopProgress = every(2000, () => `${sentCompletionsMs.length}/${count} rows SENT (${seconds(performance.now() - startedAt)})`, 'ledger');
     try {
-      // As send-briefing does it now: a stream batch's rows claimed in one request, their SENTs written in one.
-      const batches = chunk(rows, SEND_BATCH_SIZE);
-      await eachConcurrently(batches, Math.max(1, Math.round(concurrency / SEND_BATCH_SIZE)), async (batch) => {
+      // As send-briefing writes them: rows claimed in one transaction, their SENTs in another, in groups of
+      // as many rows as are in flight (send-briefing's SENT groups are 25, its claim parts at most 16).
+      const batches = chunk(rows, Math.min(SEND_BATCH_SIZE, concurrency));
+      await eachConcurrently(batches, 1, async (batch) => {
         inFlight += batch.length;
         maxInFlight = Math.max(maxInFlight, inFlight);
         try {
