@@ -36,9 +36,9 @@ export class TokenBucket implements Pacer {
 
   take(): Promise<void> {
     const turn = this.line.then(async () => {
-      const now = this.clock.now();
-      const slot = Math.max(now, this.lastRelease + this.intervalMs);
-      if (slot > now) await this.clock.sleep(slot - now);
+      const slot = Math.max(this.clock.now(), this.lastRelease + this.intervalMs);
+      // A timer may fire a fraction of a millisecond early (whole-millisecond timers): wait out the rest.
+      for (let now = this.clock.now(); now < slot; now = this.clock.now()) await this.clock.sleep(slot - now);
       // When it really went: a late wake-up moves the next slot on with it.
       this.lastRelease = Math.max(slot, this.clock.now());
     });
