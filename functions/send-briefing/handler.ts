@@ -8,7 +8,7 @@ import { imagesOf } from '../../shared/adapters/stream-record';
 import { loadFunctionConfig } from '../../shared/config';
 import { deliveryRowSchema } from '../../shared/domain/delivery';
 import { loggableLedgerId } from '../../shared/domain/loggable-id';
-import { lookUpSuppressions, sendBatch, type InvocationCache, type RowResult } from '../../shared/services/send-briefing';
+import { lookUpSuppressions, sendBatch, type InvocationCache } from '../../shared/services/send-briefing';
 import { sesSetupReporter } from '../../shared/services/ses-setup';
 
 const config = loadFunctionConfig('send-briefing');
@@ -33,23 +33,19 @@ export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
   const deps = { ...base, signer: await signer(), timeLeftMs: () => context.getRemainingTimeInMillis() };
   // Each record parsed once; the rows that parse are sent as one batch (one claim and one SENT
   // write for them all, sendBatch); a record that does not parse fails on its own.
-  const parsed = event.Records.map((record) => ({ record, row: deliveryRowSchema.safeParse(imagesOf(record).newItem) }));
-  const rows = parsed.flatMap(({ record, row }) => (row.success ? [{ record, row: row.data }] : []));
+  const parsed = new Map(event.Records.map((record) => [record, deliveryRowSchema.safeParse(imagesOf(record).newItem)] as const));
+  const rows = [...parsed.values()].flatMap((row) => (row.success ? [row.data] : []));
   // The batch's suppressions in one read, alongside its first claim (a row checks them once claimed).
-  const suppressions = lookUpSuppressions(deps.suppressions, rows.map(({ row }) => row.recipientKey));
+  const suppressions = lookUpSuppressions(deps.suppressions, rows.map((row) => row.recipientKey));
   suppressions.catch(() => undefined); // each row that needs it awaits it, and fails with its error
   const cache: InvocationCache = { briefings: new Map(), suppressions };
-  const sending = sendBatch(deps, rows.map(({ row }) => row), cache);
-  const resultOf = async (record: DynamoDBRecord): Promise<RowResult> => {
-    const at = rows.findIndex((entry) => entry.record === record);
-    return (await sending)[at]!;
-  };
+  const sending = sendBatch(deps, rows, cache);
   const recordHandler = async (record: DynamoDBRecord) => {
-    const entry = parsed.find((candidate) => candidate.record === record)!;
-    if (!entry.row.success) throw entry.row.error;
+    const parsedRow = parsed.get(record)!;
+    if (!parsedRow.success) throw parsedRow.error;
     // The row's id begins with the finding id: logged only in the shape this code writes, with nothing the gate would catch.
-    const deliveryId = loggableLedgerId(entry.row.data.deliveryId);
-    const result = await resultOf(record);
+    const deliveryId = loggableLedgerId(parsedRow.data.deliveryId);
+    const result = (await sending)[rows.indexOf(parsedRow.data)]!;
     if (result instanceof Error) {
       // The error's name only: SES messages can quote the recipient's address.
       logger.error('Delivery will be retried', { deliveryId, error: result.name });

@@ -114,9 +114,16 @@ export const Layout: FC<PropsWithChildren<{ title: string; context: PageContext 
 /** Renders a page: the doctype, then the escaped tree. */
 export const page = (node: Child) => `<!DOCTYPE html>${String(node)}`;
 
+/** The messages by form field, as the pages' error summaries and fields show them. */
+export type FieldErrors = { field: string; messages: string[] }[];
+export const errorsFor = (errors: FieldErrors, field: string) => errors.find((entry) => entry.field === field)?.messages;
+
+/** A taxonomy's ids with their labels, as checkbox and select options. */
+export const choicesOf = <T extends Record<string, string>>(labels: T, ids: readonly (keyof T & string)[]) => ids.map((id) => ({ value: id, label: labels[id]! }));
+
 export const fieldId = (name: string) => `f-${name.replace(/[^A-Za-z0-9]+/g, '-')}`;
 
-export const ErrorSummary: FC<{ errors: { field: string; messages: string[] }[] }> = ({ errors }) =>
+export const ErrorSummary: FC<{ errors: FieldErrors }> = ({ errors }) =>
   errors.length ? (
     <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
       <h2 id="error-summary-title">There is a problem</h2>

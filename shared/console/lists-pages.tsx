@@ -1,11 +1,8 @@
 import type { BadRow } from '../services/members-csv';
 import type { Member } from '../domain/audience';
 import { AGENCIES, AGENCY_IDS, ROLES, ROLE_IDS, TOPICS, TOPIC_IDS } from '../domain/taxonomy';
-import { Checkboxes, CsrfField, ErrorSummary, Layout, Notice, TextField, page, type PageContext } from './layout';
+import { Checkboxes, CsrfField, ErrorSummary, Layout, Notice, TextField, choicesOf, errorsFor, page, type FieldErrors, type PageContext } from './layout';
 
-type Errors = { field: string; messages: string[] }[];
-const errorsFor = (errors: Errors, field: string) => errors.find((entry) => entry.field === field)?.messages;
-const options = <T extends Record<string, string>>(labels: T, ids: readonly (keyof T & string)[]) => ids.map((id) => ({ value: id, label: labels[id]! }));
 const listHref = (id: string) => `/console/list?id=${encodeURIComponent(id)}`;
 
 export interface ListRow {
@@ -120,7 +117,7 @@ export function listPage(
   );
 }
 
-export function listEditPage(context: PageContext, form: { values: { id?: string; name?: string; topics?: string[]; agencies?: string[]; roles?: string[] }; errors: Errors; isNew: boolean }) {
+export function listEditPage(context: PageContext, form: { values: { id?: string; name?: string; topics?: string[]; agencies?: string[]; roles?: string[] }; errors: FieldErrors; isNew: boolean }) {
   const { values, errors } = form;
   return page(
     <Layout title={form.isNew ? 'Create a list' : `Edit: ${values.name || values.id}`} context={context}>
@@ -130,9 +127,9 @@ export function listEditPage(context: PageContext, form: { values: { id?: string
         <input type="hidden" name="new" value={form.isNew ? 'yes' : 'no'} />
         <TextField name="id" label="Id" hint="A short name, for example school-dsls: lower-case letters, digits and dashes. It cannot change later." value={values.id} errors={errorsFor(errors, 'id')} readonly={!form.isNew} />
         <TextField name="name" label="Name" hint="The name people recognise, for example School designated safeguarding leads." value={values.name} errors={errorsFor(errors, 'name')} />
-        <Checkboxes name="topics" label="Topics" hint="Its members get briefings on any of these. Choose none for every topic." values={values.topics ?? []} options={options(TOPICS, TOPIC_IDS)} errors={errorsFor(errors, 'topics')} />
-        <Checkboxes name="agencies" label="Agencies" hint="Only briefings for these agencies. Choose none for every agency." values={values.agencies ?? []} options={options(AGENCIES, AGENCY_IDS)} errors={errorsFor(errors, 'agencies')} />
-        <Checkboxes name="roles" label="Roles" hint="Only members in these roles. Choose none for every role." values={values.roles ?? []} options={options(ROLES, ROLE_IDS)} errors={errorsFor(errors, 'roles')} />
+        <Checkboxes name="topics" label="Topics" hint="Its members get briefings on any of these. Choose none for every topic." values={values.topics ?? []} options={choicesOf(TOPICS, TOPIC_IDS)} errors={errorsFor(errors, 'topics')} />
+        <Checkboxes name="agencies" label="Agencies" hint="Only briefings for these agencies. Choose none for every agency." values={values.agencies ?? []} options={choicesOf(AGENCIES, AGENCY_IDS)} errors={errorsFor(errors, 'agencies')} />
+        <Checkboxes name="roles" label="Roles" hint="Only members in these roles. Choose none for every role." values={values.roles ?? []} options={choicesOf(ROLES, ROLE_IDS)} errors={errorsFor(errors, 'roles')} />
         <div class="actions">
           <button type="submit">{form.isNew ? 'Create the list' : 'Save'}</button>
           <a class="button secondary" href={form.isNew || !values.id ? '/console/lists' : listHref(values.id)}>Cancel</a>

@@ -4,12 +4,10 @@ import { AGENCIES, ROLES, SOURCE_TYPES, TOPICS, AGENCY_IDS, ROLE_IDS, SOURCE_TYP
 import type { AuditEntry } from './audit';
 import { ACTION_LABELS, type FindingAction } from './finding-actions';
 import { ACTION_KEYS, type FormValues } from './finding-form';
-import { Checkboxes, CsrfField, ErrorSummary, Layout, Notice, Select, TextArea, TextField, page, type PageContext } from './layout';
+import { Checkboxes, CsrfField, ErrorSummary, Layout, Notice, Select, TextArea, TextField, choicesOf, errorsFor, page, type FieldErrors, type PageContext } from './layout';
 import { can } from './roles';
 import type { SignInChallenge } from './sign-in';
 
-type Errors = { field: string; messages: string[] }[];
-const errorsFor = (errors: Errors, field: string) => errors.find((entry) => entry.field === field)?.messages;
 
 export function signInPage(context: PageContext, form: { token: string; email?: string; error?: string; next?: string }) {
   const errors = form.error ? [{ field: 'email', messages: [form.error] }] : [];
@@ -214,9 +212,8 @@ export function findingPage(context: PageContext, view: FindingView, notice?: st
   );
 }
 
-const label = <T extends Record<string, string>>(labels: T, ids: readonly (keyof T & string)[]) => ids.map((id) => ({ value: id, label: labels[id]! }));
 
-export function editPage(context: PageContext, form: { values: FormValues; errors: Errors; isNew: boolean; correcting?: number; gate?: GateResult }) {
+export function editPage(context: PageContext, form: { values: FormValues; errors: FieldErrors; isNew: boolean; correcting?: number; gate?: GateResult }) {
   const { values, errors } = form;
   const value = (name: string) => (Array.isArray(values[name]) ? (values[name] as string[]).join('\n') : ((values[name] as string | undefined) ?? ''));
   const chosen = (name: string) => (Array.isArray(values[name]) ? (values[name] as string[]) : values[name] ? [values[name] as string] : []);
@@ -230,12 +227,12 @@ export function editPage(context: PageContext, form: { values: FormValues; error
         <input type="hidden" name="new" value={form.isNew ? 'yes' : 'no'} />
         <TextField name="id" label="Id" hint="A short name for this finding, for example jtai-mash-2022: letters, digits and dashes. It cannot change later." value={value('id')} errors={errorsFor(errors, 'id')} readonly={!form.isNew} />
         <TextField name="title" label="Title" hint="The briefing's heading and the email's subject." value={value('title')} errors={errorsFor(errors, 'title')} />
-        <Select name="source.type" label="Source" hint="Where the learning comes from." value={value('source.type')} options={label(SOURCE_TYPES, SOURCE_TYPE_IDS)} errors={errorsFor(errors, 'source.type')} />
+        <Select name="source.type" label="Source" hint="Where the learning comes from." value={value('source.type')} options={choicesOf(SOURCE_TYPES, SOURCE_TYPE_IDS)} errors={errorsFor(errors, 'source.type')} />
         <TextField name="source.name" label="Name of the review or inspection" value={value('source.name')} errors={errorsFor(errors, 'source.name')} />
         <TextField name="source.published" label="Published" hint="YYYY-MM or YYYY-MM-DD, for example 2022-05." value={value('source.published')} errors={errorsFor(errors, 'source.published')} />
         <TextField name="source.url" label="Web address of the report (optional)" value={value('source.url')} errors={errorsFor(errors, 'source.url')} />
-        <Checkboxes name="topics" label="Topics" hint="Subscribers who chose any of these get it." values={chosen('topics')} options={label(TOPICS, TOPIC_IDS)} errors={errorsFor(errors, 'topics')} />
-        <Checkboxes name="agencies" label="Agencies" hint="Whose practitioners it is for; lists for these agencies get it." values={chosen('agencies')} options={label(AGENCIES, AGENCY_IDS)} errors={errorsFor(errors, 'agencies')} />
+        <Checkboxes name="topics" label="Topics" hint="Subscribers who chose any of these get it." values={chosen('topics')} options={choicesOf(TOPICS, TOPIC_IDS)} errors={errorsFor(errors, 'topics')} />
+        <Checkboxes name="agencies" label="Agencies" hint="Whose practitioners it is for; lists for these agencies get it." values={chosen('agencies')} options={choicesOf(AGENCIES, AGENCY_IDS)} errors={errorsFor(errors, 'agencies')} />
         <TextArea name="background" label="Background" hint="What happened, in general terms: no names, dates of birth, addresses or case numbers." value={value('background')} errors={errorsFor(errors, 'background')} />
         <TextArea name="whyItMatters" label="Why it matters" value={value('whyItMatters')} errors={errorsFor(errors, 'whyItMatters')} />
         <TextArea name="findings" label="What was found" hint="One finding per line." value={value('findings')} errors={errorsFor(errors, 'findings')} />
@@ -264,8 +261,8 @@ export function previewPage(context: PageContext, view: { id: string; title: str
     <Layout title={`Preview: ${view.title}`} context={context}>
       <form method="get" action="/console/finding/preview">
         <input type="hidden" name="id" value={view.id} />
-        <Select name="agency" label="Agency" value={view.agency} options={label(AGENCIES, AGENCY_IDS)} />
-        <Select name="role" label="Role" value={view.role} options={label(ROLES, ROLE_IDS)} />
+        <Select name="agency" label="Agency" value={view.agency} options={choicesOf(AGENCIES, AGENCY_IDS)} />
+        <Select name="role" label="Role" value={view.role} options={choicesOf(ROLES, ROLE_IDS)} />
         <button type="submit" class="secondary">Show this preview</button>
       </form>
       <h2>Subject: {view.subject}</h2>

@@ -294,6 +294,12 @@ export const PEOPLE_ROUTES = [
   { method: 'POST', path: '/console/people/erase' },
 ] as const satisfies HttpTrigger['routes'];
 
+/** Every http function's stage throttle: they share one API stage, so one throttle (the stack refuses two). */
+const PAGES_THROTTLE = { ratePerSecond: 20, burst: 40 } as const;
+
+/** What a console function is: signed in with the user pool, CSRF tokens signed with the link-signing key, branded. */
+const SIGNED_IN_PAGES = { signsIn: true, signsLinks: true, branded: true } as const;
+
 export const FUNCTIONS = {
   'plan-briefing': {
     entry: 'functions/plan-briefing/handler.ts',
@@ -387,7 +393,7 @@ export const FUNCTIONS = {
         { method: 'GET', path: '/acknowledge' },
         { method: 'POST', path: '/acknowledge' },
       ],
-      throttle: { ratePerSecond: 20, burst: 40 },
+      throttle: PAGES_THROTTLE,
     },
   },
   archive: {
@@ -405,7 +411,7 @@ export const FUNCTIONS = {
         { method: 'GET', path: '/archive' },
         { method: 'GET', path: '/archive/feed.atom' },
       ],
-      throttle: { ratePerSecond: 20, burst: 40 },
+      throttle: PAGES_THROTTLE,
     },
   },
   console: {
@@ -419,14 +425,11 @@ export const FUNCTIONS = {
       lists: 'readWrite', listMembers: 'readWrite',
       audit: 'append',
     },
-    signsIn: true,
-    // The CSRF tokens are signed with the link-signing key.
-    signsLinks: true,
-    branded: true,
+    ...SIGNED_IN_PAGES,
     trigger: {
       kind: 'http',
       routes: CONSOLE_ROUTES,
-      throttle: { ratePerSecond: 20, burst: 40 },
+      throttle: PAGES_THROTTLE,
     },
   },
   'console-people': {
@@ -441,14 +444,11 @@ export const FUNCTIONS = {
       lists: 'read',
       audit: 'append',
     },
-    signsIn: true,
-    // The CSRF tokens are signed with the link-signing key.
-    signsLinks: true,
-    branded: true,
+    ...SIGNED_IN_PAGES,
     trigger: {
       kind: 'http',
       routes: PEOPLE_ROUTES,
-      throttle: { ratePerSecond: 20, burst: 40 },
+      throttle: PAGES_THROTTLE,
     },
   },
   digest: {

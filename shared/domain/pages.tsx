@@ -216,23 +216,35 @@ const FieldWrap: FC<PropsWithChildren<{ error: string | undefined }>> = ({ error
 
 // ---- fields -------------------------------------------------------------------------------------
 
-const EmailField: FC<{ value: string | undefined; error: string | undefined }> = ({ value, error }) => (
-  <FieldWrap error={error}>
-    <label class="label" for="email">Work email address</label>
-    <p class="hint" id="email-hint">We will send a link to this address to confirm it is yours.</p>
-    <ErrorMessage name="email" message={error} />
+/** A one-line text field: label, hint, the error by it, and the input (`attributes`: what only this field sets). */
+const TextInputField: FC<{ name: string; type: string; label: string; hint: string; value: string | undefined; error: string | undefined; attributes: object }> = (props) => (
+  <FieldWrap error={props.error}>
+    <label class="label" for={props.name}>{props.label}</label>
+    <p class="hint" id={`${props.name}-hint`}>{props.hint}</p>
+    <ErrorMessage name={props.name} message={props.error} />
     <input
       class="input"
-      type="email"
-      id="email"
-      name="email"
-      autocomplete="email"
-      {...({ spellcheck: 'false' } as object)}
-      value={value || undefined}
-      aria-describedby={describedBy(['email-hint', error !== undefined && 'email-error'])}
-      aria-invalid={error === undefined ? undefined : 'true'}
+      type={props.type}
+      id={props.name}
+      name={props.name}
+      {...props.attributes}
+      value={props.value || undefined}
+      aria-describedby={describedBy([`${props.name}-hint`, props.error !== undefined && `${props.name}-error`])}
+      aria-invalid={props.error === undefined ? undefined : 'true'}
     />
   </FieldWrap>
+);
+
+const EmailField: FC<{ value: string | undefined; error: string | undefined }> = ({ value, error }) => (
+  <TextInputField
+    name="email"
+    type="email"
+    label="Work email address"
+    hint="We will send a link to this address to confirm it is yours."
+    value={value}
+    error={error}
+    attributes={{ autocomplete: 'email', spellcheck: 'false' }}
+  />
 );
 
 const SelectField: FC<{ name: string; label: string; placeholder: string; choices: Record<string, string>; value: string | undefined; error: string | undefined }> = (props) => (
@@ -558,22 +570,15 @@ export function acknowledgePage(opts: { token: string; title: string; answer?: s
         )}
         {opts.already && opts.answered ? null : (
           <Form action="/acknowledge" token={opts.token}>
-            <FieldWrap error={error}>
-              <label class="label" for="answer">What will your team do differently? (optional)</label>
-              <p class="hint" id="answer-hint">{`One line, up to ${ANSWER_MAX_CHARS} characters. It is kept apart from your name and email address, with your agency and role and the day only.`}</p>
-              <ErrorMessage name="answer" message={error} />
-              <input
-                class="input"
-                type="text"
-                id="answer"
-                name="answer"
-                maxlength={ANSWER_MAX_CHARS}
-                autocomplete="off"
-                value={opts.answer || undefined}
-                aria-describedby={describedBy(['answer-hint', error !== undefined && 'answer-error'])}
-                aria-invalid={error === undefined ? undefined : 'true'}
-              />
-            </FieldWrap>
+            <TextInputField
+              name="answer"
+              type="text"
+              label="What will your team do differently? (optional)"
+              hint={`One line, up to ${ANSWER_MAX_CHARS} characters. It is kept apart from your name and email address, with your agency and role and the day only.`}
+              value={opts.answer}
+              error={error}
+              attributes={{ maxlength: ANSWER_MAX_CHARS, autocomplete: 'off' }}
+            />
             <Button label={opts.already ? 'Add our answer' : 'I have read this briefing'} />
           </Form>
         )}

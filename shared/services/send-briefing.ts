@@ -28,6 +28,8 @@ export class TransientSendError extends Error {
   override readonly name = 'TransientSendError';
 }
 
+const notEnoughTime = () => new TransientSendError('Not enough time left in this invocation to send it; the stream retries this row.');
+
 /** Is the failure worth a retry (throttling, a network fault) or final (a rejected address)? */
 export type ErrorClassifier = (error: unknown) => { permanent: boolean; message: string };
 
@@ -95,24 +97,24 @@ export async function sendBatch(
   const now = deps.now ?? (() => new Date());
   const timeIsShort = () => Boolean(deps.timeLeftMs && deps.timeLeftMs() < TIME_NEEDED_TO_SEND_MS);
   // Too little of the invocation left: nothing is claimed, every row stays PENDING for the retry.
-  if (timeIsShort()) return rows.map(() => new TransientSendError('Not enough time left in this invocation to send it; the stream retries this row.'));
+  if (timeIsShort()) return rows.map(notEnoughTime);
   // A row twice in the batch (a duplicated record) is claimed and sent for its first copy only.
   const firstIndex = new Map<string, number>();
   rows.forEach((row, i) => firstIndex.has(row.deliveryId) || firstIndex.set(row.deliveryId, i));
   const unique = [...firstIndex.values()];
   // Claimed in parts that grow (4, 8, 16, 16, …), one after another: sending starts after the first,
   // small claim, and each next part is claimed while the one before it is being sent.
-  const parts = claimParts(unique.length);
-  const claims: Promise<Set<string>>[] = [];
+  // Each row's index → the claim of its part.
+  const claimOf = new Map<number, Promise<Set<string>>>();
   let claimedSoFar: Promise<unknown> = Promise.resolve();
-  for (const [from, to] of parts) {
-    const claim = claimedSoFar.then(() => deps.deliveries.claimMany(unique.slice(from, to).map((i) => rows[i]!), now()));
+  for (const [from, to] of claimParts(unique.length)) {
+    const part = unique.slice(from, to);
+    const claim = claimedSoFar.then(() => deps.deliveries.claimMany(part.map((i) => rows[i]!), now()));
     claimedSoFar = claim.catch(() => undefined);
     // Handled where each row awaits its part; this only keeps an unawaited part from being reported unhandled.
     claim.catch(() => undefined);
-    claims.push(claim);
+    for (const i of part) claimOf.set(i, claim);
   }
-  const partOf = (position: number) => parts.findIndex(([from, to]) => position >= from && position < to);
   const results: RowResult[] = rows.map((_, i) => (firstIndex.get(rows[i]!.deliveryId) === i ? new Error('not sent') : { outcome: 'skipped', reason: 'already-claimed' }));
 
   // SENTs are written in groups as the sends complete: only the last group waits at the batch's end.
@@ -141,7 +143,7 @@ export async function sendBatch(
   await eachInParallel(unique, ROWS_IN_FLIGHT, async (i) => {
     const row = rows[i]!;
     try {
-      const claimed = await claims[partOf(unique.indexOf(i))]!;
+      const claimed = await claimOf.get(i)!;
       if (!claimed.has(row.deliveryId)) {
         await followUpIfSentBefore(deps, row, cache.briefings, now());
         results[i] = { outcome: 'skipped', reason: 'already-claimed' };
@@ -259,7 +261,7 @@ async function sendClaimed(
   // The batch was claimed at once; a row late in a slow batch hands itself back rather than risk the timeout.
   if (timeIsShort()) {
     await deps.deliveries.release(row.deliveryId, 'not enough time left in the invocation');
-    throw new TransientSendError('Not enough time left in this invocation to send it; the stream retries this row.');
+    throw notEnoughTime();
   }
   try {
     return { sent: await deps.mailer.sendRaw(raw) };
