@@ -15,22 +15,31 @@ import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionDefinition, type FunctionNa
  *
  * Beside it, the SDK-only baseline: the same kind of fresh process timing require() of only
  * the @aws-sdk/* packages that bundle imports (external, as the Lambda runtime provides
- * them; read from esbuild's metafile and checked against the bundle's require calls). The
- * runs alternate, bundle then SDK-only, so a busy moment on the machine hits both alike.
- * Init median − SDK-only median is what the function's own code costs at init.
+ * them; read from esbuild's metafile and checked against the bundle's require calls), and
+ * construction of the SDK clients the function builds at init (a DynamoDBClient and its
+ * document client, an SESClient…), with default settings. Building clients outside the
+ * handler is AWS's advice for Lambda, and the time is the SDK's own code resolving its
+ * configuration, so it counts as the SDK's. An untimed probe run first finds which packages
+ * init loads and which clients it constructs. The runs alternate, bundle then SDK-only, so a
+ * busy moment on the machine hits both alike. Init median − SDK-only median is what the
+ * function's own code costs at init.
  */
 
 export interface ColdStartResult {
   name: FunctionName;
   /** The Node.js version that ran the init and SDK-only processes, e.g. v24.22.3. */
   node: string;
-  /** Size of index.js, minified. */
+  /** Size of index.js, minified: what init loads. */
   bytes: number;
+  /** The files beside it that the handler loads on first use (infra/bundle.ts LAZY_MODULES), with their sizes. */
+  lazyFiles: { name: string; bytes: number }[];
   initMs: { median: number; runs: number[] };
   /** The external SDK packages the bundle require()s (esbuild metafile), in the bundle's order. */
   sdkPackages: string[];
   /** Of those, any the bundle had not loaded when its require() returned: left out of the baseline. */
   sdkNotLoadedAtInit: string[];
+  /** The SDK clients init constructed, as package#Class ('@aws-sdk/lib-dynamodb#DynamoDBDocumentClient'): the baseline constructs them too. */
+  sdkClientsAtInit: string[];
   /** require() of only the SDK packages loaded at init, over as many fresh processes. */
   sdkOnlyMs: { median: number; runs: number[] };
 }
@@ -74,20 +83,64 @@ export function coldStartNode(env: NodeJS.ProcessEnv = process.env): ColdStartNo
   return { path: executable, version: text };
 }
 
-// The child: time the require, print milliseconds, exit before any timer or socket could matter.
-// After the clock stops it also prints which @aws-sdk/* packages were loaded (from require.cache),
-// so the baseline can leave out any the bundle imports but does not load at init.
+// The timed child: time the require, print milliseconds, exit before any timer or socket could matter.
 const CHILD = `const file = process.argv[1];
 const start = process.hrtime.bigint();
 require(file);
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
+process.stdout.write(ms + '\\n');
+process.exit(0);`;
+
+// The probe (never timed): which @aws-sdk/* packages init loads (require.cache), and which of their
+// client classes it constructs: each package's exports are wrapped so that \`new XClient()\` and
+// \`DynamoDBDocumentClient.from()\` are recorded as they happen.
+const PROBE = `const Module = require('module');
+const constructed = new Set();
+const load = Module._load;
+Module._load = function (request) {
+  const exports = load.apply(this, arguments);
+  if (!/^@aws-sdk\\/[^/]+$/.test(request)) return exports;
+  return new Proxy(exports, {
+    get(target, key) {
+      const value = target[key];
+      if (typeof value !== 'function' || !/Client$/.test(String(key))) return value;
+      const name = request + '#' + String(key);
+      const wrapped = new Proxy(value, {
+        construct(cls, args, newTarget) { constructed.add(name); return Reflect.construct(cls, args, newTarget === wrapped ? cls : newTarget); },
+        get(cls, member) { if (member === 'from') constructed.add(name); return Reflect.get(cls, member); },
+      });
+      return wrapped;
+    },
+  });
+};
+require(process.argv[1]);
 const loaded = new Set();
 for (const key of Object.keys(require.cache)) {
   const match = /[\\\\/]node_modules[\\\\/](@aws-sdk[\\\\/][^\\\\/]+)[\\\\/]/.exec(key);
   if (match) loaded.add(match[1].replace('\\\\', '/'));
 }
-process.stdout.write(ms + '\\n' + JSON.stringify([...loaded]) + '\\n');
+process.stdout.write(JSON.stringify({ loaded: [...loaded], constructed: [...constructed] }) + '\\n');
 process.exit(0);`;
+
+/**
+ * The baseline's source: require() each SDK package init loads, and construct each client it
+ * constructed, with default settings (a document client wraps a DynamoDBClient, as ours do).
+ */
+export function sdkOnlySource(packages: readonly string[], clients: readonly string[]): string {
+  const lines = packages.map((pkg) => `const ${moduleVar(pkg)} = require(${JSON.stringify(pkg)});`);
+  for (const client of clients) {
+    const [pkg = '', cls = ''] = client.split('#');
+    if (!packages.includes(pkg)) throw new Error(`${client}: constructed at init from a package the baseline does not load`);
+    lines.push(
+      cls === 'DynamoDBDocumentClient'
+        ? `${moduleVar(pkg)}.${cls}.from(new (require('@aws-sdk/client-dynamodb').DynamoDBClient)({}));`
+        : `new ${moduleVar(pkg)}.${cls}({});`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+const moduleVar = (pkg: string) => `sdk_${pkg.replace(/[^a-z0-9]/gi, '_')}`;
 
 /**
  * What a handler reads at module load (shared/config.ts), with local stand-ins: table names,
@@ -121,16 +174,25 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** One fresh process: the milliseconds require() of `file` took, and the @aws-sdk/* packages then loaded. */
-function timeRequire(node: ColdStartNode, name: string, file: string, env: NodeJS.ProcessEnv): { ms: number; sdkLoaded: string[] } {
-  // --enable-source-maps as in Lambda (the construct sets NODE_OPTIONS): Node then reads the map at load.
-  const child = spawnSync(node.path, ['--enable-source-maps', '-e', CHILD, file], { cwd: REPO_ROOT, env, encoding: 'utf8' });
-  const [first = '', second = '[]'] = (child.stdout ?? '').trim().split('\n');
-  const ms = Number(first.trim());
-  if (child.error || child.status !== 0 || !Number.isFinite(ms)) {
+/** One fresh process running `script` on `file`, with --enable-source-maps as in Lambda (the construct sets NODE_OPTIONS). */
+function runChild(node: ColdStartNode, name: string, script: string, file: string, env: NodeJS.ProcessEnv): string {
+  const child = spawnSync(node.path, ['--enable-source-maps', '-e', script, file], { cwd: REPO_ROOT, env, encoding: 'utf8' });
+  if (child.error || child.status !== 0) {
     throw new Error(`${name}: loading ${path.basename(file)} under Node.js ${node.version} failed (${child.error?.message ?? `exit code ${child.status}`}):\n${`${child.stderr ?? ''}${child.stdout ?? ''}`.trim()}`);
   }
-  return { ms, sdkLoaded: JSON.parse(second) as string[] };
+  return (child.stdout ?? '').trim();
+}
+
+/** One fresh process: the milliseconds require() of `file` took. */
+function timeRequire(node: ColdStartNode, name: string, file: string, env: NodeJS.ProcessEnv): number {
+  const ms = Number(runChild(node, name, CHILD, file, env));
+  if (!Number.isFinite(ms)) throw new Error(`${name}: loading ${path.basename(file)} printed no time`);
+  return ms;
+}
+
+/** An untimed fresh process: the @aws-sdk/* packages init loaded and the clients it constructed. */
+function probeInit(node: ColdStartNode, name: string, file: string, env: NodeJS.ProcessEnv): { loaded: string[]; constructed: string[] } {
+  return JSON.parse(runChild(node, name, PROBE, file, env)) as { loaded: string[]; constructed: string[] };
 }
 
 /**
@@ -165,35 +227,39 @@ export async function measureColdStart(options: { runs?: number; node?: ColdStar
     for (const [name, def] of Object.entries(FUNCTIONS) as [FunctionName, FunctionDefinition][]) {
       const entry = path.join(REPO_ROOT, def.entry);
       const outdir = path.join(workDir, name);
-      const { file, bytes } = await bundleFunction(entry, outdir);
+      const { file, bytes, lazy } = await bundleFunction(entry, outdir);
       const sdkPackages = await sdkImports(entry, file);
       const env = childEnvironment(def, keyFile, name);
-      // The first run also says which SDK packages init really loaded; the baseline loads only those.
-      const first = timeRequire(node, name, file, env);
-      const sdkNotLoadedAtInit = sdkPackages.filter((pkg) => !first.sdkLoaded.includes(pkg));
+      // The probe says which SDK packages init really loaded and which clients it built; the baseline does only those.
+      const probe = probeInit(node, name, file, env);
+      const sdkNotLoadedAtInit = sdkPackages.filter((pkg) => !probe.loaded.includes(pkg));
+      const sdkClientsAtInit = [...probe.constructed].sort();
       // Beside the bundle, so the packages resolve exactly as the bundle's own require calls do (NODE_PATH).
       const sdkOnlyFile = path.join(outdir, 'sdk-only.js');
-      writeFileSync(sdkOnlyFile, sdkPackages.filter((pkg) => !sdkNotLoadedAtInit.includes(pkg)).map((pkg) => `require(${JSON.stringify(pkg)});\n`).join(''));
+      writeFileSync(sdkOnlyFile, sdkOnlySource(sdkPackages.filter((pkg) => !sdkNotLoadedAtInit.includes(pkg)), sdkClientsAtInit));
       // One after another, never in parallel, so the runs do not compete for the CPU; alternating, so noise hits both.
-      const times: number[] = [first.ms];
+      const times: number[] = [];
       const sdkTimes: number[] = [];
       for (let run = 0; run < runs; run++) {
-        if (run > 0) times.push(timeRequire(node, name, file, env).ms);
-        sdkTimes.push(timeRequire(node, name, sdkOnlyFile, env).ms);
+        times.push(timeRequire(node, name, file, env));
+        sdkTimes.push(timeRequire(node, name, sdkOnlyFile, env));
       }
       const result: ColdStartResult = {
         name,
         node: node.version,
         bytes,
+        lazyFiles: lazy.map((file) => ({ name: path.basename(file.file), bytes: file.bytes })),
         initMs: { median: median(times), runs: times },
         sdkPackages,
         sdkNotLoadedAtInit,
+        sdkClientsAtInit,
         sdkOnlyMs: { median: median(sdkTimes), runs: sdkTimes },
       };
       results.push(result);
       options.onProgress?.(
         `${name.padEnd(14)} ${(bytes / 1024).toFixed(1).padStart(6)} KB   init median ${result.initMs.median.toFixed(1).padStart(6)} ms` +
-          `   SDK-only ${result.sdkOnlyMs.median.toFixed(1).padStart(6)} ms   own code ${(result.initMs.median - result.sdkOnlyMs.median).toFixed(1).padStart(6)} ms (${runs} runs each)`,
+          `   SDK-only ${result.sdkOnlyMs.median.toFixed(1).padStart(6)} ms   own code ${(result.initMs.median - result.sdkOnlyMs.median).toFixed(1).padStart(6)} ms (${runs} runs each)` +
+          `   clients at init: ${sdkClientsAtInit.map((client) => client.split('#')[1]).join(', ') || 'none'}`,
       );
     }
     return results;

@@ -212,7 +212,7 @@ describe('the markdown', () => {
     expect(render).toMatchObject({ status: 'missed', value: 1050, missedBy: 50, why: 'MailComposer builds the message through streams' });
     expect(markdown).toContain('| Rendering: median per tailored briefing | 1,050 µs | < 1,000 µs | **missed** by 50 µs (5.0 % of target) | MailComposer builds the message through streams |');
     expect(markdown).toContain('| Cold start init (median): send-briefing | 120.0 ms | < 100.0 ms | **missed** by 20.0 ms (20.0 % of target) | _why: (to be filled in — bench/why.json)_ |');
-    expect(markdown).toContain('| Bundle size: send-briefing | 200,000 bytes | < 256,000 bytes | **met** |  |');
+    expect(markdown).toContain('| Bundle size at init (index.js): send-briefing | 200,000 bytes | < 256,000 bytes | **met** |  |');
     expect(markdown).toContain('| Pipeline ÷ bare SES loop throughput | n/a | ≥ 0.80 | not measured |  |');
     expect(markdown).toContain('**rate**: the rate run timed out');
     expect(report.targets.find((t) => t.id === 'rate-achieved')?.status).toBe('not measured');
@@ -347,8 +347,8 @@ describe('cold start: init, the SDK-only baseline, and own code', () => {
     expect(report.coldStart?.[0]?.ownCodeMs).toBeCloseTo(30.25, 10);
     const markdown = renderMarkdown(report);
     expect(markdown).toContain(
-      '| sweeper | 97,000 bytes (target < 256,000 bytes: **met**) | 160.5 ms (target < 100.0 ms: **missed** by 60.5 ms (60.5 % of target)) | ' +
-        '130.3 ms (81 % of init) | 30.3 ms | 30.0 ms | @aws-sdk/client-dynamodb, @aws-sdk/lib-dynamodb | 160.5, 170.0, 150.0 | 130.3, 140.0, 120.0 |',
+      '| sweeper | 97,000 bytes (target < 256,000 bytes: **met**) | n/a | 160.5 ms (target < 100.0 ms: **missed** by 60.5 ms (60.5 % of target)) | ' +
+        '130.3 ms (81 % of init) | 30.3 ms | 30.0 ms | @aws-sdk/client-dynamodb, @aws-sdk/lib-dynamodb | n/a | 160.5, 170.0, 150.0 | 130.3, 140.0, 120.0 |',
     );
   });
 
@@ -373,5 +373,31 @@ describe('cold start: init, the SDK-only baseline, and own code', () => {
     const older = renderMarkdown(buildReport({ ...base, coldStart: [{ ...entry, node: undefined }] }));
     expect(older).toContain('on Node.js v20.20.2.');
     expect(older).toContain("**Node.js v20.20.2 (this machine's; no version was recorded)** ran every init");
+  });
+
+  it('lists the files loaded on first use and the SDK clients the baseline builds, beside each function', () => {
+    const entry = {
+      name: 'plan-briefing',
+      bytes: 245_000,
+      lazyFiles: [{ name: 'compromise-two.js', bytes: 296_755 }],
+      sdkPackages: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'],
+      sdkClientsAtInit: ['@aws-sdk/client-dynamodb#DynamoDBClient', '@aws-sdk/lib-dynamodb#DynamoDBDocumentClient'],
+      initMs: { median: 100, runs: [100] },
+      sdkOnlyMs: { median: 85, runs: [85] },
+    };
+    const inputs = {
+      machine: { date: 'd', cpus: 2, cpuModel: 'c', memoryGb: 4, node: 'v20.20.2', platform: 'linux', gitCommit: 'abc', gitDirty: false },
+      mode: 'custom' as const,
+      throughputMaxSendRate: 1e6,
+      rateLimit: 50,
+      errors: {},
+      prices,
+      why: {},
+    };
+    const row = renderMarkdown(buildReport({ ...inputs, coldStart: [entry] }))
+      .split('\n')
+      .find((line) => line.startsWith('| plan-briefing | 245,000 bytes'));
+    expect(row).toContain('| compromise-two.js 296,755 bytes |');
+    expect(row).toContain('| DynamoDBClient, DynamoDBDocumentClient |');
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,6 +13,7 @@ import { renderBriefing, type BriefingLinks } from '../../shared/domain/briefing
 import { heldNotice } from '../../shared/domain/notices';
 import { composeBriefingMime, type BriefingMimeInput } from '../../shared/domain/mime';
 import { validFinding } from '../support/findings';
+import { scanText } from '../../shared/domain/anonymisation';
 
 // nodemailer's exports map hides the file; the stub must match it, so load it by path.
 const nodemailerDist = path.dirname(require.resolve('nodemailer'));
@@ -93,6 +95,42 @@ describe('bundleFunction', () => {
   });
 });
 
+describe('the gate\'s libraries, each in its own file loaded on first use', () => {
+  const text = 'On 14th March 2019 the mother, Jane Smith, told the health visitor.';
+  let bundle: Awaited<ReturnType<typeof bundleFunction>>;
+  beforeAll(async () => {
+    const entry = path.join(workDir, 'gate-entry.ts');
+    fs.writeFileSync(entry, `export { scanText } from ${JSON.stringify(path.join(REPO_ROOT, 'shared/domain/anonymisation'))};\n`);
+    bundle = await bundleFunction(entry, path.join(workDir, 'gate'));
+  });
+
+  it('writes compromise and chrono-node beside index.js, not into it', () => {
+    expect(bundle.lazy.map((lazy) => path.basename(lazy.file)).sort()).toEqual(['chrono-node-en.js', 'compromise-two.js']);
+    for (const lazy of bundle.lazy) expect(lazy.bytes).toBe(fs.statSync(lazy.file).size);
+    const code = fs.readFileSync(bundle.file, 'utf8');
+    expect(code).toContain('require("./compromise-two.js")');
+    expect(code).toContain('require("./chrono-node-en.js")');
+    const sources: string[] = JSON.parse(fs.readFileSync(`${bundle.file}.map`, 'utf8')).sources;
+    expect(sources.filter((source) => /node_modules\/(compromise|chrono-node)\//.test(source))).toEqual([]);
+  });
+
+  it('loads neither at init, and finds the same date and name as the source once a text is scanned', () => {
+    // A fresh Node.js, as at a cold start: which files has require() loaded, before and after the first scan?
+    const probe = spawnSync(process.execPath, ['-e', `
+      const gate = require(${JSON.stringify(bundle.file)});
+      const atInit = Object.keys(require.cache).map((key) => require('path').basename(key));
+      const hits = gate.scanText('summary', ${JSON.stringify(text)}).map((hit) => [hit.rule, hit.position, hit.length]);
+      const after = Object.keys(require.cache).map((key) => require('path').basename(key));
+      process.stdout.write(JSON.stringify({ atInit, hits, after }));`], { encoding: 'utf8' });
+    expect(probe.stderr).toBe('');
+    const { atInit, hits, after } = JSON.parse(probe.stdout) as { atInit: string[]; hits: unknown[]; after: string[] };
+    expect(atInit).toEqual(['index.js']);
+    expect(after.sort()).toEqual(['chrono-node-en.js', 'compromise-two.js', 'index.js']);
+    expect(hits).toEqual(scanText('summary', text).map((hit) => [hit.rule, hit.position, hit.length]));
+    expect(hits.map((hit) => (hit as string[])[0])).toEqual(['date', 'person-name']);
+  });
+});
+
 describe('BriefingFunction bundling', () => {
   it('fails with a message naming the function and the reason when its handler does not bundle', () => {
     const dir = fs.mkdtempSync(path.join(workDir, 'broken-'));
@@ -111,6 +149,17 @@ describe('measureColdStart', () => {
       expect(result.bytes).toBeGreaterThan(0);
       expect(result.initMs.runs).toHaveLength(2);
     }
+    // The probe saw the clients each builds at init, so the SDK-only baseline builds the same ones.
+    const byName = new Map(results.map((result) => [result.name, result]));
+    expect(byName.get('send-briefing')?.sdkClientsAtInit).toEqual([
+      '@aws-sdk/client-dynamodb#DynamoDBClient',
+      '@aws-sdk/client-ses#SESClient',
+      '@aws-sdk/lib-dynamodb#DynamoDBDocumentClient',
+    ]);
+    expect(byName.get('sweeper')?.sdkClientsAtInit).toEqual(['@aws-sdk/client-dynamodb#DynamoDBClient', '@aws-sdk/lib-dynamodb#DynamoDBDocumentClient']);
+    // The gate's libraries are files of their own in the functions that scan text, and nowhere else.
+    expect(byName.get('plan-briefing')?.lazyFiles.map((file) => file.name).sort()).toEqual(['chrono-node-en.js', 'compromise-two.js']);
+    expect(byName.get('send-briefing')?.lazyFiles).toEqual([]);
   }, 180_000);
 });
 
