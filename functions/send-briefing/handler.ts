@@ -8,7 +8,7 @@ import { imagesOf } from '../../shared/adapters/stream-record';
 import { loadFunctionConfig } from '../../shared/config';
 import { deliveryRowSchema } from '../../shared/domain/delivery';
 import { loggableLedgerId } from '../../shared/domain/loggable-id';
-import { lookUpSuppressions, sendBatch, type InvocationCache } from '../../shared/services/send-briefing';
+import { sendBatch, type InvocationCache } from '../../shared/services/send-briefing';
 import { sesSetupReporter } from '../../shared/services/ses-setup';
 
 const config = loadFunctionConfig('send-briefing');
@@ -35,10 +35,7 @@ export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
   // write for them all, sendBatch); a record that does not parse fails on its own.
   const parsed = new Map(event.Records.map((record) => [record, deliveryRowSchema.safeParse(imagesOf(record).newItem)] as const));
   const rows = [...parsed.values()].flatMap((row) => (row.success ? [row.data] : []));
-  // The batch's suppressions in one read, alongside its first claim (a row checks them once claimed).
-  const suppressions = lookUpSuppressions(deps.suppressions, rows.map((row) => row.recipientKey));
-  suppressions.catch(() => undefined); // each row that needs it awaits it, and fails with its error
-  const cache: InvocationCache = { briefings: new Map(), suppressions };
+  const cache: InvocationCache = { briefings: new Map() };
   const sending = sendBatch(deps, rows, cache);
   const recordHandler = async (record: DynamoDBRecord) => {
     const parsedRow = parsed.get(record)!;

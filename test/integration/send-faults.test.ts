@@ -10,7 +10,7 @@ import { publishedSeed, snapshotOf } from '../support/findings';
 import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo-stores';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { pendingDelivery } from '../../shared/domain/delivery';
-import { lookUpSuppressions, sendBatch, sendDelivery, TransientSendError, type SendDeps } from '../../shared/services/send-briefing';
+import { sendBatch, sendDelivery, TransientSendError, type SendDeps } from '../../shared/services/send-briefing';
 
 /**
  * Send failures the SES emulator cannot produce (it accepts everything), so only the
@@ -176,27 +176,54 @@ test('a person who unsubscribed while their row waited in the queue is not sent 
   expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(0);
 });
 
-test('the batch look-up of suppressions: one batched read for the batch, and the suppressed row in it is not sent', async () => {
-  const waiting = await pendingRow('still.wanted');
-  const unsubscribed = await pendingRow('left.meanwhile');
+test("a batch's suppressions in two batched reads: the first part's rows alone, then the rest; a suppressed row in either is not sent", async () => {
+  // Six rows: the first claim part is four, so the first read is those four keys, and the second the other two.
+  const rows = [
+    await pendingRow('first.part.one'),
+    await pendingRow('left.meanwhile'),
+    await pendingRow('first.part.three'),
+    await pendingRow('first.part.four'),
+    await pendingRow('second.part.one'),
+    await pendingRow('bounced.meanwhile'),
+  ];
   const suppressions = new DynamoSuppressionStore(db, tables.suppressions);
-  await suppressions.put({ recipientKey: unsubscribed.recipientKey, reason: 'hard-bounce', at: new Date().toISOString() });
+  await suppressions.put({ recipientKey: rows[1]!.recipientKey, reason: 'unsubscribed', at: new Date().toISOString() });
+  await suppressions.put({ recipientKey: rows[5]!.recipientKey, reason: 'hard-bounce', at: new Date().toISOString() });
   sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-batch' });
-  const reads: string[] = [];
+  const reads: string[][] = [];
   const counting = new Proxy(suppressions, {
     get: (target, key) => {
       const value = Reflect.get(target, key) as unknown;
-      return typeof value === 'function' ? (...args: unknown[]) => (reads.push(String(key)), value.apply(target, args)) : value;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        reads.push(key === 'suppressed' ? [...(args[0] as string[])] : [String(key)]);
+        return value.apply(target, args);
+      };
     },
   });
 
-  const cache = { briefings: new Map(), suppressions: await lookUpSuppressions(counting, [waiting.recipientKey, unsubscribed.recipientKey]) };
-  const batchDeps = { ...deps(), suppressions: counting };
-  await expect(sendDelivery(batchDeps, waiting, cache)).resolves.toEqual({ outcome: 'sent', messageId: 'ses-batch' });
-  await expect(sendDelivery(batchDeps, unsubscribed, cache)).resolves.toEqual({ outcome: 'suppressed' });
-  expect(reads).toEqual(['suppressed']);
-  expect(await stored(unsubscribed.deliveryId)).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('suppressed (hard-bounce') });
-  expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
+  const results = await sendBatch({ ...deps(), suppressions: counting }, rows);
+  expect(results.map((result) => ('outcome' in result ? result.outcome : result))).toEqual(['sent', 'suppressed', 'sent', 'sent', 'sent', 'suppressed']);
+  expect(reads).toEqual([rows.slice(0, 4).map((row) => row.recipientKey), rows.slice(4).map((row) => row.recipientKey)]);
+  expect(await stored(rows[1]!.deliveryId)).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('suppressed (unsubscribed') });
+  expect(await stored(rows[5]!.deliveryId)).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('suppressed (hard-bounce') });
+  expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(4);
+});
+
+test("a failed suppressions read hands back only the rows it covers, for the stream to retry; the other part's rows are sent", async () => {
+  const rows = await Promise.all(['a.one', 'a.two', 'a.three', 'a.four', 'b.one'].map((name) => pendingRow(`read.fails.${name}`)));
+  const suppressions = new DynamoSuppressionStore(db, tables.suppressions);
+  let call = 0;
+  const failingSecond = Object.assign(Object.create(suppressions) as DynamoSuppressionStore, {
+    suppressed: (keys: readonly string[]) => (++call === 2 ? Promise.reject(new Error('ProvisionedThroughputExceededException')) : suppressions.suppressed(keys)),
+  });
+  sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-part' });
+
+  const results = await sendBatch({ ...deps(), suppressions: failingSecond }, rows);
+  expect(results.slice(0, 4)).toEqual(Array(4).fill({ outcome: 'sent', messageId: 'ses-part' }));
+  expect(results[4]).toBeInstanceOf(TransientSendError);
+  expect(await stored(rows[4]!.deliveryId)).toMatchObject({ status: 'PENDING' });
+  expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(4);
 });
 
 test('a batch is claimed in one go before its sends, each SES call waits for its slot on the wire, and SENT is written for the batch after', async () => {
