@@ -437,10 +437,6 @@ export class DynamoDeliveryStore implements DeliveryStore {
     return written;
   }
 
-  async claim(deliveryId: string, createdAt: string, now: Date) {
-    return conditionally(this.db.send(new UpdateCommand(this.claimUpdate(deliveryId, createdAt, now))));
-  }
-
   async claimMany(rows: readonly Pick<DeliveryRow, 'deliveryId' | 'createdAt'>[], now: Date) {
     // One update per row: a row twice in one batch (a duplicated record) is claimed once.
     const unique = [...new Map(rows.map((row) => [row.deliveryId, row])).values()];

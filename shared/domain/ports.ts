@@ -112,14 +112,10 @@ export interface DeliveryStore {
    */
   insertMissing(rows: DeliveryRow[], options?: { fresh?: boolean }): Promise<number>;
   /**
-   * PENDING → SENDING; false when someone else has it (or it is done). `createdAt` must
-   * match too, so a stale stream record can never claim a row that was written again.
-   */
-  claim(deliveryId: string, createdAt: string, now: Date): Promise<boolean>;
-  /**
-   * `claim` for a whole stream batch, in as few requests as it can (one transaction of conditional
-   * updates per 100 rows); returns the ids this call claimed. A row another claim holds, or one
-   * written again since (another createdAt), is simply not in the set, as `claim` would say false.
+   * PENDING → SENDING for a stream batch, in as few requests as it can (one transaction of
+   * conditional updates per 100 rows; a single row, one UpdateItem); returns the ids this call
+   * claimed. A row someone else has (or that is done) is not in the set; nor is one written again
+   * since (`createdAt` must match), so a stale stream record can never claim a row written anew.
    */
   claimMany(rows: readonly Pick<DeliveryRow, 'deliveryId' | 'createdAt'>[], now: Date): Promise<Set<string>>;
   /** SENDING → PENDING, so a retried record can claim it again. */

@@ -16,6 +16,7 @@ import type { Member } from '../../shared/domain/audience';
 import { pendingDelivery, type DeliveryRow } from '../../shared/domain/delivery';
 import type { Finding } from '../../shared/domain/finding';
 import type { Briefing } from '../../shared/domain/ports';
+import { claimOne } from '../support/ledger';
 
 /**
  * The DynamoDB adapters against DynamoDB Local, with the tables built from
@@ -69,8 +70,8 @@ describe('DynamoDeliveryStore', () => {
   test('claimMany claims a batch in one transaction; a row claimed already, one written again and a duplicate are left out', async () => {
     const rows = rowsFor('claim-many', 1, 30);
     await deliveries().insertMissing(rows);
-    expect(await deliveries().claim(rows[3]!.deliveryId, rows[3]!.createdAt, now)).toBe(true);
-    expect(await deliveries().claim(rows[7]!.deliveryId, rows[7]!.createdAt, now)).toBe(true);
+    expect(await claimOne(deliveries(), rows[3]!.deliveryId, rows[3]!.createdAt, now)).toBe(true);
+    expect(await claimOne(deliveries(), rows[7]!.deliveryId, rows[7]!.createdAt, now)).toBe(true);
     const asked = [...rows.map((row, i) => (i === 11 ? { ...row, createdAt: '2020-01-01T00:00:00.000Z' } : row)), rows[5]!];
     let claimed = new Set<string>();
     const requests = await requestsDuring(async () => (claimed = await deliveries().claimMany(asked, now)));
@@ -115,7 +116,7 @@ describe('DynamoDeliveryStore', () => {
     const store = deliveries();
     expect(await store.insertMissing(rows)).toBe(30);
     const sentId = rows[7]!.deliveryId;
-    expect(await store.claim(sentId, rows[7]!.createdAt, now)).toBe(true);
+    expect(await claimOne(store, sentId, rows[7]!.createdAt, now)).toBe(true);
     await store.markSent(sentId, 'message-1', now);
 
     expect(await store.insertMissing(rows)).toBe(0);
@@ -136,29 +137,29 @@ describe('DynamoDeliveryStore', () => {
     const [row] = rowsFor('ledger-claim', 1, 1);
     await deliveries().insertMissing([row!]);
     // Two store instances, as two concurrent function invocations would hold.
-    const results = await Promise.all([deliveries().claim(row!.deliveryId, row!.createdAt, now), deliveries().claim(row!.deliveryId, row!.createdAt, now)]);
+    const results = await Promise.all([claimOne(deliveries(), row!.deliveryId, row!.createdAt, now), claimOne(deliveries(), row!.deliveryId, row!.createdAt, now)]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await statusOf(row!.deliveryId)).toBe('SENDING');
-    expect(await deliveries().claim(row!.deliveryId, row!.createdAt, now)).toBe(false);
+    expect(await claimOne(deliveries(), row!.deliveryId, row!.createdAt, now)).toBe(false);
   });
 
   test('a stale record cannot claim a row that was written again since (createdAt must match)', async () => {
     const [row] = rowsFor('ledger-stale', 1, 1);
     await deliveries().insertMissing([row!]);
-    expect(await deliveries().claim(row!.deliveryId, '2000-01-01T00:00:00.000Z', now)).toBe(false);
+    expect(await claimOne(deliveries(), row!.deliveryId, '2000-01-01T00:00:00.000Z', now)).toBe(false);
     expect(await statusOf(row!.deliveryId)).toBe('PENDING');
-    expect(await deliveries().claim(row!.deliveryId, row!.createdAt, now)).toBe(true);
+    expect(await claimOne(deliveries(), row!.deliveryId, row!.createdAt, now)).toBe(true);
   });
 
   test('release hands a claimed row back so it can be claimed again', async () => {
     const [row] = rowsFor('ledger-release', 1, 1);
     const store = deliveries();
     await store.insertMissing([row!]);
-    expect(await store.claim(row!.deliveryId, row!.createdAt, now)).toBe(true);
+    expect(await claimOne(store, row!.deliveryId, row!.createdAt, now)).toBe(true);
     await store.release(row!.deliveryId, 'throttled');
     const released = (await db.send(new GetCommand({ TableName: tables.deliveries, Key: { deliveryId: row!.deliveryId } }))).Item;
     expect(released).toMatchObject({ status: 'PENDING', lastError: 'throttled', attempts: 1 });
-    expect(await store.claim(row!.deliveryId, row!.createdAt, now)).toBe(true);
+    expect(await claimOne(store, row!.deliveryId, row!.createdAt, now)).toBe(true);
     expect(await statusOf(row!.deliveryId)).toBe('SENDING');
   });
 
@@ -174,7 +175,7 @@ describe('DynamoDeliveryStore', () => {
     const [row] = rowsFor('ledger-done', 1, 1);
     const store = deliveries();
     await store.insertMissing([row!]);
-    await store.claim(row!.deliveryId, row!.createdAt, now);
+    await claimOne(store, row!.deliveryId, row!.createdAt, now);
     await store.markSent(row!.deliveryId, 'message-3', now);
     await expect(store.markSent(row!.deliveryId, 'message-4', now)).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
     await expect(store.markFailed(row!.deliveryId, 'bounce', now)).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });

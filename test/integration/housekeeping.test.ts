@@ -12,6 +12,7 @@ import { pendingDelivery } from '../../shared/domain/delivery';
 import { computeDissemination } from '../../shared/domain/report';
 import { TokenSigner } from '../../shared/domain/tokens';
 import { housekeeping, type HousekeepingDeps } from '../../shared/services/housekeeping';
+import { claimOne } from '../support/ledger';
 
 /** Reminders and retention against DynamoDB Local and the SES emulator, with the clock moved on by hand. */
 
@@ -63,7 +64,7 @@ beforeAll(async () => {
   const rows = PEOPLE.map((p) => pendingDelivery(finding.id, 1, p, issuedAt));
   await deliveries.insertMissing(rows);
   for (const row of rows) {
-    await deliveries.claim(row.deliveryId, row.createdAt, issuedAt);
+    await claimOne(deliveries, row.deliveryId, row.createdAt, issuedAt);
     await deliveries.markSent(row.deliveryId, `ses-${row.recipientKey}`, issuedAt);
   }
   await deliveries.acknowledge(rows[0]!.deliveryId, new Date(issuedAt.getTime() + 2 * DAY));

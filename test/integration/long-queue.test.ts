@@ -4,6 +4,7 @@ import { stores } from '../../shared/adapters/aws';
 import { QUEUE_DRAIN_SHARE, planBriefing } from '../../shared/services/plan-briefing';
 import { SWEEP_LIMITS, sweep } from '../../shared/services/sweeper';
 import { validFinding } from '../support/findings';
+import { claimOne } from '../support/ledger';
 
 /**
  * A big list drains at the SES rate, so its last rows wait a long time in the stream
@@ -72,7 +73,7 @@ test('a row taken by the sender long after its turn counts as stuck only 10 minu
   const at = new Date('2026-03-05T09:00:00.000Z');
   const [first] = await plan('late-claim', 1, at);
   const claimedAt = new Date(at.getTime() + 20 * 60_000);
-  expect(await store.deliveries().claim(first!.deliveryId, first!.createdAt, claimedAt)).toBe(true);
+  expect(await claimOne(store.deliveries(), first!.deliveryId, first!.createdAt, claimedAt)).toBe(true);
   const stillSending = async () => (await store.deliveries().get(first!.deliveryId))?.status;
 
   // Its turn was 25 minutes ago, but it was taken 5 minutes ago: the sender may still be at it.
@@ -88,7 +89,7 @@ test('a backlog of late PENDING rows does not crowd a stuck SENDING row out of a
   const at = new Date('2026-03-06T09:00:00.000Z');
   const rows = await plan('crowded', 1, at);
   const last = rows[rows.length - 1]!;
-  expect(await store.deliveries().claim(last.deliveryId, last.createdAt, new Date(at.getTime() + 40_000))).toBe(true);
+  expect(await claimOne(store.deliveries(), last.deliveryId, last.createdAt, new Date(at.getTime() + 40_000))).toBe(true);
 
   // A small run: 39 late PENDING rows compete with the one stuck SENDING row, which is the newest of all.
   const result = await sweep(store.deliveries(), new Date(at.getTime() + 40_000 + SWEEP_LIMITS.pendingAfterMs), { ...SWEEP_LIMITS, rowsPerRun: 10 });

@@ -12,6 +12,7 @@ import { TokenSigner } from '../../shared/domain/tokens';
 import { requeueDeliveries } from '../../shared/services/requeue';
 import { sendBatch, sendDelivery, type SendDeps } from '../../shared/services/send-briefing';
 import { OUTCOME_UNKNOWN_REASON, SWEEP_LIMITS, sweep } from '../../shared/services/sweeper';
+import { claimOne } from '../support/ledger';
 
 /**
  * Nothing lost, at most one duplicate. Real DynamoDB Local and the SES emulator; the only
@@ -134,7 +135,7 @@ test('a crash between the SES send and the SENT write: re-driven once, so at mos
 test('a crash before SES was called: the re-drive sends it, and nobody gets a duplicate', async () => {
   const row = await pendingRow('early.crash');
   // The claim happened, then the process died before sending: the row is SENDING, nothing sent.
-  expect(await ledger.claim(row.deliveryId, row.createdAt, new Date())).toBe(true);
+  expect(await claimOne(ledger, row.deliveryId, row.createdAt, new Date())).toBe(true);
   expect(await sweep(ledger, minutesLater(SWEEP_LIMITS.sendingAfterMs / 60_000 + 1))).toMatchObject({ redrivenSending: 1 });
   await expect(sendDelivery(deps(), (await ledger.get(row.deliveryId))!)).resolves.toMatchObject({ outcome: 'sent' });
   expect(await emailsTo('early.crash@example.org')).toHaveLength(1);
@@ -182,7 +183,7 @@ test('deliveries retry re-drives a FAILED row after a fix, once, and never a SEN
   const sent = await pendingRow('already.sent');
   await sendDelivery(deps(), sent);
   const failed = await pendingRow('was.rejected');
-  await ledger.claim(failed.deliveryId, failed.createdAt, new Date());
+  await claimOne(ledger, failed.deliveryId, failed.createdAt, new Date());
   await ledger.markFailed(failed.deliveryId, 'SES MessageRejected: Email address is not verified.', new Date());
 
   const rows = (await ledger.byBriefing(sent.briefingId)).filter((r) => [sent.deliveryId, failed.deliveryId].includes(r.deliveryId));

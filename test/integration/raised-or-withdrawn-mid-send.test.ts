@@ -13,6 +13,7 @@ import { sendDelivery, type InvocationCache, type SendDeps } from '../../shared/
 import { SWEEP_LIMITS, sweep } from '../../shared/services/sweeper';
 import { sample } from '../support/findings';
 import { Actor, everyOrder, gated, interleave } from '../support/turns';
+import { claimOne } from '../support/ledger';
 
 /**
  * Nobody lost when a version is raised, or the finding withdrawn, while it is being sent.
@@ -253,7 +254,7 @@ describe('a version raised while the old one is being sent', () => {
     const row = { ...(await c.rowOf('racer')), deliveryId: `${c.id}#v2#${recipientKey(READERS.racer.email)}`, briefingId: `${c.id}#v2`, version: 2 };
     const written = await Promise.all([store.deliveries().insertMissing([row]), store.deliveries().insertMissing([row]), store.deliveries().insertMissing([row])]);
     expect(written.reduce((a, b) => a + b)).toBe(1);
-    expect(await store.deliveries().claim(row.deliveryId, row.createdAt, new Date())).toBe(true);
+    expect(await claimOne(store.deliveries(), row.deliveryId, row.createdAt, new Date())).toBe(true);
     expect(await store.deliveries().insertMissing([{ ...row, createdAt: new Date(Date.now() + 1000).toISOString() }])).toBe(0);
     expect(await store.deliveries().get(row.deliveryId)).toMatchObject({ status: 'SENDING', createdAt: row.createdAt });
   });
