@@ -96,9 +96,10 @@ export async function sendBatch(
   // Claimed in parts that grow (4, 8, 16, 16, …), one after another: sending starts after the first,
   // small claim, and each next part is claimed while the one before it is being sent.
   // Each row's index → the claim of its part.
+  const parts = claimParts(unique.length);
   const claimOf = new Map<number, Promise<Set<string>>>();
   let claimedSoFar: Promise<unknown> = Promise.resolve();
-  for (const [from, to] of claimParts(unique.length)) {
+  for (const [from, to] of parts) {
     const part = unique.slice(from, to);
     const claim = claimedSoFar.then(() => deps.deliveries.claimMany(part.map((i) => rows[i]!), now()));
     claimedSoFar = claim.catch(() => undefined);
@@ -110,7 +111,7 @@ export async function sendBatch(
   // own, so that its sends wait for a read of a few keys (the whole batch's took up to 150 ms here), and
   // the rest together, in time for their parts.
   const suppressionsOf = new Map<number, Promise<KnownSuppressions>>();
-  const firstPartEnd = claimParts(unique.length)[0]?.[1] ?? 0;
+  const firstPartEnd = parts[0]?.[1] ?? 0;
   for (const part of [unique.slice(0, firstPartEnd), unique.slice(firstPartEnd)]) {
     if (!part.length) continue;
     const lookup: Promise<KnownSuppressions> = deps.suppressions.suppressed([...new Set(part.map((i) => rows[i]!.recipientKey))]);
@@ -291,7 +292,9 @@ async function followUpIfStopped(deps: SendDeps, rows: readonly DeliveryRow[], b
   for (const row of rows) {
     if (row.kind === 'withdrawal') continue;
     const snapshotId = briefingIdOf(row.findingId, row.version);
-    bySnapshot.set(snapshotId, [...(bySnapshot.get(snapshotId) ?? []), row]);
+    const sameSnapshot = bySnapshot.get(snapshotId);
+    if (sameSnapshot) sameSnapshot.push(row);
+    else bySnapshot.set(snapshotId, [row]);
   }
   const next: DeliveryRow[] = [];
   for (const [snapshotId, sentRows] of bySnapshot) {
