@@ -15,7 +15,7 @@ import { consoleBase, type ConsoleBaseDeps, type ConsoleEnv } from './base';
 import { listRoutes } from './lists';
 import { ACTION_LABELS, FINDING_ACTIONS, actionProblem, afterAction, isApproved, savedItem, type FindingAction } from './finding-actions';
 import { errorsByField, formFromItem, itemFromForm, type FormValues } from './finding-form';
-import { auditPage, challengePage, confirmPage, editPage, findingPage, findingsPage, messagePage, previewPage, reportsPage, signInPage, type FindingRow } from './pages';
+import { auditPage, challengePage, confirmPage, editPage, findingPage, findingsPage, previewPage, reportsPage, signInPage, type FindingRow } from './pages';
 import { SESSION_COOKIE, SIGN_IN_COOKIE, clearedCookie, cookie, randomToken, readCookie, sameToken, type SignInChallenge, type SignInService } from './sign-in';
 
 /**
@@ -37,7 +37,7 @@ const SIGN_IN_STEP_SECONDS = 10 * 60;
 
 export function consoleApp(deps: ConsoleDeps) {
   const kit = consoleBase(deps);
-  const { app, now, html, context, refuse } = kit;
+  const { app, now, html, context, message, refuse, audit } = kit;
   const signInForm = (c: Context, form: { email?: string; error?: string; next?: string }, status: 200 | 400 = 200) => {
     const token = randomToken();
     c.header('set-cookie', cookie(SIGN_IN_COOKIE, token, SIGN_IN_STEP_SECONDS), { append: true });
@@ -85,7 +85,7 @@ export function consoleApp(deps: ConsoleDeps) {
   });
 
   app.post('/console/sign-out', async (c) => {
-    await deps.audit.append({ who: c.get('user').email, action: 'signed out' }, now());
+    await audit(c, { action: 'signed out' });
     c.header('set-cookie', clearedCookie(SESSION_COOKIE), { append: true });
     return c.redirect('/console/sign-in', 303);
   });
@@ -151,7 +151,7 @@ export function consoleApp(deps: ConsoleDeps) {
 
   app.get('/console/finding', async (c) => {
     const item = await findingOr404(c);
-    if (!item) return html(c, messagePage(context(c), 'Not found', 'There is no finding with that id.'), 404);
+    if (!item) return message(c, 404, 'Not found', 'There is no finding with that id.');
     return html(c, findingPage(context(c), await findingView(c, item), c.req.query('done')));
   });
 
@@ -166,7 +166,7 @@ export function consoleApp(deps: ConsoleDeps) {
     const id = c.req.query('id');
     if (!id) return html(c, editPage(context(c), { values: {}, errors: [], isNew: true }));
     const item = await findingOr404(c, id);
-    if (!item) return html(c, messagePage(context(c), 'Not found', 'There is no finding with that id.'), 404);
+    if (!item) return message(c, 404, 'Not found', 'There is no finding with that id.');
     const sent = await progressOf(id, versionOf(item));
     const correcting = item.status !== 'draft' && sent?.version === versionOf(item) ? versionOf(item) : undefined;
     return html(c, editPage(context(c), { values: formFromItem(item), errors: [], isNew: false, correcting }));
@@ -182,7 +182,7 @@ export function consoleApp(deps: ConsoleDeps) {
     const existing = hasIdShape(id) ? await deps.findings.getRaw(id) : undefined;
     const errors: FieldError[] = [];
     if (isNew && existing) errors.push({ field: 'id', message: `id '${id}' is taken by another finding: choose another.` });
-    if (!isNew && !existing) return html(c, messagePage(context(c), 'Not found', 'There is no finding with that id.'), 404);
+    if (!isNew && !existing) return message(c, 404, 'Not found', 'There is no finding with that id.');
     const sent = existing ? await progressOf(id, versionOf(existing)) : undefined;
     const user = c.get('user');
     const item = savedItem(existing, typed, user, now(), sent?.version === versionOf(existing));
@@ -193,15 +193,15 @@ export function consoleApp(deps: ConsoleDeps) {
       return html(c, editPage(context(c), { values, errors: errorsByField(errors), isNew }), 400);
     }
     await deps.findings.putRaw(item);
-    await deps.audit.append({ who: user.email, action: isNew ? 'wrote a new finding' : item.version !== versionOf(existing) ? 'started a correction' : 'edited', findingId: id, version: versionOf(item) }, now());
+    await audit(c, { action: isNew ? 'wrote a new finding' : item.version !== versionOf(existing) ? 'started a correction' : 'edited', findingId: id, version: versionOf(item) });
     return c.redirect(`/console/finding?id=${encodeURIComponent(id)}&done=${encodeURIComponent('Saved as a draft. An approver other than you approves it next.')}`, 303);
   });
 
   app.get('/console/finding/preview', async (c) => {
     const item = await findingOr404(c);
-    if (!item) return html(c, messagePage(context(c), 'Not found', 'There is no finding with that id.'), 404);
+    if (!item) return message(c, 404, 'Not found', 'There is no finding with that id.');
     const parsed = parseFinding({ ...item, status: 'draft' });
-    if (!parsed.ok) return html(c, messagePage(context(c), 'Nothing to preview yet', `It has ${parsed.errors.length} problem(s) to fix first: see them on the edit page.`), 409);
+    if (!parsed.ok) return message(c, 409, 'Nothing to preview yet', `It has ${parsed.errors.length} problem(s) to fix first: see them on the edit page.`);
     const agency = AGENCY_IDS.find((a) => a === c.req.query('agency')) ?? 'police';
     const role = ROLE_IDS.find((r) => r === c.req.query('role')) ?? 'frontline';
     const rendered = renderBriefing(parsed.finding, { name: '', agency, role }, { unsubscribeUrl: '#preview' }, { issuedAt: now().toISOString(), partnershipName: deps.branding.partnershipName });
@@ -213,10 +213,10 @@ export function consoleApp(deps: ConsoleDeps) {
   app.get('/console/finding/confirm', async (c) => {
     const item = await findingOr404(c);
     const action = actionOf(c.req.query('action'));
-    if (!item || !action) return html(c, messagePage(context(c), 'Not found', 'There is no such finding or action.'), 404);
+    if (!item || !action) return message(c, 404, 'Not found', 'There is no such finding or action.');
     const view = await findingView(c, item);
     const problem = actionProblem(action, item, c.get('user'), view.gate, view.problems.length === 0);
-    if (problem) return html(c, messagePage(context(c), 'Not now', problem), 403);
+    if (problem) return message(c, 403, 'Not now', problem);
     return html(c, confirmPage(context(c), { id: view.row.id, title: view.row.title, action, changedFields: view.changedFields, gate: view.gate }));
   });
 
@@ -224,11 +224,11 @@ export function consoleApp(deps: ConsoleDeps) {
     const form = await c.req.parseBody();
     const item = await findingOr404(c, typeof form.id === 'string' ? form.id : undefined);
     const action = actionOf(form.action);
-    if (!item || !action) return html(c, messagePage(context(c), 'Not found', 'There is no such finding or action.'), 404);
+    if (!item || !action) return message(c, 404, 'Not found', 'There is no such finding or action.');
     const view = await findingView(c, item);
     const user = c.get('user');
     const problem = actionProblem(action, item, user, view.gate, view.problems.length === 0);
-    if (problem) return html(c, messagePage(context(c), 'Not now', problem), 403);
+    if (problem) return message(c, 403, 'Not now', problem);
     const reason = typeof form.reason === 'string' ? form.reason.trim() : '';
     if (action === 'release' && reason.length < 10) {
       return html(c, confirmPage(context(c), { id: view.row.id, title: view.row.title, action, gate: view.gate, reason, error: 'Say why what the check found is not personal data, in a sentence.' }), 400);
@@ -236,8 +236,8 @@ export function consoleApp(deps: ConsoleDeps) {
     const updated = afterAction(action, item, user, now(), reason);
     // Only if nobody changed it since this page was read: the version and status it showed.
     const saved = await deps.findings.replaceIf(updated, { version: versionOf(item), status: String(item.status) });
-    if (!saved) return html(c, messagePage(context(c), 'It changed meanwhile', 'Someone changed this finding while you looked at it. Nothing was done: open it again and check.'), 409);
-    await deps.audit.append({ who: user.email, action: ACTION_LABELS[action].done, findingId: view.row.id, version: view.row.version, ...(reason ? { detail: reason } : {}) }, now());
+    if (!saved) return message(c, 409, 'It changed meanwhile', 'Someone changed this finding while you looked at it. Nothing was done: open it again and check.');
+    await audit(c, { action: ACTION_LABELS[action].done, findingId: view.row.id, version: view.row.version, ...(reason ? { detail: reason } : {}) });
     const done = action === 'publish' ? 'Published: emails go out within minutes. Progress shows below.' : `Done: ${ACTION_LABELS[action].done}.`;
     return c.redirect(`/console/finding?id=${encodeURIComponent(view.row.id)}&done=${encodeURIComponent(done)}`, 303);
   });

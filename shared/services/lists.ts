@@ -19,19 +19,18 @@ export interface ListInput {
 
 export type SaveListResult = { ok: true; list: DistributionList; existed: boolean } | { ok: false; errors: FieldError[] };
 
-export async function saveList(lists: Pick<ListStore, 'getList' | 'putList'>, input: ListInput): Promise<SaveListResult> {
-  const parsed = distributionListSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message })) };
-  const found = await lists.getList(parsed.data.id);
-  const existed = found.valid.length + found.invalid.length > 0;
-  await lists.putList(parsed.data);
-  return { ok: true, list: parsed.data, existed };
-}
-
 export const listExists = async (lists: Pick<ListStore, 'getList'>, id: string) => {
   const found = await lists.getList(id);
   return found.valid.length + found.invalid.length > 0;
 };
+
+export async function saveList(lists: Pick<ListStore, 'getList' | 'putList'>, input: ListInput): Promise<SaveListResult> {
+  const parsed = distributionListSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message })) };
+  const existed = await listExists(lists, parsed.data.id);
+  await lists.putList(parsed.data);
+  return { ok: true, list: parsed.data, existed };
+}
 
 /** Reads the CSV (a whole-file problem throws MembersCsvError) and writes its good rows. */
 export async function importMembersCsv(

@@ -56,13 +56,8 @@ export async function suppressPerson(deps: Pick<PeopleDeps, 'subscribers' | 'sup
 
 /** Everything held about one address: the answer to a subject access request. */
 export async function subjectAccessExport(deps: PeopleDeps, typed: string, now: Date) {
-  const { email, key } = addressOf(typed);
-  const [subscriber, suppression, memberships, deliveries] = await Promise.all([
-    deps.subscribers.get(key),
-    deps.suppressions.get(key),
-    deps.lists.membershipsOf(email),
-    deps.deliveries.byRecipient(key),
-  ]);
+  const { key } = addressOf(typed);
+  const [{ email, subscriber, suppression, memberships }, deliveries] = await Promise.all([lookUpPerson(deps, typed), deps.deliveries.byRecipient(key)]);
   return {
     email,
     exportedAt: now.toISOString(),
