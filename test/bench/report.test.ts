@@ -352,16 +352,18 @@ describe('cold start: init, the SDK-only baseline, and own code', () => {
     );
   });
 
+  /** A bench run with nothing but what a test adds: this machine on Node.js 20. */
+  const base = {
+    machine: { date: 'd', cpus: 2, cpuModel: 'c', memoryGb: 4, node: 'v20.20.2', platform: 'linux', gitCommit: 'abc', gitDirty: false },
+    mode: 'custom' as const,
+    throughputMaxSendRate: 1e6,
+    rateLimit: 50,
+    errors: {},
+    prices,
+    why: {},
+  };
+
   test('names the Node.js the cold-start runs used (Lambda\'s 24), apart from the one that ran the rest', () => {
-    const base = {
-      machine: { date: 'd', cpus: 2, cpuModel: 'c', memoryGb: 4, node: 'v20.20.2', platform: 'linux', gitCommit: 'abc', gitDirty: false },
-      mode: 'custom' as const,
-      throughputMaxSendRate: 1e6,
-      rateLimit: 50,
-      errors: {},
-      prices,
-      why: {},
-    };
     const entry = { name: 'sweeper', node: 'v24.22.3', bytes: 97_000, initMs: { median: 60, runs: [60] }, sdkOnlyMs: { median: 40, runs: [40] } };
     const report = buildReport({ ...base, coldStart: [entry, { ...entry, name: 'digest' }] });
     const markdown = renderMarkdown(report);
@@ -385,16 +387,7 @@ describe('cold start: init, the SDK-only baseline, and own code', () => {
       initMs: { median: 100, runs: [100] },
       sdkOnlyMs: { median: 85, runs: [85] },
     };
-    const inputs = {
-      machine: { date: 'd', cpus: 2, cpuModel: 'c', memoryGb: 4, node: 'v20.20.2', platform: 'linux', gitCommit: 'abc', gitDirty: false },
-      mode: 'custom' as const,
-      throughputMaxSendRate: 1e6,
-      rateLimit: 50,
-      errors: {},
-      prices,
-      why: {},
-    };
-    const row = renderMarkdown(buildReport({ ...inputs, coldStart: [entry] }))
+    const row = renderMarkdown(buildReport({ ...base, coldStart: [entry] }))
       .split('\n')
       .find((line) => line.startsWith('| plan-briefing | 245,000 bytes'));
     expect(row).toContain('| compromise-two.js 296,755 bytes |');
