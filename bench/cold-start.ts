@@ -143,7 +143,7 @@ export function sdkOnlySource(packages: readonly string[], clients: readonly str
 const moduleVar = (pkg: string) => `sdk_${pkg.replace(/[^a-z0-9]/gi, '_')}`;
 
 /**
- * What a handler reads at module load (shared/config.ts), with local stand-ins: table names,
+ * What a handler reads at module load (shared/contract/function-config.ts), with local stand-ins: table names,
  * sender and base URL, a key file instead of the Secrets Manager secret, dummy credentials.
  * Nothing at init touches the network; the SDK clients connect on first use.
  */

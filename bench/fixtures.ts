@@ -1,6 +1,6 @@
-import { parseFinding, type Finding } from '../shared/domain/finding';
-import type { Member } from '../shared/domain/audience';
-import { AGENCY_IDS, ROLE_IDS } from '../shared/domain/taxonomy';
+import { parseFinding, type Finding } from '../shared/core/finding/finding';
+import type { Member } from '../shared/core/audience';
+import { AGENCY_IDS, ROLE_IDS } from '../shared/core/taxonomy';
 import { sample } from '../test/support/findings';
 
 /** What every scenario sends: one valid, approved finding and a generated audience. */

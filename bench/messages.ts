@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { renderBriefing } from '../shared/domain/briefing';
-import { pendingDelivery } from '../shared/domain/delivery';
-import type { Finding } from '../shared/domain/finding';
-import { composeBriefingMime } from '../shared/domain/mime';
-import { DELIVERY_ID_HEADER } from '../shared/domain/ses-event';
-import { TokenSigner, recipientLinks, type RecipientLinks } from '../shared/domain/tokens';
-import type { Member } from '../shared/domain/audience';
+import { renderBriefing } from '../shared/render/email/briefing';
+import { pendingDelivery } from '../shared/core/delivery';
+import type { Finding } from '../shared/core/finding/finding';
+import { composeBriefingMime } from '../shared/render/email/mime';
+import { DELIVERY_ID_HEADER } from '../shared/core/ses-event';
+import { TokenSigner, recipientLinks, type RecipientLinks } from '../shared/core/tokens';
+import type { Member } from '../shared/core/audience';
 import { BENCH_LIST } from './fixtures';
 
 export const SENDER = 'briefings@example.org';
@@ -21,7 +21,7 @@ export function readerInputs(finding: Finding, members: readonly Member[], now =
   });
 }
 
-/** The raw message the sender builds for one reader: the same calls and headers as shared/services/send-briefing.ts. */
+/** The raw message the sender builds for one reader: the same calls and headers as shared/flows/send/send-briefing.ts. */
 export async function tailoredMessage(finding: Finding, input: ReturnType<typeof readerInputs>[number]): Promise<Buffer> {
   const { row, links } = input;
   return composeBriefingMime({

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { AGENCIES, ROLES, SOURCE_TYPES, TOPIC_GROUPS, TOPICS } from '../shared/domain/taxonomy';
+import { AGENCIES, ROLES, SOURCE_TYPES, TOPIC_GROUPS, TOPICS } from '../shared/core/taxonomy';
 import { addFinding, listFindings, previewFinding, publishFinding, retryBriefing, retryFinding, showFinding } from './commands/findings';
 import { allowList, denyList } from './commands/settings';
 import { disseminationReport } from './commands/report';

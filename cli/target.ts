@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TABLES, type TableKey } from '../shared/contract/definitions';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../infra/local/emulators';
 import { localTableNames } from '../infra/local/tables';
-import { stores } from '../shared/adapters/aws';
+import { stores } from '../shared/adapters/wiring';
 
 /**
  * Where the CLI works: the local default (DynamoDB Local on DYNAMODB_PORT, 8000 by

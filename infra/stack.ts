@@ -26,10 +26,10 @@ import {
   readPartnershipName,
   readSendRate,
 } from '../shared/contract/settings';
-import { functionEnvironment, functionTrigger, type Deployment } from '../shared/contract/wiring';
+import { functionEnvironment, functionTrigger, type Deployment } from '../shared/contract/deployment';
 import { BriefingFunction } from './constructs/briefing-function';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import { CONSOLE_GROUPS } from '../shared/console/roles';
+import { CONSOLE_GROUPS } from '../shared/flows/console/roles';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { SesSetupAlarm } from './constructs/ses-setup-alarm';
 import { assertSupportedPattern } from './event-filter';
@@ -269,7 +269,7 @@ export class BriefingsStack extends Stack {
     }
 
     // ---- Functions: one per definition, with exactly the access it declares, and the environment
-    // and trigger shared/contract/wiring.ts derives for this deployment (the local runner uses the same).
+    // and trigger shared/contract/deployment.ts derives for this deployment (the local runner uses the same).
     if (Object.values<FunctionDefinition>(FUNCTIONS).some((def) => def.signsLinks)) this.tokenKey = this.createTokenKey();
     const adminPool = this.createAdminPool();
     const deployment: Deployment = {

@@ -1,7 +1,7 @@
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { startSes } from '../../infra/local/emulators';
 import { pointSdkAt } from '../../infra/local/pipeline';
-import { sesClient } from '../../shared/adapters/aws-email';
+import { sesClient } from '../../shared/adapters/wiring-email';
 import { eachConcurrently } from '../concurrently';
 import { benchFinding, benchMembers } from '../fixtures';
 import { meterSes } from '../instrument';

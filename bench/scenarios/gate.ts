@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { scanText, type GateHit } from '../../shared/domain/anonymisation';
+import { scanText, type GateHit } from '../../shared/core/gate/anonymisation';
 import { CLEAN_CORPUS, CLEAN_CORPUS_ALLOW_LIST } from '../../test/fixtures/gate/clean-corpus';
 import { CLEAN_NUMBERS } from '../../test/fixtures/gate/clean-numbers';
 import { NAMES_CORPUS } from '../../test/fixtures/gate/names-corpus';

@@ -3,9 +3,9 @@ import { FUNCTIONS, type FunctionName } from '../../shared/contract/definitions'
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
-import { dynamoClient } from '../../shared/adapters/aws';
-import { sesClient } from '../../shared/adapters/aws-email';
-import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
+import { dynamoClient } from '../../shared/adapters/wiring';
+import { sesClient } from '../../shared/adapters/wiring-email';
+import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo/stores';
 import { BENCH_FINDING_ID, BENCH_LIST, benchFindingItem, benchMembers } from '../fixtures';
 import { meterDynamo, meterSes } from '../instrument';
 import { every, progress, seconds } from '../progress';

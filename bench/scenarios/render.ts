@@ -1,6 +1,6 @@
-import { renderBriefing } from '../../shared/domain/briefing';
-import { composeBriefingMime } from '../../shared/domain/mime';
-import { DELIVERY_ID_HEADER } from '../../shared/domain/ses-event';
+import { renderBriefing } from '../../shared/render/email/briefing';
+import { composeBriefingMime } from '../../shared/render/email/mime';
+import { DELIVERY_ID_HEADER } from '../../shared/core/ses-event';
 import { DISTINCT_READERS, benchFinding, benchMembers } from '../fixtures';
 import { SENDER, readerInputs } from '../messages';
 import { progress } from '../progress';

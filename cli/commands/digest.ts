@@ -5,7 +5,7 @@ import { FUNCTIONS } from '../../shared/contract/definitions';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, repoRoot } from '../../infra/local/emulators';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { loadTokenSigner } from '../../shared/adapters/token-key';
-import { runDigest, type DigestSummary } from '../../shared/services/digest';
+import { runDigest, type DigestSummary } from '../../shared/flows/digest/digest';
 import type { Output } from '../output';
 import { UsageError, type Target } from '../target';
 

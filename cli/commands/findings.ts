@@ -1,14 +1,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { renderBriefing } from '../../shared/domain/briefing';
-import { briefingIdOf } from '../../shared/domain/delivery';
-import { versionOf } from '../../shared/domain/publication';
-import { requeueDeliveries } from '../../shared/services/requeue';
-import { errorLine, parseFinding, type FieldError, type Finding } from '../../shared/domain/finding';
-import { scanFindingAndId } from '../../shared/domain/finding-id';
-import { gateLists } from '../../shared/services/gate-lists';
-import { AGENCY_IDS, ROLE_IDS, closestId } from '../../shared/domain/taxonomy';
+import { renderBriefing } from '../../shared/render/email/briefing';
+import { briefingIdOf } from '../../shared/core/delivery';
+import { versionOf } from '../../shared/core/finding/publication';
+import { requeueDeliveries } from '../../shared/flows/send/requeue';
+import { errorLine, parseFinding, type FieldError, type Finding } from '../../shared/core/finding/finding';
+import { scanFindingAndId } from '../../shared/core/finding/finding-id';
+import { gateLists } from '../../shared/flows/publish/gate-lists';
+import { AGENCY_IDS, ROLE_IDS, closestId } from '../../shared/core/taxonomy';
 import { table, type Output } from '../output';
 import { UsageError, type Target } from '../target';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { MembersCsvError } from '../../shared/services/members-csv';
-import { describeFilters, importMembersCsv, listExists, saveList } from '../../shared/services/lists';
-import type { Loaded } from '../../shared/domain/ports';
+import { MembersCsvError } from '../../shared/flows/lists/members-csv';
+import { describeFilters, importMembersCsv, listExists, saveList } from '../../shared/flows/lists/lists';
+import type { Loaded } from '../../shared/core/ports';
 import { table, type Output } from '../output';
 import { UsageError, type Target } from '../target';
 

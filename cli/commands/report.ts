@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { reportCsv, reportHtml, reportTable } from '../../shared/domain/report';
-import { UnknownFindingError, disseminationFor } from '../../shared/services/dissemination';
+import { reportCsv, reportHtml, reportTable } from '../../shared/render/report/report';
+import { UnknownFindingError, disseminationFor } from '../../shared/flows/report/dissemination';
 import type { Output } from '../output';
 import { UsageError, type Target } from '../target';
 

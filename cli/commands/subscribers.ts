@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { ALL_TOPICS, type Subscriber } from '../../shared/domain/subscriber';
-import { NotAnAddressError, erasePerson, holdsNothing, lookUpPerson, subjectAccessExport, suppressPerson } from '../../shared/services/people';
+import { ALL_TOPICS, type Subscriber } from '../../shared/core/subscriber';
+import { NotAnAddressError, erasePerson, holdsNothing, lookUpPerson, subjectAccessExport, suppressPerson } from '../../shared/flows/people/people';
 import { table, type Output } from '../output';
 import { UsageError, type Target } from '../target';
 

@@ -1,13 +1,13 @@
 import type { Context } from 'aws-lambda';
 import { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
-import { createLogger, stores } from '../../shared/adapters/aws';
-import { loadFunctionConfig } from '../../shared/config';
-import { archiveIndexPage, atomFeed, currentBriefings } from '../../shared/archive/archive';
-import { configurePages, notFoundPage, serverErrorPage } from '../../shared/domain/pages';
-import { AGENCY_IDS, TOPIC_IDS } from '../../shared/domain/taxonomy';
-import { briefingPage } from '../../shared/services/briefing-page';
-import { PAGE_HEADERS } from '../../shared/services/subscription-pages';
+import { createLogger, stores } from '../../shared/adapters/wiring';
+import { loadFunctionConfig } from '../../shared/contract/function-config';
+import { archiveIndexPage, atomFeed, currentBriefings } from '../../shared/flows/archive/archive';
+import { configurePages, notFoundPage, serverErrorPage } from '../../shared/render/pages/public';
+import { AGENCY_IDS, TOPIC_IDS } from '../../shared/core/taxonomy';
+import { briefingPage } from '../../shared/flows/subscribe/briefing-page';
+import { PAGE_HEADERS } from '../../shared/flows/subscribe/route-page';
 
 const config = loadFunctionConfig('archive');
 const logger = createLogger('archive');

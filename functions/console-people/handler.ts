@@ -1,5 +1,5 @@
 import { consoleLambda } from '../../shared/adapters/console-lambda';
-import { peopleApp } from '../../shared/console/people';
+import { peopleApp } from '../../shared/flows/console/people-app';
 
 export const handler = consoleLambda('console-people', (base, store) =>
   peopleApp({

@@ -1,5 +1,5 @@
 import { consoleLambda } from '../../shared/adapters/console-lambda';
-import { consoleApp } from '../../shared/console/app';
+import { consoleApp } from '../../shared/flows/console/app';
 
 export const handler = consoleLambda('console', (base, store) =>
   consoleApp({

@@ -1,9 +1,9 @@
-import { createLogger, stores } from '../../shared/adapters/aws';
-import { ledgerMail } from '../../shared/adapters/aws-email';
+import { createLogger, stores } from '../../shared/adapters/wiring';
+import { ledgerMail } from '../../shared/adapters/wiring-email';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
-import { loadFunctionConfig } from '../../shared/config';
+import { loadFunctionConfig } from '../../shared/contract/function-config';
 import { FUNCTIONS } from '../../shared/contract/definitions';
-import { runDigest } from '../../shared/services/digest';
+import { runDigest } from '../../shared/flows/digest/digest';
 
 const config = loadFunctionConfig('digest');
 const logger = createLogger('digest');

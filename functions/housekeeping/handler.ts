@@ -1,9 +1,9 @@
 import { FUNCTIONS } from '../../shared/contract/definitions';
-import { createLogger } from '../../shared/adapters/aws';
-import { ledgerMail } from '../../shared/adapters/aws-email';
+import { createLogger } from '../../shared/adapters/wiring';
+import { ledgerMail } from '../../shared/adapters/wiring-email';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
-import { loadFunctionConfig } from '../../shared/config';
-import { housekeeping } from '../../shared/services/housekeeping';
+import { loadFunctionConfig } from '../../shared/contract/function-config';
+import { housekeeping } from '../../shared/flows/housekeeping/housekeeping';
 
 const config = loadFunctionConfig('housekeeping');
 const logger = createLogger('housekeeping');

@@ -1,14 +1,14 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { createLogger, stores } from '../../shared/adapters/aws';
-import { emailing } from '../../shared/adapters/aws-email';
-import { emailAdminNotifier } from '../../shared/services/admin-notice';
+import { createLogger, stores } from '../../shared/adapters/wiring';
+import { emailing } from '../../shared/adapters/wiring-email';
+import { emailAdminNotifier } from '../../shared/flows/publish/admin-notice';
 import { inOrderPerKey } from '../../shared/adapters/in-order';
 import { imagesOf } from '../../shared/adapters/stream-record';
 import { FUNCTIONS } from '../../shared/contract/definitions';
-import { loadFunctionConfig } from '../../shared/config';
-import { WITHHELD_ID } from '../../shared/domain/loggable-id';
-import { planBriefing } from '../../shared/services/plan-briefing';
+import { loadFunctionConfig } from '../../shared/contract/function-config';
+import { WITHHELD_ID } from '../../shared/core/gate/loggable-id';
+import { planBriefing } from '../../shared/flows/publish/plan-briefing';
 
 const config = loadFunctionConfig('plan-briefing');
 const logger = createLogger('plan-briefing');

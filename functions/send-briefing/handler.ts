@@ -1,15 +1,15 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { createLogger, stores } from '../../shared/adapters/aws';
-import { ledgerMail } from '../../shared/adapters/aws-email';
+import { createLogger, stores } from '../../shared/adapters/wiring';
+import { ledgerMail } from '../../shared/adapters/wiring-email';
 import { SendError } from '../../shared/adapters/ses-mailer';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { imagesOf } from '../../shared/adapters/stream-record';
-import { loadFunctionConfig } from '../../shared/config';
-import { deliveryRowSchema } from '../../shared/domain/delivery';
-import { loggableLedgerId } from '../../shared/domain/loggable-id';
-import { sendBatch, type InvocationCache } from '../../shared/services/send-briefing';
-import { sesSetupReporter } from '../../shared/services/ses-setup';
+import { loadFunctionConfig } from '../../shared/contract/function-config';
+import { deliveryRowSchema } from '../../shared/core/delivery';
+import { loggableLedgerId } from '../../shared/core/gate/loggable-id';
+import { sendBatch, type InvocationCache } from '../../shared/flows/send/send-briefing';
+import { sesSetupReporter } from '../../shared/flows/send/ses-setup';
 
 const config = loadFunctionConfig('send-briefing');
 const logger = createLogger('send-briefing');

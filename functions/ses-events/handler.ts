@@ -1,9 +1,9 @@
 import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
-import { createLogger, stores } from '../../shared/adapters/aws';
-import { loadFunctionConfig } from '../../shared/config';
-import { WITHHELD_ID, loggableLedgerId } from '../../shared/domain/loggable-id';
-import { parseSnsMessage } from '../../shared/domain/ses-event';
-import { handleMailEvent } from '../../shared/services/ses-events';
+import { createLogger, stores } from '../../shared/adapters/wiring';
+import { loadFunctionConfig } from '../../shared/contract/function-config';
+import { WITHHELD_ID, loggableLedgerId } from '../../shared/core/gate/loggable-id';
+import { parseSnsMessage } from '../../shared/core/ses-event';
+import { handleMailEvent } from '../../shared/flows/ses-events/ses-events';
 
 const config = loadFunctionConfig('ses-events');
 const logger = createLogger('ses-events');

@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createLogger, stores } from '../../shared/adapters/aws';
-import { emailing } from '../../shared/adapters/aws-email';
+import { createLogger, stores } from '../../shared/adapters/wiring';
+import { emailing } from '../../shared/adapters/wiring-email';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
-import { loadFunctionConfig } from '../../shared/config';
-import { configurePages, serverErrorPage } from '../../shared/domain/pages';
-import { PAGE_HEADERS, loggableRoute, routePage } from '../../shared/services/subscription-pages';
+import { loadFunctionConfig } from '../../shared/contract/function-config';
+import { configurePages, serverErrorPage } from '../../shared/render/pages/public';
+import { PAGE_HEADERS, loggableRoute, routePage } from '../../shared/flows/subscribe/route-page';
 
 const config = loadFunctionConfig('subscriptions');
 const logger = createLogger('subscriptions');

@@ -1,6 +1,6 @@
-import { createLogger, stores } from '../../shared/adapters/aws';
-import { loadFunctionConfig } from '../../shared/config';
-import { sweep } from '../../shared/services/sweeper';
+import { createLogger, stores } from '../../shared/adapters/wiring';
+import { loadFunctionConfig } from '../../shared/contract/function-config';
+import { sweep } from '../../shared/flows/housekeeping/sweeper';
 
 const config = loadFunctionConfig('sweeper');
 const logger = createLogger('sweeper');

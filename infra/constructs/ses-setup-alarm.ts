@@ -4,10 +4,10 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { SES_SETUP_LOG_MESSAGE } from '../../shared/services/ses-setup';
+import { SES_SETUP_LOG_MESSAGE } from '../../shared/flows/send/ses-setup';
 
 export interface SesSetupAlarmProps {
-  /** The log groups of the functions that log SES set-up problems (shared/services/ses-setup.ts). */
+  /** The log groups of the functions that log SES set-up problems (shared/flows/send/ses-setup.ts). */
   readonly logGroups: readonly logs.ILogGroup[];
   /** Who hears about the alarm. @default no notification, alarm only */
   readonly alarmTopic?: sns.ITopic;

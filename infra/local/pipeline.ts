@@ -13,7 +13,7 @@ import {
   readWholeNumber,
   type SettingRead,
 } from '../../shared/contract/settings';
-import { functionTrigger, sharedEnvironment, type Deployment } from '../../shared/contract/wiring';
+import { functionTrigger, sharedEnvironment, type Deployment } from '../../shared/contract/deployment';
 import { ensureLocalTokenKey } from '../../shared/adapters/token-key';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, freePort, repoRoot, startDynamoDb, startSes, type Running } from './emulators';
 import { startHttpServer, type HttpHandler } from './http-server';
@@ -101,7 +101,7 @@ function fromEnv<T>(variable: string, fallback: T, read: (where: string, raw: st
 const days = (where: string, raw: string) => readWholeNumber(where, raw, 0, 'days');
 
 /**
- * The local default as a deployment (shared/contract/wiring.ts): the emulators' tables, a key
+ * The local default as a deployment (shared/contract/deployment.ts): the emulators' tables, a key
  * file, one sender, and the settings from this process's environment where they are set.
  */
 export function localDeployment(

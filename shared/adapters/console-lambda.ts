@@ -2,9 +2,9 @@ import type { Context } from 'aws-lambda';
 import type { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import type { FunctionName } from '../contract/definitions';
-import { loadFunctionConfig, type FunctionConfig } from '../config';
-import type { ConsoleBaseDeps, ConsoleEnv } from '../console/base';
-import { createLogger, stores } from './aws';
+import { loadFunctionConfig, type FunctionConfig } from '../contract/function-config';
+import type { ConsoleBaseDeps, ConsoleEnv } from '../flows/console/base';
+import { createLogger, stores } from './wiring';
 import { cognitoSignIn } from './cognito-sign-in';
 import { cachedTokenSigner } from './token-key';
 

@@ -1,10 +1,10 @@
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import type { Mailer } from '../domain/ports';
-import { classifySesError, fromAddressOf, type SesErrorKind, type SetupProblem } from '../domain/ses-errors';
-import type { Pacer } from '../domain/token-bucket';
+import type { Mailer } from '../core/ports';
+import { classifySesError, fromAddressOf, type SesErrorKind, type SetupProblem } from '../core/ses-errors';
+import type { Pacer } from '../core/pacing';
 
 /**
- * A failed send, with what it means for the row (shared/domain/ses-errors.ts): only a
+ * A failed send, with what it means for the row (shared/core/ses-errors.ts): only a
  * per-message rejection is `permanent` (the row is FAILED with the reason). Account or set-up
  * problems (an unverified identity, sending paused, AccessDenied, the day's quota used up),
  * throttling and network faults are not: once fixed, the same rows should still go.

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { COMMON_ENV } from '../contract/definitions';
-import { TokenKeyError, TokenSigner } from '../domain/tokens';
+import { TokenKeyError, TokenSigner } from '../core/tokens';
 
 /**
  * The key that signs every link is never in the code: in AWS it is a Secrets Manager

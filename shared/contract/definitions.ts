@@ -338,7 +338,7 @@ export const FUNCTIONS = {
     description: 'Deliveries stream: claims each PENDING row, renders the tailored briefing and sends it with SES.',
     memoryMb: 512,
     timeoutSeconds: 60,
-    // rateLimits: the day's mark that the admin was told of an SES set-up problem (shared/services/ses-setup.ts).
+    // rateLimits: the day's mark that the admin was told of an SES set-up problem (shared/flows/send/ses-setup.ts).
     tables: { briefings: 'read', deliveries: 'readWrite', suppressions: 'read', rateLimits: 'readWrite' },
     sendsEmail: true,
     signsLinks: true,

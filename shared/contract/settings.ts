@@ -1,7 +1,7 @@
 /**
  * A deployment's settings, read one way wherever they are given: CDK context or environment at
  * synth (infra/app.ts), the stack's props (infra/stack.ts), a function's environment at start-up
- * (shared/config.ts) and the local default (infra/local/). Each reader says where the value came
+ * (shared/contract/function-config.ts) and the local default (infra/local/). Each reader says where the value came
  * from (`MAX_SEND_RATE=fast`, `maxSendRate 'fast'`) and gets the same rule and the same fix.
  */
 

@@ -5,8 +5,8 @@ import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
 import { runCapturing } from '../support/cli';
-import { DynamoDeliveryStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
-import { TokenSigner } from '../../shared/domain/tokens';
+import { DynamoDeliveryStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { TokenSigner } from '../../shared/core/tokens';
 
 /**
  * Evidence of reach, end to end: publish a finding, follow "I have read this briefing"

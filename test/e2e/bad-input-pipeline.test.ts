@@ -1,8 +1,8 @@
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
-import { briefingSubject } from '../../shared/domain/briefing';
-import { parseFinding } from '../../shared/domain/finding';
-import { AGENCY_IDS } from '../../shared/domain/taxonomy';
+import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { briefingSubject } from '../../shared/render/email/briefing';
+import { parseFinding } from '../../shared/core/finding/finding';
+import { AGENCY_IDS } from '../../shared/core/taxonomy';
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';

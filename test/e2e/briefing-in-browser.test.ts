@@ -4,8 +4,8 @@ import { contrast } from '../support/contrast';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { renderBriefing } from '../../shared/domain/briefing';
-import { parseFinding, type Finding } from '../../shared/domain/finding';
+import { renderBriefing } from '../../shared/render/email/briefing';
+import { parseFinding, type Finding } from '../../shared/core/finding/finding';
 import { launchChromium } from '../support/browser';
 
 /**

@@ -4,9 +4,9 @@ import type { Browser, Page } from 'playwright-core';
 import { startConsole, waitFor, type Running } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { seedLists, seedLocal } from '../../infra/local/seed';
-import { documentClient } from '../../shared/adapters/dynamo-stores';
-import { resolveAudience } from '../../shared/domain/audience';
-import { parseFinding } from '../../shared/domain/finding';
+import { documentClient } from '../../shared/adapters/dynamo/stores';
+import { resolveAudience } from '../../shared/core/audience';
+import { parseFinding } from '../../shared/core/finding/finding';
 import { launchChromium } from '../support/browser';
 
 /**

@@ -4,7 +4,7 @@ import { PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } f
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
-import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
+import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo/stores';
 
 /**
  * Corrections and withdrawals on the whole local pipeline: a correction reaches exactly

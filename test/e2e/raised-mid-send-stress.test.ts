@@ -3,7 +3,7 @@ import { TABLES } from '../../shared/contract/definitions';
 import { waitFor, type StoredEmail } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
-import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
+import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo/stores';
 import { sample } from '../support/findings';
 
 /**

@@ -13,7 +13,7 @@ import {
   type ReportBriefing,
   type ReportDelivery,
   type ReportResponse,
-} from '../../shared/domain/report';
+} from '../../shared/render/report/report';
 import { launchChromium } from '../support/browser';
 
 /**

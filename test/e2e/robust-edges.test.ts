@@ -6,8 +6,8 @@ import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/l
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
-import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
-import { TOKEN_PURPOSES, TokenSigner } from '../../shared/domain/tokens';
+import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { TOKEN_PURPOSES, TokenSigner } from '../../shared/core/tokens';
 import { sample } from '../support/findings';
 
 /**

@@ -5,9 +5,9 @@ import { FUNCTIONS } from '../../shared/contract/definitions';
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
-import { DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
-import { DynamoSuppressionStore } from '../../shared/adapters/dynamo-subscribers';
-import { recipientKey } from '../../shared/domain/audience';
+import { DynamoListStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/subscribers';
+import { recipientKey } from '../../shared/core/audience';
 import { runCapturing } from '../support/cli';
 
 /**

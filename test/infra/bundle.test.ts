@@ -9,11 +9,11 @@ import { bundleFunction } from '../../infra/bundle';
 import { BriefingFunction } from '../../infra/constructs/briefing-function';
 import { FUNCTIONS } from '../../shared/contract/definitions';
 import { REPO_ROOT } from '../../infra/stack';
-import { renderBriefing, type BriefingLinks } from '../../shared/domain/briefing';
-import { heldNotice } from '../../shared/domain/notices';
-import { composeBriefingMime, type BriefingMimeInput } from '../../shared/domain/mime';
+import { renderBriefing, type BriefingLinks } from '../../shared/render/email/briefing';
+import { heldNotice } from '../../shared/render/email/notices';
+import { composeBriefingMime, type BriefingMimeInput } from '../../shared/render/email/mime';
 import { validFinding } from '../support/findings';
-import { scanText } from '../../shared/domain/anonymisation';
+import { scanText } from '../../shared/core/gate/anonymisation';
 
 // nodemailer's exports map hides the file; the stub must match it, so load it by path.
 const nodemailerDist = path.dirname(require.resolve('nodemailer'));
@@ -72,7 +72,7 @@ describe('bundleFunction', () => {
   let sources: string[];
   beforeAll(async () => {
     const entry = path.join(workDir, 'mime-entry.ts');
-    fs.writeFileSync(entry, `export { composeBriefingMime } from ${JSON.stringify(path.join(REPO_ROOT, 'shared/domain/mime'))};\n`);
+    fs.writeFileSync(entry, `export { composeBriefingMime } from ${JSON.stringify(path.join(REPO_ROOT, 'shared/render/email/mime'))};\n`);
     const { file, bytes } = await bundleFunction(entry, path.join(workDir, 'mime'));
     expect(bytes).toBe(fs.statSync(file).size);
     code = fs.readFileSync(file, 'utf8');
@@ -100,7 +100,7 @@ describe('the gate\'s libraries, each in its own file loaded on first use', () =
   let bundle: Awaited<ReturnType<typeof bundleFunction>>;
   beforeAll(async () => {
     const entry = path.join(workDir, 'gate-entry.ts');
-    fs.writeFileSync(entry, `export { scanText } from ${JSON.stringify(path.join(REPO_ROOT, 'shared/domain/anonymisation'))};\n`);
+    fs.writeFileSync(entry, `export { scanText } from ${JSON.stringify(path.join(REPO_ROOT, 'shared/core/gate/anonymisation'))};\n`);
     bundle = await bundleFunction(entry, path.join(workDir, 'gate'));
   });
 

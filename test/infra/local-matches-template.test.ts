@@ -5,7 +5,7 @@ import { buildApp } from '../../infra/app';
 import { localDeployment, localSenders, localWiring, type LocalWire } from '../../infra/local/pipeline';
 import { REPO_ROOT } from '../../infra/stack';
 import { COMMON_ENV, FUNCTIONS, TABLES, sendingPlan, type FunctionName } from '../../shared/contract/definitions';
-import { functionEnvironment } from '../../shared/contract/wiring';
+import { functionEnvironment } from '../../shared/contract/deployment';
 
 /**
  * What runs locally is what runs in AWS: this walks the synthesized CloudFormation template and

@@ -20,7 +20,7 @@ import {
   type Trigger,
 } from '../../shared/contract/definitions';
 import { PAGES_ACCESS_LOG_FIELDS, REPO_ROOT, SCHEDULE_RETRY, type BriefingsStack } from '../../infra/stack';
-import { SES_SETUP_LOG_MESSAGE } from '../../shared/services/ses-setup';
+import { SES_SETUP_LOG_MESSAGE } from '../../shared/flows/send/ses-setup';
 
 // The feature flags `cdk synth` uses, so the tests check the same template the CLI makes.
 const CDK_JSON_CONTEXT = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;

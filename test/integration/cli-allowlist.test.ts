@@ -1,7 +1,7 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDb } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
-import { DynamoSettingsStore, documentClient } from '../../shared/adapters/dynamo-stores';
+import { DynamoSettingsStore, documentClient } from '../../shared/adapters/dynamo/stores';
 import { runCapturing } from '../support/cli';
 
 /**

@@ -6,10 +6,10 @@ import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
 import { runCapturing } from '../support/cli';
-import { DynamoListStore, documentClient } from '../../shared/adapters/dynamo-stores';
-import { DynamoSubscriberStore } from '../../shared/adapters/dynamo-subscribers';
-import { recipientKey } from '../../shared/domain/audience';
-import { newSubscriber } from '../../shared/domain/subscriber';
+import { DynamoListStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { DynamoSubscriberStore } from '../../shared/adapters/dynamo/subscribers';
+import { recipientKey } from '../../shared/core/audience';
+import { newSubscriber } from '../../shared/core/subscriber';
 
 /** The subscriber and digest commands of the admin CLI, against the running local pipeline. */
 

@@ -11,11 +11,11 @@ import {
   DynamoFindingStore,
   DynamoListStore,
   documentClient,
-} from '../../shared/adapters/dynamo-stores';
-import type { Member } from '../../shared/domain/audience';
-import { pendingDelivery, type DeliveryRow } from '../../shared/domain/delivery';
-import type { Finding } from '../../shared/domain/finding';
-import type { Briefing } from '../../shared/domain/ports';
+} from '../../shared/adapters/dynamo/stores';
+import type { Member } from '../../shared/core/audience';
+import { pendingDelivery, type DeliveryRow } from '../../shared/core/delivery';
+import type { Finding } from '../../shared/core/finding/finding';
+import type { Briefing } from '../../shared/core/ports';
 import { claimOne } from '../support/ledger';
 
 /**

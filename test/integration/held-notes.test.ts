@@ -1,11 +1,11 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDb } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
-import { DynamoFindingStore, documentClient } from '../../shared/adapters/dynamo-stores';
-import { parseFinding, type FieldError } from '../../shared/domain/finding';
-import { NOTE_LIMITS } from '../../shared/domain/held-notes';
-import { validationProblem } from '../../shared/services/admin-notice';
-import { heldNotice } from '../../shared/domain/notices';
+import { DynamoFindingStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { parseFinding, type FieldError } from '../../shared/core/finding/finding';
+import { NOTE_LIMITS } from '../../shared/core/finding/held-notes';
+import { validationProblem } from '../../shared/flows/publish/admin-notice';
+import { heldNotice } from '../../shared/render/email/notices';
 import { sample } from '../support/findings';
 
 /**

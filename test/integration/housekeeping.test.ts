@@ -4,14 +4,14 @@ import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSes } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
 import { publishedSeed, snapshotOf } from '../support/findings';
-import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo-stores';
-import { DynamoSuppressionStore } from '../../shared/adapters/dynamo-subscribers';
+import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/subscribers';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
-import { recipientKey } from '../../shared/domain/audience';
-import { pendingDelivery } from '../../shared/domain/delivery';
-import { computeDissemination } from '../../shared/domain/report';
-import { TokenSigner } from '../../shared/domain/tokens';
-import { housekeeping, type HousekeepingDeps } from '../../shared/services/housekeeping';
+import { recipientKey } from '../../shared/core/audience';
+import { pendingDelivery } from '../../shared/core/delivery';
+import { computeDissemination } from '../../shared/render/report/report';
+import { TokenSigner } from '../../shared/core/tokens';
+import { housekeeping, type HousekeepingDeps } from '../../shared/flows/housekeeping/housekeeping';
 import { claimOne } from '../support/ledger';
 
 /** Reminders and retention against DynamoDB Local and the SES emulator, with the clock moved on by hand. */

@@ -1,8 +1,8 @@
 import { startDynamoDb } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
-import { stores } from '../../shared/adapters/aws';
-import { QUEUE_DRAIN_SHARE, planBriefing } from '../../shared/services/plan-briefing';
-import { SWEEP_LIMITS, sweep } from '../../shared/services/sweeper';
+import { stores } from '../../shared/adapters/wiring';
+import { QUEUE_DRAIN_SHARE, planBriefing } from '../../shared/flows/publish/plan-briefing';
+import { SWEEP_LIMITS, sweep } from '../../shared/flows/housekeeping/sweeper';
 import { validFinding } from '../support/findings';
 import { claimOne } from '../support/ledger';
 

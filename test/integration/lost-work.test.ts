@@ -4,14 +4,14 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSes } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
 import { publishedSeed, snapshotOf } from '../support/findings';
-import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo-stores';
-import { DynamoSuppressionStore } from '../../shared/adapters/dynamo-subscribers';
+import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/subscribers';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
-import { pendingDelivery, type DeliveryRow } from '../../shared/domain/delivery';
-import { TokenSigner } from '../../shared/domain/tokens';
-import { requeueDeliveries } from '../../shared/services/requeue';
-import { sendBatch, sendDelivery, type SendDeps } from '../../shared/services/send-briefing';
-import { OUTCOME_UNKNOWN_REASON, SWEEP_LIMITS, sweep } from '../../shared/services/sweeper';
+import { pendingDelivery, type DeliveryRow } from '../../shared/core/delivery';
+import { TokenSigner } from '../../shared/core/tokens';
+import { requeueDeliveries } from '../../shared/flows/send/requeue';
+import { sendBatch, sendDelivery, type SendDeps } from '../../shared/flows/send/send-briefing';
+import { OUTCOME_UNKNOWN_REASON, SWEEP_LIMITS, sweep } from '../../shared/flows/housekeeping/sweeper';
 import { claimOne } from '../support/ledger';
 
 /**

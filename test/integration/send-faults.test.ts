@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { TokenSigner } from '../../shared/domain/tokens';
-import { DynamoSuppressionStore } from '../../shared/adapters/dynamo-subscribers';
+import { TokenSigner } from '../../shared/core/tokens';
+import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/subscribers';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { startDynamoDb } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
 import { publishedSeed, snapshotOf } from '../support/findings';
-import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo-stores';
+import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo/stores';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
-import { pendingDelivery } from '../../shared/domain/delivery';
-import { sendBatch, sendDelivery, TransientSendError, type SendDeps } from '../../shared/services/send-briefing';
+import { pendingDelivery } from '../../shared/core/delivery';
+import { sendBatch, sendDelivery, TransientSendError, type SendDeps } from '../../shared/flows/send/send-briefing';
 
 /**
  * Send failures the SES emulator cannot produce (it accepts everything), so only the

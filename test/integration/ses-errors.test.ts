@@ -21,14 +21,14 @@ import { startDynamoDb } from '../../infra/local/emulators';
 import { loadHandler, pointEnvironmentAt } from '../../infra/local/pipeline';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
 import { ensureLocalTokenKey } from '../../shared/adapters/token-key';
-import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo-stores';
-import { DynamoSuppressionStore } from '../../shared/adapters/dynamo-subscribers';
+import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/subscribers';
 import { SendError, SesMailer } from '../../shared/adapters/ses-mailer';
-import { pendingDelivery, type DeliveryRow } from '../../shared/domain/delivery';
-import type { SetupProblem } from '../../shared/domain/ses-errors';
-import { TokenSigner } from '../../shared/domain/tokens';
-import { sendDelivery, TransientSendError, type SendDeps } from '../../shared/services/send-briefing';
-import { SES_SETUP_LOG_MESSAGE } from '../../shared/services/ses-setup';
+import { pendingDelivery, type DeliveryRow } from '../../shared/core/delivery';
+import type { SetupProblem } from '../../shared/core/ses-errors';
+import { TokenSigner } from '../../shared/core/tokens';
+import { sendDelivery, TransientSendError, type SendDeps } from '../../shared/flows/send/send-briefing';
+import { SES_SETUP_LOG_MESSAGE } from '../../shared/flows/send/ses-setup';
 import { publishedSeed, snapshotOf } from '../support/findings';
 
 /**

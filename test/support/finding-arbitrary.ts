@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { hiddenCharacterProblem, parseFinding, TEXT_LIMITS, type Finding } from '../../shared/domain/finding';
-import { AGENCY_IDS, ALL_AGENCIES, ROLE_IDS, SOURCE_TYPE_IDS, TOPIC_IDS } from '../../shared/domain/taxonomy';
-import type { BriefingReader } from '../../shared/domain/briefing';
+import { hiddenCharacterProblem, parseFinding, TEXT_LIMITS, type Finding } from '../../shared/core/finding/finding';
+import { AGENCY_IDS, ALL_AGENCIES, ROLE_IDS, SOURCE_TYPE_IDS, TOPIC_IDS } from '../../shared/core/taxonomy';
+import type { BriefingReader } from '../../shared/render/email/briefing';
 
 /**
  * fast-check arbitraries for findings the schema accepts, built from the taxonomy, with

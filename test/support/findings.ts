@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFinding, type Finding } from '../../shared/domain/finding';
+import { parseFinding, type Finding } from '../../shared/core/finding/finding';
 
 /** A valid finding for unit tests, and variations of it. */
 

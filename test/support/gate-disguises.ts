@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { GateRule } from '../../shared/domain/anonymisation';
+import type { GateRule } from '../../shared/core/gate/anonymisation';
 
 /**
  * Made-up identifiers, and the ways people disguise them without meaning to (pasting from

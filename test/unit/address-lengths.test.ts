@@ -1,6 +1,6 @@
-import { readMembersCsv } from '../../shared/services/members-csv';
-import { ADDRESS_LIMITS, addressLengthProblem, memberSchema } from '../../shared/domain/audience';
-import { parseForm, subscribeRequestSchema } from '../../shared/domain/subscriber';
+import { readMembersCsv } from '../../shared/flows/lists/members-csv';
+import { ADDRESS_LIMITS, addressLengthProblem, memberSchema } from '../../shared/core/audience';
+import { parseForm, subscribeRequestSchema } from '../../shared/core/subscriber';
 
 /**
  * Addresses follow RFC 5321's lengths wherever they enter: at most 64 octets before the @,

@@ -8,8 +8,8 @@ import {
   scanText,
   type GateHit,
   type GateRule,
-} from '../../shared/domain/anonymisation';
-import { parseFinding } from '../../shared/domain/finding';
+} from '../../shared/core/gate/anonymisation';
+import { parseFinding } from '../../shared/core/finding/finding';
 import { sample, validFinding } from '../support/findings';
 
 /**

@@ -1,8 +1,8 @@
-import { computeDissemination } from '../../shared/domain/report';
-import { TokenSigner } from '../../shared/domain/tokens';
-import type { Response } from '../../shared/domain/ports';
-import { acknowledge, type AcknowledgementDeps } from '../../shared/services/acknowledgements';
-import { acknowledgedPage } from '../../shared/domain/pages';
+import { computeDissemination } from '../../shared/render/report/report';
+import { TokenSigner } from '../../shared/core/tokens';
+import type { Response } from '../../shared/core/ports';
+import { acknowledge, type AcknowledgementDeps } from '../../shared/flows/subscribe/acknowledgements';
+import { acknowledgedPage } from '../../shared/render/pages/public';
 
 /**
  * "What will your team do differently?" is free text from the public. It passes the

@@ -1,4 +1,4 @@
-import { SUBSCRIPTION_VIA, withSubscribers, type Recipient } from '../../shared/domain/audience';
+import { SUBSCRIPTION_VIA, withSubscribers, type Recipient } from '../../shared/core/audience';
 
 const listMember: Recipient = { email: 'alex.example@example.org', name: 'Alex Example', agency: 'police', role: 'manager', via: ['police-leads'] };
 const otherMember: Recipient = { email: 'jo.sample@example.org', name: 'Jo Sample', agency: 'health', role: 'dsl', via: ['health-dsls', 'all-staff'] };

@@ -5,7 +5,7 @@ import {
   resolveAudience,
   type DistributionList,
   type Member,
-} from '../../shared/domain/audience';
+} from '../../shared/core/audience';
 
 /**
  * Who gets a briefing: lists take a finding when their filters overlap it, a list's

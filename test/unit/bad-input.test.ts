@@ -1,10 +1,10 @@
-import { AGENCY_IDS } from '../../shared/domain/taxonomy';
-import { isValidNhsNumber, scanFinding } from '../../shared/domain/anonymisation';
-import { renderBriefing } from '../../shared/domain/briefing';
-import { parseFinding, type FieldError } from '../../shared/domain/finding';
-import { heldNotice, type HeldProblem } from '../../shared/domain/notices';
-import { briefingTrigger } from '../../shared/domain/publication';
-import { planBriefing, type PlanDeps } from '../../shared/services/plan-briefing';
+import { AGENCY_IDS } from '../../shared/core/taxonomy';
+import { isValidNhsNumber, scanFinding } from '../../shared/core/gate/anonymisation';
+import { renderBriefing } from '../../shared/render/email/briefing';
+import { parseFinding, type FieldError } from '../../shared/core/finding/finding';
+import { heldNotice, type HeldProblem } from '../../shared/render/email/notices';
+import { briefingTrigger } from '../../shared/core/finding/publication';
+import { planBriefing, type PlanDeps } from '../../shared/flows/publish/plan-briefing';
 import {
   FAKE_NHS_NUMBER,
   IMG,

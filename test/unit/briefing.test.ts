@@ -1,9 +1,9 @@
 import { simpleParser } from 'mailparser';
-import { escapeHtml, readersPhrase, renderBriefing, withSourceKind, type BriefingLinks } from '../../shared/domain/briefing';
-import { parseFinding, type Finding } from '../../shared/domain/finding';
+import { escapeHtml, readersPhrase, renderBriefing, withSourceKind, type BriefingLinks } from '../../shared/render/email/briefing';
+import { parseFinding, type Finding } from '../../shared/core/finding/finding';
 import { sample, validFinding } from '../support/findings';
-import { composeBriefingMime } from '../../shared/domain/mime';
-import { AGENCY_IDS, ROLE_IDS, ROLE_PROMPTS } from '../../shared/domain/taxonomy';
+import { composeBriefingMime } from '../../shared/render/email/mime';
+import { AGENCY_IDS, ROLE_IDS, ROLE_PROMPTS } from '../../shared/core/taxonomy';
 
 const links: BriefingLinks = {
   unsubscribeUrl: 'https://briefings.example.org/unsubscribe?t=signed-token',

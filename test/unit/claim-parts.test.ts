@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { claimParts } from '../../shared/services/send-briefing';
+import { claimParts } from '../../shared/flows/send/send-briefing';
 import { MAX_SEND_BATCH } from '../../shared/contract/definitions';
 
 /** How a stream batch is split for its claims: a small first claim, the rest in parts that grow, every row once. */

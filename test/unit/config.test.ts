@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_MAX_SEND_RATE, loadFunctionConfig } from '../../shared/config';
+import { ConfigError, DEFAULT_MAX_SEND_RATE, loadFunctionConfig } from '../../shared/contract/function-config';
 import { TABLES } from '../../shared/contract/definitions';
 
 const env = {

@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cognitoSignIn } from '../../shared/adapters/cognito-sign-in';
-import { consoleApp, type ConsoleDeps } from '../../shared/console/app';
-import type { AuditEntry } from '../../shared/console/audit';
+import { consoleApp, type ConsoleDeps } from '../../shared/flows/console/app';
+import type { AuditEntry } from '../../shared/flows/console/audit';
 
 /**
  * The authenticator-app steps of signing in. In AWS the user pool requires TOTP: a first sign-in

@@ -1,6 +1,6 @@
-import { digestSubject, isoWeekId, renderDigest, summaryOf, weekIdAt } from '../../shared/domain/digest';
+import { digestSubject, isoWeekId, renderDigest, summaryOf, weekIdAt } from '../../shared/core/digest';
 import { sample, validFinding } from '../support/findings';
-import type { RecipientLinks } from '../../shared/domain/tokens';
+import type { RecipientLinks } from '../../shared/core/tokens';
 
 const links: RecipientLinks = {
   unsubscribeUrl: 'https://briefings.example.org/unsubscribe?t=unsub-token.mac',

@@ -1,7 +1,7 @@
-import { WITHHELD_ID, hasIdShape, idGateHits, loggableId, loggableLedgerId, shownId } from '../../shared/domain/finding-id';
-import type { FieldError } from '../../shared/domain/finding';
-import type { HeldProblem } from '../../shared/domain/notices';
-import { planBriefing, type PlanDeps } from '../../shared/services/plan-briefing';
+import { WITHHELD_ID, hasIdShape, idGateHits, loggableId, loggableLedgerId, shownId } from '../../shared/core/finding/finding-id';
+import type { FieldError } from '../../shared/core/finding/finding';
+import type { HeldProblem } from '../../shared/render/email/notices';
+import { planBriefing, type PlanDeps } from '../../shared/flows/publish/plan-briefing';
 import { sample } from '../support/findings';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFinding, type FieldError } from '../../shared/domain/finding';
+import { parseFinding, type FieldError } from '../../shared/core/finding/finding';
 import { sample } from '../support/findings';
 
 /**

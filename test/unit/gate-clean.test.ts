@@ -1,4 +1,4 @@
-import { scanText } from '../../shared/domain/anonymisation';
+import { scanText } from '../../shared/core/gate/anonymisation';
 import { CLEAN_CORPUS, CLEAN_CORPUS_ALLOW_LIST } from '../fixtures/gate/clean-corpus';
 import { CLEAN_NUMBERS } from '../fixtures/gate/clean-numbers';
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { scanText, type GateHit } from '../../shared/domain/anonymisation';
+import { scanText, type GateHit } from '../../shared/core/gate/anonymisation';
 import {
   CONTEXTS,
   DISGUISE_DENY_LIST,

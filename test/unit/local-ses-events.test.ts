@@ -5,8 +5,8 @@ import type { SNSEvent } from 'aws-lambda';
 import { FUNCTIONS } from '../../shared/contract/definitions';
 import type { AcceptedEmail } from '../../infra/local/emulators';
 import { SesEventPublisher, sesNotificationsFor, simulatorFate, snsEventFor, type SesNotification } from '../../infra/local/ses-events';
-import { composeBriefingMime } from '../../shared/domain/mime';
-import { parseSesNotification, parseSnsMessage } from '../../shared/domain/ses-event';
+import { composeBriefingMime } from '../../shared/render/email/mime';
+import { parseSesNotification, parseSnsMessage } from '../../shared/core/ses-event';
 
 /**
  * What the local runner publishes for each message the SES emulator accepts: the notifications

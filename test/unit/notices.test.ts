@@ -1,6 +1,6 @@
-import { alreadySubscribedEmail, confirmationEmail, describeChoice } from '../../shared/domain/notices';
-import { FREQUENCY_LABELS, type Preferences } from '../../shared/domain/subscriber';
-import { AGENCIES, ROLES, TOPICS } from '../../shared/domain/taxonomy';
+import { alreadySubscribedEmail, confirmationEmail, describeChoice } from '../../shared/render/email/notices';
+import { FREQUENCY_LABELS, type Preferences } from '../../shared/core/subscriber';
+import { AGENCIES, ROLES, TOPICS } from '../../shared/core/taxonomy';
 
 const CONFIRM_URL = 'https://briefings.example.org/confirm?t=payload.mac';
 const MANAGE_URL = 'https://briefings.example.org/preferences?t=payload.mac';

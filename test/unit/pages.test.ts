@@ -14,9 +14,9 @@ import {
   unsubscribedPage,
   type LinkProblem,
   type PageResult,
-} from '../../shared/domain/pages';
-import { FREQUENCY_LABELS, type SubscriberSummary } from '../../shared/domain/subscriber';
-import { AGENCIES, ROLES, TOPIC_GROUPS, TOPICS } from '../../shared/domain/taxonomy';
+} from '../../shared/render/pages/public';
+import { FREQUENCY_LABELS, type SubscriberSummary } from '../../shared/core/subscriber';
+import { AGENCIES, ROLES, TOPIC_GROUPS, TOPICS } from '../../shared/core/taxonomy';
 
 /**
  * The pages as a user (and a screen reader) meets them. There is no DOM here, so a few small

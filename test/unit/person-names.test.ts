@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { explainPersonNames, findPersonNames, measureNameRule, type NameSpan } from '../../shared/domain/person-names';
+import { explainPersonNames, findPersonNames, measureNameRule, type NameSpan } from '../../shared/core/gate/person-names';
 import { CLEAN_CORPUS, CLEAN_CORPUS_ALLOW_LIST } from '../fixtures/gate/clean-corpus';
 import { CLEAN_NUMBERS } from '../fixtures/gate/clean-numbers';
 import { NAMES_CORPUS, unmark } from '../fixtures/gate/names-corpus';

@@ -1,4 +1,4 @@
-import { briefingTrigger, type Item } from '../../shared/domain/publication';
+import { briefingTrigger, type Item } from '../../shared/core/finding/publication';
 
 /**
  * Only a transition starts a briefing, so editing a published finding never resends it,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { escapeHtml, renderBriefing, singleLine } from '../../shared/domain/briefing';
-import { parseFinding, type Finding } from '../../shared/domain/finding';
+import { escapeHtml, renderBriefing, singleLine } from '../../shared/render/email/briefing';
+import { parseFinding, type Finding } from '../../shared/core/finding/finding';
 import { base } from '../fixtures/bad-input/corpus';
 import { findingArb, HTML_FRAGMENTS, rawFindingArb, readerArb, textArb } from '../support/finding-arbitrary';
 

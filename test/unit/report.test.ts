@@ -9,7 +9,7 @@ import {
   type ReportBriefing,
   type ReportDelivery,
   type ReportResponse,
-} from '../../shared/domain/report';
+} from '../../shared/render/report/report';
 
 /**
  * A seeded ledger whose figures were worked out by hand. Made-up data only: no names, and the

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFinding } from '../../shared/domain/finding';
-import { distributionListSchema, memberSchema } from '../../shared/domain/audience';
+import { parseFinding } from '../../shared/core/finding/finding';
+import { distributionListSchema, memberSchema } from '../../shared/core/audience';
 
 /** The local demo's seed data: valid, drafts only, fictional and free of personal data. */
 

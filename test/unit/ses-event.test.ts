@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseSesNotification, parseSnsMessage, type MailEvent } from '../../shared/domain/ses-event';
+import { parseSesNotification, parseSnsMessage, type MailEvent } from '../../shared/core/ses-event';
 
 /**
  * SES notifications, in the shapes AWS documents (test/fixtures/ses-events/README.md names the

@@ -2,7 +2,7 @@ import type { _Record as StreamRecord, AttributeValue } from '@aws-sdk/client-dy
 import { FUNCTIONS } from '../../shared/contract/definitions';
 import { matchesPattern } from '../../infra/event-filter';
 import { toLambdaRecord } from '../../infra/local/stream-poller';
-import { briefingTrigger } from '../../shared/domain/publication';
+import { briefingTrigger } from '../../shared/core/finding/publication';
 
 /**
  * The event filters in shared/contract/definitions.ts decide which stream records reach each

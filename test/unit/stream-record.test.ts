@@ -1,8 +1,8 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { imagesOf } from '../../shared/adapters/stream-record';
-import { parseFinding, type FieldError } from '../../shared/domain/finding';
-import { planBriefing, type PlanDeps } from '../../shared/services/plan-briefing';
+import { parseFinding, type FieldError } from '../../shared/core/finding/finding';
+import { planBriefing, type PlanDeps } from '../../shared/flows/publish/plan-briefing';
 import { sample } from '../support/findings';
 
 /**

@@ -1,4 +1,4 @@
-import { recipientKey } from '../../shared/domain/audience';
+import { recipientKey } from '../../shared/core/audience';
 import {
   ALL_TOPICS,
   formFields,
@@ -10,7 +10,7 @@ import {
   subscriberSchema,
   wantsTopics,
   type SubscribeRequest,
-} from '../../shared/domain/subscriber';
+} from '../../shared/core/subscriber';
 
 /** A form as formFields gives it: single fields as strings, `topics` as a list. */
 const form = (overrides: Record<string, string | string[] | undefined> = {}): Record<string, unknown> => {
@@ -118,7 +118,7 @@ describe('parseForm(subscribeRequestSchema): errors', () => {
     expect(errors.map((e) => e.field)).toEqual(['topics']);
   });
 
-  // SOURCE BUG (shared/domain/subscriber.ts:35, topicChoice): zod 4's z.union([z.literal('all'), z.array(knownId(...))])
+  // SOURCE BUG (shared/core/subscriber.ts:35, topicChoice): zod 4's z.union([z.literal('all'), z.array(knownId(...))])
   // reports a failed array branch as one `invalid_union` issue whose message is "Invalid input", so knownId's
   // "'neglct' is not a known topic. Did you mean 'neglect'?" never reaches the page.
   // Input: topics ['neglect', 'neglct']. Expected: message names 'neglct' and suggests 'neglect'. Actual: "Invalid input".

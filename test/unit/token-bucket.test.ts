@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { TokenBucket, type Clock } from '../../shared/domain/token-bucket';
+import { TokenBucket, type Clock } from '../../shared/core/pacing';
 import { SENDS_PER_SECOND_PER_INSTANCE, sendingPlan } from '../../shared/contract/definitions';
 
 /** A clock that only moves when told: every wait is recorded, nothing real is slept. */

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { recipientKey } from '../../shared/domain/audience';
+import { recipientKey } from '../../shared/core/audience';
 import {
   TOKEN_LIFETIME_SECONDS,
   TOKEN_PURPOSES,
@@ -8,7 +8,7 @@ import {
   recipientLinks,
   type TokenCheck,
   type TokenPurpose,
-} from '../../shared/domain/tokens';
+} from '../../shared/core/tokens';
 
 /** Fixed test keys: 32 bytes each, never used outside tests. */
 const KEY = Buffer.alloc(32, 0x5a);
@@ -134,7 +134,7 @@ describe('TokenSigner: tampering', () => {
     expect(signer.verify(`${payload}.${replaceAt(mac, 42, flipped)}`, 'unsubscribe', NOW)).toEqual({ ok: false, reason: 'tampered' });
   });
 
-  // SOURCE BUG (low severity, shared/domain/tokens.ts verify): the MAC is decoded with Buffer.from(mac, 'base64url'),
+  // SOURCE BUG (low severity, shared/core/tokens.ts verify): the MAC is decoded with Buffer.from(mac, 'base64url'),
   // which ignores the 2 padding bits of the 43rd character, so 3 other strings per token verify as the same token
   // (token malleability). Harmless for forgery, but a token string is not a unique identifier. Expected: only the
   // canonical encoding verifies; actual: e.g. changing the last MAC character 'A'→'B' still verifies ok.
