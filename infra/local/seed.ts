@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoListStore, putIfAbsent } from '../../shared/adapters/dynamo/stores';
+import { DynamoListStore } from '../../shared/adapters/dynamo/list-store';
+import { putIfAbsent } from '../../shared/adapters/dynamo/kit';
 import { distributionListSchema, memberSchema } from '../../shared/core/audience';
 import { localTableNames } from './tables';
 

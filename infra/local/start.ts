@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { documentClient } from '../../shared/adapters/dynamo/stores';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 import { EmulatorError, javaProblem, repoRoot, startConsole, type Running } from './emulators';
 import { startLocalPipeline, type LocalPipeline } from './pipeline';
 import { seedLocal } from './seed';

@@ -1,6 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoBriefingStore, DynamoDeliveryStore, DynamoFindingStore, DynamoListStore, DynamoResponseStore, DynamoSettingsStore, documentClient } from './dynamo/stores';
+import { DynamoBriefingStore } from './dynamo/briefing-store';
+import { DynamoDeliveryStore } from './dynamo/delivery-store';
+import { DynamoFindingStore } from './dynamo/finding-store';
+import { DynamoListStore } from './dynamo/list-store';
+import { DynamoResponseStore } from './dynamo/response-store';
+import { DynamoSettingsStore } from './dynamo/settings-store';
+import { documentClient } from './dynamo/kit';
 import { DynamoRateLimiter, DynamoSubscriberStore, DynamoSuppressionStore } from './dynamo/subscribers';
 import { DynamoAuditLog } from './dynamo/audit-log';
 import type { FunctionConfig } from '../contract/function-config';

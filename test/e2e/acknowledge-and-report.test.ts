@@ -5,7 +5,9 @@ import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
 import { runCapturing } from '../support/cli';
-import { DynamoDeliveryStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { DynamoDeliveryStore } from '../../shared/adapters/dynamo/delivery-store';
+import { DynamoListStore } from '../../shared/adapters/dynamo/list-store';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 import { TokenSigner } from '../../shared/core/tokens';
 
 /**

@@ -1,5 +1,7 @@
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { DynamoFindingStore } from '../../shared/adapters/dynamo/finding-store';
+import { DynamoListStore } from '../../shared/adapters/dynamo/list-store';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 import { briefingSubject } from '../../shared/render/email/briefing';
 import { parseFinding } from '../../shared/core/finding/finding';
 import { AGENCY_IDS } from '../../shared/core/taxonomy';

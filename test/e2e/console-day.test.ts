@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
-import { documentClient } from '../../shared/adapters/dynamo/stores';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 import { readFileSync } from 'node:fs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CONSOLE_ROUTES, PEOPLE_ROUTES } from '../../shared/contract/definitions';

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startConsole, waitFor, type Running } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { seedLists, seedLocal } from '../../infra/local/seed';
-import { documentClient } from '../../shared/adapters/dynamo/stores';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 import { resolveAudience } from '../../shared/core/audience';
 import { parseFinding } from '../../shared/core/finding/finding';
 import { launchChromium } from '../support/browser';

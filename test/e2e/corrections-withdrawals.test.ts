@@ -4,7 +4,9 @@ import { PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } f
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
-import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { DynamoFindingStore } from '../../shared/adapters/dynamo/finding-store';
+import { DynamoListStore } from '../../shared/adapters/dynamo/list-store';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 
 /**
  * Corrections and withdrawals on the whole local pipeline: a correction reaches exactly

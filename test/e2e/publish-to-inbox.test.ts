@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { DynamoFindingStore } from '../../shared/adapters/dynamo/finding-store';
+import { DynamoListStore } from '../../shared/adapters/dynamo/list-store';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 import { waitFor } from '../../infra/local/emulators';
 import { loadHandler, startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';

@@ -3,7 +3,9 @@ import { TABLES } from '../../shared/contract/definitions';
 import { waitFor, type StoredEmail } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
-import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { DynamoFindingStore } from '../../shared/adapters/dynamo/finding-store';
+import { DynamoListStore } from '../../shared/adapters/dynamo/list-store';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 import { sample } from '../support/findings';
 
 /**

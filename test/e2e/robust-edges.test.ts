@@ -6,7 +6,9 @@ import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/l
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
-import { DynamoFindingStore, DynamoListStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { DynamoFindingStore } from '../../shared/adapters/dynamo/finding-store';
+import { DynamoListStore } from '../../shared/adapters/dynamo/list-store';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 import { TOKEN_PURPOSES, TokenSigner } from '../../shared/core/tokens';
 import { sample } from '../support/findings';
 

@@ -1,7 +1,8 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDb } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
-import { DynamoSettingsStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { DynamoSettingsStore } from '../../shared/adapters/dynamo/settings-store';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 import { runCapturing } from '../support/cli';
 
 /**

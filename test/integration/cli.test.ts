@@ -9,7 +9,8 @@ import { freePort, waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
 import { runCapturing } from '../support/cli';
-import { DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { DynamoDeliveryStore } from '../../shared/adapters/dynamo/delivery-store';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 import { pendingDelivery } from '../../shared/core/delivery';
 
 /** The admin CLI against the running local pipeline, reading exactly what an admin would see. */

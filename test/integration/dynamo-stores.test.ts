@@ -5,13 +5,11 @@ import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } fro
 import { TABLES } from '../../shared/contract/definitions';
 import { startDynamoDb } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
-import {
-  DynamoBriefingStore,
-  DynamoDeliveryStore,
-  DynamoFindingStore,
-  DynamoListStore,
-  documentClient,
-} from '../../shared/adapters/dynamo/stores';
+import { DynamoBriefingStore } from '../../shared/adapters/dynamo/briefing-store';
+import { DynamoDeliveryStore } from '../../shared/adapters/dynamo/delivery-store';
+import { DynamoFindingStore } from '../../shared/adapters/dynamo/finding-store';
+import { DynamoListStore } from '../../shared/adapters/dynamo/list-store';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 import type { Member } from '../../shared/core/audience';
 import { pendingDelivery, type DeliveryRow } from '../../shared/core/delivery';
 import type { Finding } from '../../shared/core/finding/finding';

@@ -1,7 +1,8 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDb } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
-import { DynamoFindingStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { DynamoFindingStore } from '../../shared/adapters/dynamo/finding-store';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 import { parseFinding, type FieldError } from '../../shared/core/finding/finding';
 import { NOTE_LIMITS } from '../../shared/core/finding/held-notes';
 import { validationProblem } from '../../shared/flows/publish/admin-notice';

@@ -4,7 +4,9 @@ import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSes } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
 import { publishedSeed, snapshotOf } from '../support/findings';
-import { DynamoBriefingStore, DynamoDeliveryStore, documentClient } from '../../shared/adapters/dynamo/stores';
+import { DynamoBriefingStore } from '../../shared/adapters/dynamo/briefing-store';
+import { DynamoDeliveryStore } from '../../shared/adapters/dynamo/delivery-store';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/subscribers';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { recipientKey } from '../../shared/core/audience';

@@ -5,7 +5,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';
-import { documentClient } from '../../shared/adapters/dynamo/stores';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 
 /**
  * Local data (.local/ for npm start) holds every address: DynamoDB Local's database, the

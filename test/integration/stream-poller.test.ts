@@ -9,7 +9,7 @@ import { FUNCTIONS, type StreamTrigger } from '../../shared/contract/definitions
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, waitFor } from '../../infra/local/emulators';
 import { StreamPoller, type OnFailureRecord, type StreamHandler } from '../../infra/local/stream-poller';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
-import { documentClient } from '../../shared/adapters/dynamo/stores';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 
 /**
  * The local stand-in for Lambda's event source mapping, against DynamoDB Local's real

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../shared/adapters/dynamo/stores';
+import { documentClient } from '../../shared/adapters/dynamo/kit';
 import { DynamoSubscriberStore, DynamoSuppressionStore } from '../../shared/adapters/dynamo/subscribers';
 import { recipientKey } from '../../shared/core/audience';
 import { TOPICS } from '../../shared/core/taxonomy';

@@ -14,7 +14,7 @@ import { TABLES } from '../../contract/definitions';
 import type { RateLimiter, Suppression, SuppressionStore, SubscriberStore } from '../../core/ports';
 import { ALL_TOPICS, subscriberSchema, type Frequency, type Subscriber } from '../../core/subscriber';
 import type { TopicId } from '../../core/taxonomy';
-import { allPages, chunk, conditionally, sortValid, untilProcessed } from './stores';
+import { allPages, chunk, conditionally, sortValid, untilProcessed } from './kit';
 
 const PROFILE = 'profile';
 const BY_TOPIC_INDEX = TABLES.subscribers.globalIndexes[0].name;
