@@ -7,7 +7,9 @@ import { DynamoListStore } from './dynamo/list-store';
 import { DynamoResponseStore } from './dynamo/response-store';
 import { DynamoSettingsStore } from './dynamo/settings-store';
 import { documentClient } from './dynamo/kit';
-import { DynamoRateLimiter, DynamoSubscriberStore, DynamoSuppressionStore } from './dynamo/subscribers';
+import { DynamoRateLimiter } from './dynamo/rate-limiter';
+import { DynamoSubscriberStore } from './dynamo/subscriber-store';
+import { DynamoSuppressionStore } from './dynamo/suppression-store';
 import { DynamoAuditLog } from './dynamo/audit-log';
 import type { FunctionConfig } from '../contract/function-config';
 

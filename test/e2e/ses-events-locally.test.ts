@@ -7,7 +7,7 @@ import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeli
 import { localTableNames } from '../../infra/local/tables';
 import { DynamoListStore } from '../../shared/adapters/dynamo/list-store';
 import { documentClient } from '../../shared/adapters/dynamo/kit';
-import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/subscribers';
+import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/suppression-store';
 import { recipientKey } from '../../shared/core/audience';
 import { runCapturing } from '../support/cli';
 

@@ -8,7 +8,7 @@ import { localTableNames } from '../../infra/local/tables';
 import { runCapturing } from '../support/cli';
 import { DynamoListStore } from '../../shared/adapters/dynamo/list-store';
 import { documentClient } from '../../shared/adapters/dynamo/kit';
-import { DynamoSubscriberStore } from '../../shared/adapters/dynamo/subscribers';
+import { DynamoSubscriberStore } from '../../shared/adapters/dynamo/subscriber-store';
 import { recipientKey } from '../../shared/core/audience';
 import { newSubscriber } from '../../shared/core/subscriber';
 

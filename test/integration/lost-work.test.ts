@@ -7,7 +7,7 @@ import { publishedSeed, snapshotOf } from '../support/findings';
 import { DynamoBriefingStore } from '../../shared/adapters/dynamo/briefing-store';
 import { DynamoDeliveryStore } from '../../shared/adapters/dynamo/delivery-store';
 import { documentClient } from '../../shared/adapters/dynamo/kit';
-import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/subscribers';
+import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/suppression-store';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { pendingDelivery, type DeliveryRow } from '../../shared/core/delivery';
 import { TokenSigner } from '../../shared/core/tokens';

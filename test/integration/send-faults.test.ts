@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TokenSigner } from '../../shared/core/tokens';
-import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/subscribers';
+import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/suppression-store';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';

@@ -24,7 +24,7 @@ import { ensureLocalTokenKey } from '../../shared/adapters/token-key';
 import { DynamoBriefingStore } from '../../shared/adapters/dynamo/briefing-store';
 import { DynamoDeliveryStore } from '../../shared/adapters/dynamo/delivery-store';
 import { documentClient } from '../../shared/adapters/dynamo/kit';
-import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/subscribers';
+import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/suppression-store';
 import { SendError, SesMailer } from '../../shared/adapters/ses-mailer';
 import { pendingDelivery, type DeliveryRow } from '../../shared/core/delivery';
 import type { SetupProblem } from '../../shared/core/ses-errors';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../shared/adapters/dynamo/kit';
-import { DynamoSubscriberStore, DynamoSuppressionStore } from '../../shared/adapters/dynamo/subscribers';
+import { DynamoSubscriberStore } from '../../shared/adapters/dynamo/subscriber-store';
+import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/suppression-store';
 import { recipientKey } from '../../shared/core/audience';
 import { TOPICS } from '../../shared/core/taxonomy';
 import { TokenSigner } from '../../shared/core/tokens';

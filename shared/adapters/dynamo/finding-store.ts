@@ -156,8 +156,8 @@ export class DynamoFindingStore implements FindingStore {
   private async update(id: string, values: Record<string, unknown>, guard: { condition: string; values: Record<string, unknown>; remove?: string[] }): Promise<boolean> {
     const set = setClause(values);
     const remove = guard.remove?.length ? ` REMOVE ${guard.remove.join(', ')}` : '';
-    try {
-      await this.db.send(
+    return conditionally(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { id },
@@ -166,11 +166,7 @@ export class DynamoFindingStore implements FindingStore {
           ExpressionAttributeNames: set.names,
           ExpressionAttributeValues: { ...set.values, ...guard.values },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return false;
-    }
+      ),
+    );
   }
 }

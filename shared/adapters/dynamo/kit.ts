@@ -54,7 +54,7 @@ export function setClause(values: Record<string, unknown>) {
 }
 
 /** Splits items into those the schema accepts and those it does not, with field-level problems. */
-export function sortValid<T>(items: Record<string, unknown>[], schema: ZodMiniType<T>, keyOf: (item: Record<string, unknown>) => string): Loaded<T> {
+export function partitionBySchema<T>(items: Record<string, unknown>[], schema: ZodMiniType<T>, keyOf: (item: Record<string, unknown>) => string): Loaded<T> {
   const loaded: Loaded<T> = { valid: [], invalid: [] };
   for (const item of items) {
     const parsed = schema.safeParse(item);

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { distributionListSchema, memberSchema, type DistributionList, type Member } from '../../core/audience';
 import type { ListStore } from '../../core/ports';
-import { allPages, sortValid, batchWrite } from './kit';
+import { allPages, partitionBySchema, batchWrite } from './kit';
 
 export class DynamoListStore implements ListStore {
   constructor(
@@ -19,12 +19,12 @@ export class DynamoListStore implements ListStore {
 
   async allLists() {
     const items = await allPages<Record<string, unknown>>((ExclusiveStartKey) => this.db.send(new ScanCommand({ TableName: this.listsTable, ExclusiveStartKey })));
-    return sortValid(items, distributionListSchema, (item) => String(item.id));
+    return partitionBySchema(items, distributionListSchema, (item) => String(item.id));
   }
 
   async getList(id: string) {
     const result = await this.db.send(new GetCommand({ TableName: this.listsTable, Key: { id } }));
-    return sortValid(result.Item ? [result.Item] : [], distributionListSchema, (item) => String(item.id));
+    return partitionBySchema(result.Item ? [result.Item] : [], distributionListSchema, (item) => String(item.id));
   }
 
   async putList(list: DistributionList) {
@@ -42,7 +42,7 @@ export class DynamoListStore implements ListStore {
         }),
       ),
     );
-    return sortValid(items, memberSchema, (item) => String(item.email));
+    return partitionBySchema(items, memberSchema, (item) => String(item.email));
   }
 
   async membershipsOf(email: string) {

@@ -1,20 +1,9 @@
-import {
-  BatchGetCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '../../contract/definitions';
-import type { RateLimiter, Suppression, SuppressionStore, SubscriberStore } from '../../core/ports';
+import type { SubscriberStore } from '../../core/ports';
 import { ALL_TOPICS, subscriberSchema, type Frequency, type Subscriber } from '../../core/subscriber';
 import type { TopicId } from '../../core/taxonomy';
-import { allPages, chunk, conditionally, sortValid, untilProcessed } from './kit';
+import { allPages, partitionBySchema } from './kit';
 
 const PROFILE = 'profile';
 const BY_TOPIC_INDEX = TABLES.subscribers.globalIndexes[0].name;
@@ -92,7 +81,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
         }),
       ),
     );
-    return sortValid(items, subscriberSchema, (item) => String(item.subscriberId));
+    return partitionBySchema(items, subscriberSchema, (item) => String(item.subscriberId));
   }
 
   async remove(subscriberId: string) {
@@ -115,54 +104,5 @@ export class DynamoSubscriberStore implements SubscriberStore {
       ),
     );
     return items.map((item) => item.entry);
-  }
-}
-
-export class DynamoSuppressionStore implements SuppressionStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
-
-  async suppressed(recipientKeys: readonly string[]) {
-    const found = new Map<string, Suppression>();
-    for (const group of chunk([...new Set(recipientKeys)], 100)) {
-      await untilProcessed<Record<string, unknown>>(group.map((recipientKey) => ({ recipientKey })), async (keys) => {
-        const result: BatchGetCommandOutput = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of result.Responses?.[this.table] ?? []) found.set(String(item.recipientKey), item as Suppression);
-        return result.UnprocessedKeys?.[this.table]?.Keys;
-      }, `reads of ${this.table}`);
-    }
-    return found;
-  }
-
-  async get(recipientKey: string) {
-    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: { recipientKey }, ConsistentRead: true }));
-    return result.Item as Suppression | undefined;
-  }
-
-  async put(suppression: Suppression) {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...suppression } }));
-  }
-
-  async lift(recipientKey: string) {
-    await this.db.send(new DeleteCommand({ TableName: this.table, Key: { recipientKey } }));
-  }
-}
-
-export class DynamoRateLimiter implements RateLimiter {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
-
-  async allow(key: string, limit: number, windowSeconds: number, now: Date) {
-    const nowSeconds = Math.floor(now.getTime() / 1000);
-    const windowStart = nowSeconds - (nowSeconds % windowSeconds);
-    return conditionally(this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { limitKey: `${key}#${windowStart}` },
-        UpdateExpression: 'SET expiresAt = :expires ADD hits :one',
-        ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
-        ExpressionAttributeValues: { ':expires': windowStart + 2 * windowSeconds, ':one': 1, ':limit': limit },
-      }),
-    ));
   }
 }
