@@ -1,9 +1,9 @@
 import { consoleLambda } from '../../shared/adapters/console-lambda';
 import { peopleApp } from '../../shared/flows/console/people-app';
 
-export const handler = consoleLambda('console-people', (base, store) =>
+export const handler = consoleLambda('console-people', (kitDeps, store) =>
   peopleApp({
-    ...base,
+    ...kitDeps,
     subscribers: store.subscribers(),
     suppressions: store.suppressions(),
     lists: store.lists(),

@@ -1,9 +1,9 @@
 import { consoleLambda } from '../../shared/adapters/console-lambda';
 import { consoleApp } from '../../shared/flows/console/app';
 
-export const handler = consoleLambda('console', (base, store) =>
+export const handler = consoleLambda('console', (kitDeps, store) =>
   consoleApp({
-    ...base,
+    ...kitDeps,
     findings: store.findings(),
     briefings: store.briefings(),
     deliveries: store.deliveries(),

@@ -1,5 +1,5 @@
 import { createLogger, stores } from '../../shared/adapters/wiring';
-import { ledgerMail } from '../../shared/adapters/wiring-email';
+import { sendingDeps } from '../../shared/adapters/wiring-email';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { loadFunctionConfig } from '../../shared/contract/function-config';
 import { FUNCTIONS } from '../../shared/contract/definitions';
@@ -9,8 +9,8 @@ const config = loadFunctionConfig('digest');
 const logger = createLogger('digest');
 const store = stores(config);
 const signer = cachedTokenSigner();
-const base = {
-  ...ledgerMail(config, { store }),
+const withoutSigner = {
+  ...sendingDeps(config, { store }),
   findings: store.findings(),
   subscribers: store.subscribers(),
   timeZone: FUNCTIONS.digest.trigger.timeZone,
@@ -26,7 +26,7 @@ export class DigestIncompleteError extends Error {
  * claimed again) and, after its retries, the dead-letter queue's alarm tells someone.
  */
 export const handler = async () => {
-  const summary = await runDigest({ ...base, signer: await signer() });
+  const summary = await runDigest({ ...withoutSigner, signer: await signer() });
   logger.info('Weekly digest run', { ...summary });
   if (summary.failed) throw new DigestIncompleteError(`${summary.failed} digest(s) failed in week ${summary.weekId}; their reasons are on the ledger rows.`);
   return summary;

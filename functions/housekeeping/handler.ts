@@ -1,6 +1,6 @@
 import { FUNCTIONS } from '../../shared/contract/definitions';
 import { createLogger } from '../../shared/adapters/wiring';
-import { ledgerMail } from '../../shared/adapters/wiring-email';
+import { sendingDeps } from '../../shared/adapters/wiring-email';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { loadFunctionConfig } from '../../shared/contract/function-config';
 import { housekeeping } from '../../shared/flows/housekeeping/housekeeping';
@@ -8,8 +8,8 @@ import { housekeeping } from '../../shared/flows/housekeeping/housekeeping';
 const config = loadFunctionConfig('housekeeping');
 const logger = createLogger('housekeeping');
 const signer = cachedTokenSigner();
-const base = {
-  ...ledgerMail(config),
+const withoutSigner = {
+  ...sendingDeps(config),
   reminderAfterDays: config.reminderAfterDays,
   retentionDays: config.retentionDays,
   timeZone: FUNCTIONS.digest.trigger.timeZone,
@@ -17,7 +17,7 @@ const base = {
 
 /** Hourly (EventBridge Scheduler; locally an interval timer): reminders and retention. */
 export const handler = async () => {
-  const result = await housekeeping({ ...base, signer: await signer() });
+  const result = await housekeeping({ ...withoutSigner, signer: await signer() });
   logger.info('Housekeeping done', { ...result });
   return result;
 };

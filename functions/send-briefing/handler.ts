@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { createLogger, stores } from '../../shared/adapters/wiring';
-import { ledgerMail } from '../../shared/adapters/wiring-email';
+import { sendingDeps } from '../../shared/adapters/wiring-email';
 import { SendError } from '../../shared/adapters/ses-mailer';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { imagesOf } from '../../shared/adapters/stream-record';
@@ -18,10 +18,10 @@ const signer = cachedTokenSigner();
 // that many at once only when their concurrency is reserved (-c reserveSendConcurrency=true); without it the
 // deliveries stream's shards × parallelization factor bound them, which is the same only on a one-shard stream.
 const rate = config.maxSendRate / config.senderInstances;
-const base = ledgerMail(config, { ratePerSecond: rate });
+const mailing = sendingDeps(config, { ratePerSecond: rate });
 // An SES set-up problem (unverified identity, sending paused, AccessDenied…): logged for the alarm, the admin told once a day.
 const setup = sesSetupReporter({
-  mailer: base.mailer,
+  mailer: mailing.mailer,
   from: config.senderAddress,
   adminAddress: config.adminAddress,
   limiter: stores(config).rateLimiter(),
@@ -30,7 +30,7 @@ const setup = sesSetupReporter({
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
-  const deps = { ...base, signer: await signer(), timeLeftMs: () => context.getRemainingTimeInMillis() };
+  const deps = { ...mailing, signer: await signer(), timeLeftMs: () => context.getRemainingTimeInMillis() };
   // Each record parsed once; the rows that parse are sent as one batch (one claim and one SENT
   // write for them all, sendBatch); a record that does not parse fails on its own.
   const parsed = new Map(event.Records.map((record) => [record, deliveryRowSchema.safeParse(imagesOf(record).newItem)] as const));

@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import type { FunctionName } from '../contract/definitions';
 import { loadFunctionConfig, type FunctionConfig } from '../contract/function-config';
-import type { ConsoleBaseDeps, ConsoleEnv } from '../flows/console/base';
+import type { ConsoleKitDeps, ConsoleEnv } from '../flows/console/kit';
 import { createLogger, stores } from './wiring';
 import { cognitoSignIn } from './cognito-sign-in';
 import { cachedTokenSigner } from './token-key';
@@ -15,7 +15,7 @@ import { cachedTokenSigner } from './token-key';
  */
 export function consoleLambda(
   name: Extract<FunctionName, 'console' | 'console-people'>,
-  build: (base: ConsoleBaseDeps, store: ReturnType<typeof stores>) => Hono<ConsoleEnv>,
+  build: (base: ConsoleKitDeps, store: ReturnType<typeof stores>) => Hono<ConsoleEnv>,
 ) {
   const config: FunctionConfig = loadFunctionConfig(name);
   const logger = createLogger(name);

@@ -52,7 +52,7 @@ export class SesMailer implements Mailer {
    * jitter), inside the invocation; only when it persists does the error go up, and the row is
    * handed back to the stream. The day's quota used up is also a Throttling error, but seconds of
    * waiting cannot help it: it goes up at once. The SDK's own retries are turned off for SES
-   * (see aws.ts), so this is the one policy.
+   * (see wiring-email.ts), so this is the one policy.
    */
   async sendRaw(raw: Buffer): Promise<string> {
     for (let attempt = 1; ; attempt++) {

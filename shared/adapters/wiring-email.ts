@@ -4,7 +4,7 @@ import { TokenBucket } from '../core/pacing';
 import { stores } from './wiring';
 import { DEFAULT_RETRY, SesMailer } from './ses-mailer';
 
-/** The SES side of the wiring (aws.ts has DynamoDB): only the functions that email import it. */
+/** The SES side of the wiring (wiring.ts has DynamoDB): only the functions that email import it. */
 let ses: SESClient | undefined;
 
 // A hung SES call must fail well inside the function's timeout, so the row is handed back, not stranded.
@@ -31,8 +31,8 @@ export const emailing = (
   publicBaseUrl: config.publicBaseUrl,
 });
 
-/** LedgerMailDeps but the signer (read once, asynchronously): what the sender, reminders and digest share. */
-export const ledgerMail = (
+/** SendingDeps but the signer (read once, asynchronously): what the sender, reminders and digest share. */
+export const sendingDeps = (
   config: Pick<FunctionConfig, 'tables' | 'configurationSet' | 'senderAddress' | 'publicBaseUrl' | 'maxSendRate' | 'partnershipName' | 'logoUrl' | 'contactDetails'>,
   { store = stores(config), ratePerSecond = config.maxSendRate }: { store?: ReturnType<typeof stores>; ratePerSecond?: number } = {},
 ) => ({

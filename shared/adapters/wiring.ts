@@ -17,7 +17,7 @@ import type { FunctionConfig } from '../contract/function-config';
  * One module-scope client per service, created on first use. Endpoints come from the
  * SDK's own settings (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SES), which is how
  * the local runner points the very same handlers at the emulators. The SES client lives in
- * aws-email.ts, so that a function that sends no email (sweeper, ses-events) never loads it.
+ * wiring-email.ts, so that a function that sends no email (sweeper, ses-events) never loads it.
  */
 let dynamo: DynamoDBClient | undefined;
 

@@ -251,7 +251,7 @@ export interface ResponseStore {
 }
 
 /** What a service that emails people from the ledger needs: the sender and the reminders both. */
-export interface LedgerMailDeps {
+export interface SendingDeps {
   briefings: BriefingStore;
   deliveries: DeliveryStore;
   suppressions: SuppressionStore;

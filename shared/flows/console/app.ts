@@ -11,7 +11,7 @@ import { changedFields } from '../../core/finding/corrections';
 import { hasIdShape } from '../../core/gate/loggable-id';
 import { UnknownFindingError, disseminationFor } from '../report/dissemination';
 import { gateLists } from '../publish/gate-lists';
-import { consoleBase, type ConsoleBaseDeps, type ConsoleEnv } from './base';
+import { consoleKit, type ConsoleKitDeps, type ConsoleEnv } from './kit';
 import { listRoutes } from './list-routes';
 import { ACTION_LABELS, FINDING_ACTIONS, actionProblem, afterAction, isApproved, savedItem, type FindingAction } from './finding-actions';
 import { errorsByField, formFromItem, itemFromForm, type FormValues } from './finding-form';
@@ -24,7 +24,7 @@ import { SESSION_COOKIE, SIGN_IN_COOKIE, clearedCookie, cookie, randomToken, rea
  * the session's CSRF token; what each role may do is in roles.ts. The console writes findings
  * as the AWS console and the CLI do, and the stream and plan-briefing take it from there.
  */
-export interface ConsoleDeps extends ConsoleBaseDeps {
+export interface ConsoleDeps extends ConsoleKitDeps {
   findings: FindingStore;
   briefings: BriefingStore;
   deliveries: Pick<DeliveryStore, 'byBriefing'>;
@@ -36,7 +36,7 @@ export interface ConsoleDeps extends ConsoleBaseDeps {
 const SIGN_IN_STEP_SECONDS = 10 * 60;
 
 export function consoleApp(deps: ConsoleDeps) {
-  const kit = consoleBase(deps);
+  const kit = consoleKit(deps);
   const { app, now, html, context, message, refuse, audit } = kit;
   const signInForm = (c: Context, form: { email?: string; error?: string; next?: string }, status: 200 | 400 = 200) => {
     const token = randomToken();

@@ -1,8 +1,8 @@
 import { erasePerson, holdsNothing, lookUpPerson, NotAnAddressError, subjectAccessExport, suppressPerson, type PeopleDeps } from '../people/people';
-import { consoleBase, fieldOf, type ConsoleBaseDeps, type ConsoleContext } from './base';
+import { consoleKit, fieldOf, type ConsoleKitDeps, type ConsoleContext } from './kit';
 import { eraseConfirmPage, peoplePage, personPage } from '../../render/pages/console/people';
 
-export type PeopleAppDeps = ConsoleBaseDeps & PeopleDeps;
+export type PeopleAppDeps = ConsoleKitDeps & PeopleDeps;
 
 /**
  * People, for the data-protection lead (an approver): look up what is held for an address, stop
@@ -11,7 +11,7 @@ export type PeopleAppDeps = ConsoleBaseDeps & PeopleDeps;
  * a URL (which logs and browser history keep), and the audit log records the act, not the address.
  */
 export function peopleApp(deps: PeopleAppDeps) {
-  const kit = consoleBase(deps);
+  const kit = consoleKit(deps);
   const { app, html, context, refuse, audit, now } = kit;
 
   const withAddress = async (c: ConsoleContext, work: (email: string) => Promise<Response>) => {

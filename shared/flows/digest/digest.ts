@@ -2,7 +2,7 @@ import type { Finding } from '../../core/finding/finding';
 import { digestBriefingIdOf, digestIdOf, renderDigest, weekIdAt } from '../../core/digest';
 import { briefingIdOf, type DeliveryRow } from '../../core/delivery';
 import { composeBriefingMime } from '../../render/email/mime';
-import type { FindingStore, LedgerMailDeps, SubscriberStore } from '../../core/ports';
+import type { FindingStore, SendingDeps, SubscriberStore } from '../../core/ports';
 import { DELIVERY_ID_HEADER } from '../../core/ses-event';
 import { wantsTopics, type Subscriber } from '../../core/subscriber';
 import { recipientLinks } from '../../core/tokens';
@@ -12,7 +12,7 @@ import type { ErrorClassifier } from '../send/send-briefing';
 // A digest row still SENDING after the sweeper's limit belongs to a run that died: the same limit here.
 import { SWEEP_LIMITS } from '../housekeeping/sweeper';
 
-export interface DigestDeps extends LedgerMailDeps {
+export interface DigestDeps extends SendingDeps {
   findings: FindingStore;
   subscribers: SubscriberStore;
   timeZone: string;

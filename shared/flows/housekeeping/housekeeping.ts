@@ -3,7 +3,7 @@ import { withdrawalIdOf, type DeliveryRow } from '../../core/delivery';
 import { digestBriefingIdOf, weekIdAt } from '../../core/digest';
 import { composeBriefingMime } from '../../render/email/mime';
 import { reminderEmail } from '../../render/email/notices';
-import type { LedgerMailDeps } from '../../core/ports';
+import type { SendingDeps } from '../../core/ports';
 import { recipientLinks } from '../../core/tokens';
 
 /**
@@ -16,7 +16,7 @@ import { recipientLinks } from '../../core/tokens';
  *   and times the report counts). Weekly digest rows and withdrawal notices too.
  */
 
-export interface HousekeepingDeps extends LedgerMailDeps {
+export interface HousekeepingDeps extends SendingDeps {
   reminderAfterDays: number;
   retentionDays: number;
   timeZone: string;

@@ -3,13 +3,13 @@ import { renderBriefing, type BriefingIssue, type BriefingLinks, type RenderedBr
 import { renderCorrection, renderWithdrawal } from '../../core/finding/corrections';
 import { briefingIdOf, type DeliveryRow } from '../../core/delivery';
 import { composeBriefingMime } from '../../render/email/mime';
-import type { Briefing, LedgerMailDeps, Suppression } from '../../core/ports';
+import type { Briefing, SendingDeps, Suppression } from '../../core/ports';
 import { DELIVERY_ID_HEADER } from '../../core/ses-event';
 import { recipientLinks } from '../../core/tokens';
 import { eachInParallel } from '../../core/in-parallel';
 import { followUpOf } from '../publish/withdraw';
 
-export interface SendDeps extends LedgerMailDeps {
+export interface SendDeps extends SendingDeps {
   /** Milliseconds left in this invocation (Lambda's getRemainingTimeInMillis). */
   timeLeftMs?: () => number;
 }

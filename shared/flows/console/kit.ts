@@ -10,7 +10,7 @@ import { SESSION_COOKIE, csrfTokenFor, readCookie, sameToken, type SignInService
  * token in an HttpOnly cookie) on every route but sign-in, the CSRF check on every POST, and
  * refusal by role. The console function and the people function each build their routes on it.
  */
-export interface ConsoleBaseDeps {
+export interface ConsoleKitDeps {
   audit: AuditLog;
   signIn: SignInService;
   /** A keyed hash (the link-signing key's fingerprint): CSRF tokens. */
@@ -33,7 +33,7 @@ const PAGE_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
-export function consoleBase(deps: ConsoleBaseDeps) {
+export function consoleKit(deps: ConsoleKitDeps) {
   const now = deps.now ?? (() => new Date());
   const app = new Hono<ConsoleEnv>();
   const html = (c: Context, body: string, status: Status = 200) => c.body(body, status, PAGE_HEADERS);
@@ -84,7 +84,7 @@ export function consoleBase(deps: ConsoleBaseDeps) {
   return { app, now, html, context, message, refuse, audit, finish };
 }
 
-export type ConsoleKit = ReturnType<typeof consoleBase>;
+export type ConsoleKit = ReturnType<typeof consoleKit>;
 
 /** One form field as a trimmed string ('' when absent or a file). */
 export const fieldOf = (form: Record<string, unknown>, name: string) => (typeof form[name] === 'string' ? (form[name] as string).trim() : '');
