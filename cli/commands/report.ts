@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { reportCsv, reportHtml, reportTable } from '../../shared/render/report/report';
+import { reportCsv } from '../../shared/render/report/csv';
+import { reportHtml } from '../../shared/render/report/html';
+import { reportTable } from '../../shared/render/report/table';
 import { UnknownFindingError, disseminationFor } from '../../shared/flows/report/dissemination';
 import type { Output } from '../output';
 import { UsageError, type Target } from '../target';

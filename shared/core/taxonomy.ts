@@ -123,6 +123,13 @@ export const SOURCE_TYPE_IDS = ids(SOURCE_TYPES);
 /** The key that, in a finding's `actions`, addresses every agency. */
 export const ALL_AGENCIES = 'all';
 
+/** The label of a known id, or undefined (an own key only: 'constructor' is not a label). */
+export const labelIn = (labels: Readonly<Record<string, string>>, id: string): string | undefined =>
+  Object.prototype.hasOwnProperty.call(labels, id) ? labels[id] : undefined;
+export const agencyLabel = (agency: string) => labelIn(AGENCIES, agency) ?? agency;
+export const roleLabel = (role: string) => labelIn(ROLES, role) ?? role;
+export const sourceLabel = (type: string) => labelIn(SOURCE_TYPES, type) ?? 'Source';
+
 /** Closest known id, for "did you mean" hints; undefined when nothing is close. */
 export function closestId(input: string, known: readonly string[]): string | undefined {
   const needle = input.trim().toLowerCase();

@@ -6,14 +6,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
-import {
-  computeDissemination,
-  reportCsv,
-  reportHtml,
-  type ReportBriefing,
-  type ReportDelivery,
-  type ReportResponse,
-} from '../../shared/render/report/report';
+import { computeDissemination, type ReportBriefing, type ReportDelivery, type ReportResponse } from '../../shared/render/report/compute';
+import { reportCsv } from '../../shared/render/report/csv';
+import { reportHtml } from '../../shared/render/report/html';
 import { launchChromium } from '../support/browser';
 
 /**

@@ -11,7 +11,7 @@ import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/suppression
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { recipientKey } from '../../shared/core/audience';
 import { pendingDelivery } from '../../shared/core/delivery';
-import { computeDissemination } from '../../shared/render/report/report';
+import { computeDissemination } from '../../shared/render/report/compute';
 import { TokenSigner } from '../../shared/core/tokens';
 import { housekeeping, type HousekeepingDeps } from '../../shared/flows/housekeeping/housekeeping';
 import { claimOne } from '../support/ledger';

@@ -1,4 +1,4 @@
-import { computeDissemination } from '../../shared/render/report/report';
+import { computeDissemination } from '../../shared/render/report/compute';
 import { TokenSigner } from '../../shared/core/tokens';
 import type { Response } from '../../shared/core/ports';
 import { acknowledge, type AcknowledgementDeps } from '../../shared/flows/subscribe/acknowledgements';

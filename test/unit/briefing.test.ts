@@ -1,5 +1,7 @@
 import { simpleParser } from 'mailparser';
-import { escapeHtml, readersPhrase, renderBriefing, withSourceKind, type BriefingLinks } from '../../shared/render/email/briefing';
+import { escapeHtml } from '../../shared/render/html';
+import { readersPhrase, withSourceKind } from '../../shared/render/words';
+import { renderBriefing, type BriefingLinks } from '../../shared/render/email/briefing';
 import { parseFinding, type Finding } from '../../shared/core/finding/finding';
 import { sample, validFinding } from '../support/findings';
 import { composeBriefingMime } from '../../shared/render/email/mime';

@@ -1,4 +1,5 @@
-import { digestSubject, isoWeekId, renderDigest, summaryOf, weekIdAt } from '../../shared/core/digest';
+import { digestSubject, renderDigest, summaryOf } from '../../shared/render/email/digest';
+import { isoWeekId, weekIdAt } from '../../shared/core/digest';
 import { sample, validFinding } from '../support/findings';
 import type { RecipientLinks } from '../../shared/core/tokens';
 

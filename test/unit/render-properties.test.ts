@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { escapeHtml, renderBriefing, singleLine } from '../../shared/render/email/briefing';
+import { escapeHtml } from '../../shared/render/html';
+import { renderBriefing } from '../../shared/render/email/briefing';
+import { singleLine } from '../../shared/render/words';
 import { parseFinding, type Finding } from '../../shared/core/finding/finding';
 import { base } from '../fixtures/bad-input/corpus';
 import { findingArb, HTML_FRAGMENTS, rawFindingArb, readerArb, textArb } from '../support/finding-arbitrary';

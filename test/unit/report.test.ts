@@ -1,15 +1,7 @@
-import {
-  computeDissemination,
-  csvText,
-  reportCsv,
-  reportHtml,
-  reportTable,
-  type DisseminationReport,
-  type Figures,
-  type ReportBriefing,
-  type ReportDelivery,
-  type ReportResponse,
-} from '../../shared/render/report/report';
+import { computeDissemination, type DisseminationReport, type Figures, type ReportBriefing, type ReportDelivery, type ReportResponse } from '../../shared/render/report/compute';
+import { csvText, reportCsv } from '../../shared/render/report/csv';
+import { reportHtml } from '../../shared/render/report/html';
+import { reportTable } from '../../shared/render/report/table';
 
 /**
  * A seeded ledger whose figures were worked out by hand. Made-up data only: no names, and the

@@ -5,7 +5,7 @@ import { briefingIdOf } from '../../core/delivery';
 import { parseFinding, type FieldError } from '../../core/finding/finding';
 import type { BriefingStore, DeliveryStore, FindingStore, ListStore, ResponseStore, SettingsStore } from '../../core/ports';
 import { versionOf } from '../../core/finding/publication';
-import { reportHtml } from '../../render/report/report';
+import { reportHtml } from '../../render/report/html';
 import { AGENCY_IDS, ROLE_IDS } from '../../core/taxonomy';
 import { changedFields } from '../../core/finding/corrections';
 import { hasIdShape } from '../../core/gate/loggable-id';

@@ -1,5 +1,6 @@
 import type { Finding } from '../../core/finding/finding';
-import { digestBriefingIdOf, digestIdOf, renderDigest, weekIdAt } from '../../core/digest';
+import { digestBriefingIdOf, digestIdOf, weekIdAt } from '../../core/digest';
+import { renderDigest } from '../../render/email/digest';
 import { briefingIdOf, type DeliveryRow } from '../../core/delivery';
 import { composeBriefingMime } from '../../render/email/mime';
 import type { FindingStore, SendingDeps, SubscriberStore } from '../../core/ports';

@@ -1,7 +1,7 @@
 import { briefingIdOf } from '../../core/delivery';
 import type { Briefing, BriefingStore, DeliveryStore, FindingStore, ResponseStore, SettingsStore } from '../../core/ports';
 import { versionOf } from '../../core/finding/publication';
-import { computeDissemination, type DisseminationReport, type ReportBriefing, type ReportDelivery, type ReportResponse } from '../../render/report/report';
+import { computeDissemination, type DisseminationReport, type ReportBriefing, type ReportDelivery, type ReportResponse } from '../../render/report/compute';
 import { gateLists } from '../publish/gate-lists';
 
 /**

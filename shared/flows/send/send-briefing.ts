@@ -1,6 +1,7 @@
 import { briefingPagePath } from '../../render/pages/public';
-import { renderBriefing, type BriefingIssue, type BriefingLinks, type RenderedBriefing } from '../../render/email/briefing';
-import { renderCorrection, renderWithdrawal } from '../../core/finding/corrections';
+import { renderBriefing, type BriefingIssue, type BriefingLinks } from '../../render/email/briefing';
+import { type RenderedBriefing } from '../../render/email/kit';
+import { renderCorrection, renderWithdrawal } from '../../render/email/follow-ups';
 import { briefingIdOf, type DeliveryRow } from '../../core/delivery';
 import { composeBriefingMime } from '../../render/email/mime';
 import type { Briefing, SendingDeps, Suppression } from '../../core/ports';

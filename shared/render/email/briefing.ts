@@ -1,6 +1,9 @@
 import type { Recipient } from '../../core/audience';
 import type { Finding } from '../../core/finding/finding';
-import { AGENCIES, AGENCY_IN, ALL_AGENCIES, ROLE_PROMPTS, ROLE_READERS, ROLES, SOURCE_TYPES } from '../../core/taxonomy';
+import { agencyLabel, ALL_AGENCIES, ROLE_PROMPTS } from '../../core/taxonomy';
+import { EMAIL_STYLES as S, emailDocument, htmlList, link, textList, underline, type RenderedBriefing } from './kit';
+import { html, raw, safeUrl, type Html } from '../html';
+import { formatPublished, singleLine, withSourceKind, readersPhrase, issueDate, greetingName } from '../words';
 
 /**
  * Renders a finding as a tailored 7-minute learning briefing: an accessible
@@ -17,76 +20,7 @@ export interface BriefingLinks {
   acknowledgeUrl?: string;
 }
 
-export interface RenderedBriefing {
-  subject: string;
-  html: string;
-  text: string;
-}
-
 export type BriefingReader = Pick<Recipient, 'name' | 'agency' | 'role'>;
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const HTML_SPECIAL = /[&<>"']/g;
-
-export function escapeHtml(s: string): string {
-  return String(s).replace(HTML_SPECIAL, (c) => HTML_ESCAPES[c] ?? c);
-}
-
-// ---- small helpers -------------------------------------------------------------------------
-
-const MONTHS = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
-] as const;
-
-/** '2022-05' → 'May 2022'; '2022-05-03' → '3 May 2022'; anything else is shown as typed. */
-export function formatPublished(published: string): string {
-  const match = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(published.trim());
-  const month = match ? MONTHS[Number(match[2]) - 1] : undefined;
-  if (!match || !month) return published;
-  return match[3] ? `${Number(match[3])} ${month} ${match[1]}` : `${month} ${match[1]}`;
-}
-
-/** Only plain web links reach an href: the schema requires http(s), this keeps it so. */
-export function safeUrl(url: string | undefined): string | undefined {
-  if (typeof url !== 'string') return undefined;
-  const trimmed = url.trim();
-  // Quotes and angle brackets are escaped where the URL is used; whitespace and controls are refused.
-  return /^https?:\/\/[^\s\u0000-\u001f\u007f]+$/i.test(trimmed) ? trimmed : undefined;
-}
-
-/** Headers are one line: newlines or control characters in a title must not split them. */
-export const singleLine = (s: string) => s.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
-
-export const agencyLabel = (agency: string) => (AGENCIES as Record<string, string>)[agency] ?? agency;
-export const roleLabel = (role: string) => (ROLES as Record<string, string>)[role] ?? role;
-export const sourceLabel = (type: string) => (SOURCE_TYPES as Record<string, string>)[type] ?? 'Source';
-
-/**
- * A source's name (or a title) with its kind in front ("Rapid review: Bruising in a baby…"),
- * unless the text already says it ("Joint targeted area inspection of the multi-agency response…")
- * or the kind is only 'Other source'.
- */
-export function withSourceKind(type: string, text: string): string {
-  const label = sourceLabel(type);
-  const said = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-  if (type === 'other' || ` ${said(text)} `.includes(` ${said(label)} `)) return text;
-  return `${label}: ${text}`;
-}
-
-/** Who the briefing is written for, as a sentence says it: "frontline practitioners in the police". */
-export function readersPhrase(reader: Pick<BriefingReader, 'agency' | 'role'>): string {
-  const role = (ROLE_READERS as Record<string, string>)[reader.role] ?? roleLabel(reader.role);
-  const agency = (AGENCY_IN as Record<string, string>)[reader.agency] ?? agencyLabel(reader.agency);
-  return `${role} in ${agency}`;
-}
-
-/** '2026-12-03T09:15:00Z' → '3 December 2026' (UK time); undefined for anything that is not a date. */
-export function issueDate(at: string | undefined): string | undefined {
-  const date = at === undefined ? undefined : new Date(at);
-  if (!date || Number.isNaN(date.getTime())) return undefined;
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' }).format(date);
-}
 
 /** What a briefing says about where it comes from: when it was issued, and by which partnership. */
 export interface BriefingIssue {
@@ -161,151 +95,61 @@ function sectionsFor(finding: Finding, reader: BriefingReader): Section[] {
   return sections;
 }
 
-// ---- HTML -------------------------------------------------------------------------------------
-
-const TEXT = '#1b1b1b';
-const LINK = '#1d4f91';
-const FONT = "font-family:Arial,Helvetica,sans-serif";
-const WRAP = 'overflow-wrap:anywhere;word-wrap:break-word;word-break:break-word';
-export const EMAIL_STYLES = {
-  body: `margin:0;padding:0;background-color:#ffffff;color:${TEXT};${FONT};font-size:16px;line-height:1.5;-webkit-text-size-adjust:100%;text-size-adjust:100%`,
-  outer: 'width:100%;background-color:#ffffff',
-  container: `width:100%;max-width:600px;margin:0 auto;padding:16px;box-sizing:border-box;color:${TEXT};background-color:#ffffff;${FONT};font-size:16px;line-height:1.5;${WRAP}`,
-  h1: `margin:0 0 8px;font-size:26px;line-height:1.25;font-weight:bold;color:${TEXT};${WRAP}`,
-  h2: `margin:28px 0 8px;font-size:20px;line-height:1.3;font-weight:bold;color:${TEXT};${WRAP}`,
-  h2Footer: `margin:0 0 8px;font-size:20px;line-height:1.3;font-weight:bold;color:${TEXT};${WRAP}`,
-  h3: `margin:16px 0 4px;font-size:17px;line-height:1.4;font-weight:bold;color:${TEXT};${WRAP}`,
-  p: `margin:0 0 12px;font-size:16px;line-height:1.5;color:${TEXT};${WRAP}`,
-  source: `margin:0 0 20px;font-size:16px;line-height:1.5;color:${TEXT};${WRAP}`,
-  ul: `margin:0 0 12px;padding:0 0 0 24px;font-size:16px;line-height:1.5;color:${TEXT}`,
-  li: `margin:0 0 6px;font-size:16px;line-height:1.5;color:${TEXT};${WRAP}`,
-  a: `color:${LINK};text-decoration:underline;${WRAP}`,
-  logo: 'display:block;height:48px;width:auto;max-width:240px;margin:0 0 16px;border:0',
-  footer: `margin:32px 0 0;padding:16px 0 0;border-top:1px solid #8a8a8a;font-size:16px;line-height:1.5;color:${TEXT};${WRAP}`,
-  ack: `display:inline-block;margin:0 0 12px;padding:10px 16px;border:2px solid ${LINK};border-radius:4px;color:${LINK};font-weight:bold;text-decoration:underline;${WRAP}`,
-} as const;
-const S = EMAIL_STYLES;
-
-export const link = (url: string, label: string, style: string = S.a) =>
-  `<a href="${escapeHtml(url)}" style="${style}">${escapeHtml(label)}</a>`;
-
 /** Prose fields may hold blank-line-separated paragraphs; keep them as the author typed them. */
-function htmlParagraphs(text: string): string {
+function htmlParagraphs(text: string): Html[] {
   return text
     .split(/\n\s*\n/)
     .map((para) => para.trim())
     .filter((para) => para.length > 0)
-    .map((para) => `<p style="${S.p}">${escapeHtml(para).replace(/\r?\n/g, '<br>')}</p>`)
-    .join('');
+    .map((para) => html`<p style="${S.p}">${para.split(/\r?\n/).map((line, i) => (i ? [raw('<br>'), line] : line))}</p>`);
 }
 
-export const htmlList = (items: readonly string[]) =>
-  `<ul style="${S.ul}">${items.map((item) => `<li style="${S.li}">${escapeHtml(item)}</li>`).join('')}</ul>`;
-
-function htmlSection(section: Section, index: number): string {
-  let out = `<h2 style="${S.h2}">${index}. ${escapeHtml(section.heading)}</h2>`;
-  if (section.intro) out += `<p style="${S.p}">${escapeHtml(section.intro)}</p>`;
-  if (section.paragraphs !== undefined) out += htmlParagraphs(section.paragraphs);
-  if (section.items) out += htmlList(section.items);
-  if (section.groups) {
-    for (const group of section.groups) out += `<h3 style="${S.h3}">${escapeHtml(group.heading)}</h3>${htmlList(group.items)}`;
-  }
-  if (section.note) out += `<p style="${S.p}">${escapeHtml(section.note)}</p>`;
-  return out;
+function htmlSection(section: Section, index: number): Html {
+  return html`<h2 style="${S.h2}">${index}. ${section.heading}</h2>${section.intro && html`<p style="${S.p}">${section.intro}</p>`}${
+    section.paragraphs !== undefined && htmlParagraphs(section.paragraphs)
+  }${section.items && htmlList(section.items)}${(section.groups ?? []).map((group) => html`<h3 style="${S.h3}">${group.heading}</h3>${htmlList(group.items)}`)}${
+    section.note && html`<p style="${S.p}">${section.note}</p>`
+  }`;
 }
 
 function renderHtml(finding: Finding, reader: BriefingReader, links: BriefingLinks, subject: string, sections: Section[], issue: BriefingIssue): string {
   const source = finding.source;
   const sourceUrl = safeUrl(source.url);
   const issued = issueDate(issue.issuedAt);
-  const sourceLine =
-    `${escapeHtml(withSourceKind(source.type, source.name))}, published ${escapeHtml(formatPublished(source.published))}` +
-    (sourceUrl ? `. ${link(sourceUrl, 'Read the original source')}` : '');
+  const sourceLine = html`${withSourceKind(source.type, source.name)}, published ${formatPublished(source.published)}${sourceUrl && html`. ${link(sourceUrl, 'Read the original source')}`}`;
 
-  const reading = (finding.furtherReading ?? [])
-    .map((item) => {
-      const url = safeUrl(item.url);
-      return url ? `<li style="${S.li}">${link(url, item.title)}</li>` : `<li style="${S.li}">${escapeHtml(item.title)}</li>`;
-    })
-    .join('');
+  const reading = (finding.furtherReading ?? []).map((item) => {
+    const url = safeUrl(item.url);
+    return html`<li style="${S.li}">${url ? link(url, item.title) : item.title}</li>`;
+  });
 
   const acknowledgeUrl = safeUrl(links.acknowledgeUrl);
   const manageUrl = safeUrl(links.manageUrl);
   const unsubscribeUrl = safeUrl(links.unsubscribeUrl);
   const manageLinks = [manageUrl && link(manageUrl, 'Manage your preferences'), unsubscribeUrl && link(unsubscribeUrl, 'Unsubscribe')]
-    .filter(Boolean)
-    .join(' &nbsp;|&nbsp; ');
+    .filter((l): l is Html => !!l)
+    .flatMap((l, i) => (i ? [raw(' &nbsp;|&nbsp; '), l] : [l]));
 
-  const footer =
-    `<div style="${S.footer}">` +
-    (reading ? `<h2 style="${S.h2Footer}">Further reading</h2><ul style="${S.ul}">${reading}</ul>` : '') +
-    (acknowledgeUrl
-      ? `<p style="${S.p}">When you have read and discussed this briefing, please let us know:</p>` +
-        `<p style="${S.p}">${link(acknowledgeUrl, 'I have read this briefing', S.ack)}</p>`
-      : '') +
-    `<p style="${S.p}">${escapeHtml(FROM_PARTNERSHIP(issue))}</p>` +
-    (issue.contactDetails ? `<p style="${S.p}">${escapeHtml(singleLine(issue.contactDetails))}</p>` : '') +
-    (manageLinks ? `<p style="${S.p}">${manageLinks}</p>` : '') +
-    `</div>`;
+  const footer = html`<div style="${S.footer}">${reading.length > 0 && html`<h2 style="${S.h2Footer}">Further reading</h2><ul style="${S.ul}">${reading}</ul>`}${
+    acknowledgeUrl &&
+    html`<p style="${S.p}">When you have read and discussed this briefing, please let us know:</p><p style="${S.p}">${link(acknowledgeUrl, 'I have read this briefing', S.ack)}</p>`
+  }<p style="${S.p}">${FROM_PARTNERSHIP(issue)}</p>${issue.contactDetails && html`<p style="${S.p}">${singleLine(issue.contactDetails)}</p>`}${
+    manageLinks.length > 0 && html`<p style="${S.p}">${manageLinks}</p>`
+  }</div>`;
 
   // Only an https logo: an email client warns about (or blocks) anything else.
   const logoUrl = issue.logoUrl?.startsWith('https://') ? safeUrl(issue.logoUrl) : undefined;
+  const onlineUrl = safeUrl(links.onlineUrl);
+  const correction = correctionNote(finding, issue);
   return emailDocument(
     subject,
-    (logoUrl ? `<img src="${escapeHtml(logoUrl)}" alt="${escapeHtml(singleLine(issue.partnershipName ?? ''))}" height="48" style="${S.logo}">` : '') +
-      `<h1 style="${S.h1}">${escapeHtml(finding.title)}</h1>` +
-      `<p style="${S.source}">${sourceLine}</p>` +
-      (issued ? `<p style="${S.p}">Issued ${escapeHtml(issued)}${finding.version > 1 ? ` (version ${finding.version})` : ''}</p>` : '') +
-      (correctionNote(finding, issue) ? `<p style="${S.p}"><strong>${escapeHtml(correctionNote(finding, issue)!)}</strong></p>` : '') +
-      (safeUrl(links.onlineUrl) ? `<p style="${S.p}">${link(safeUrl(links.onlineUrl)!, 'View this briefing online')}</p>` : '') +
-      `<p style="${S.p}">Dear ${escapeHtml(greetingName(reader))},</p>` +
-      `<p style="${S.p}">This 7-minute learning briefing is written for ${escapeHtml(readersPhrase(reader))}. ` +
-      'Read it aloud at a team meeting or in supervision; it takes about seven minutes.</p>' +
-      sections.map((section, i) => htmlSection(section, i + 1)).join('') +
-      footer,
+    html`${logoUrl && html`<img src="${logoUrl}" alt="${singleLine(issue.partnershipName ?? '')}" height="48" style="${S.logo}">`}<h1 style="${S.h1}">${finding.title}</h1><p style="${S.source}">${sourceLine}</p>${
+      issued && html`<p style="${S.p}">Issued ${issued}${finding.version > 1 && ` (version ${finding.version})`}</p>`
+    }${correction && html`<p style="${S.p}"><strong>${correction}</strong></p>`}${onlineUrl && html`<p style="${S.p}">${link(onlineUrl, 'View this briefing online')}</p>`}<p style="${S.p}">Dear ${greetingName(reader)},</p><p style="${S.p}">This 7-minute learning briefing is written for ${readersPhrase(reader)}. Read it aloud at a team meeting or in supervision; it takes about seven minutes.</p>${sections.map(
+      (section, i) => htmlSection(section, i + 1),
+    )}${footer}`,
   );
 }
-
-/** Subscribers give no name; list members do. */
-export const greetingName = (reader: Pick<BriefingReader, 'name'>) => singleLine(reader.name ?? '') || 'colleague';
-
-/** Email width for Outlook's ghost table; the same as the container's max-width. */
-export const EMAIL_WIDTH_PX = 600;
-const OUTLOOK_TABLE_OPEN =
-  `<!--[if mso]><table role="presentation" width="${EMAIL_WIDTH_PX}" align="center" cellpadding="0" cellspacing="0" border="0" style="width:${EMAIL_WIDTH_PX}px"><tr><td><![endif]-->`;
-const OUTLOOK_TABLE_CLOSE = '<!--[if mso]></td></tr></table><![endif]-->';
-
-/** The single-column, light, accessible shell every email shares: briefings, digests, notices. */
-export function emailDocument(subject: string, content: string): string {
-  return (
-    '<!DOCTYPE html>' +
-    '<html lang="en-GB" dir="ltr">' +
-    '<head>' +
-    '<meta charset="utf-8">' +
-    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
-    '<meta name="x-apple-disable-message-reformatting">' +
-    '<meta name="color-scheme" content="light">' +
-    '<meta name="supported-color-schemes" content="light">' +
-    `<title>${escapeHtml(subject)}</title>` +
-    '</head>' +
-    `<body style="${S.body}">` +
-    `<div role="article" aria-roledescription="email" aria-label="${escapeHtml(subject)}" lang="en-GB" style="${S.outer}">` +
-    // Classic Outlook (Word's renderer) ignores max-width on a div: a 600 px table that only it
-    // reads (conditional comments, the "ghost table") holds the column there; every other client
-    // keeps the fluid div, which reads at 320 px.
-    OUTLOOK_TABLE_OPEN +
-    `<div style="${S.container}">` +
-    content +
-    '</div>' +
-    OUTLOOK_TABLE_CLOSE +
-    '</div></body></html>'
-  );
-}
-
-// ---- plain text -------------------------------------------------------------------------------
-
-export const underline = (heading: string, char: string) => `${heading}\n${char.repeat(Math.min(heading.length, 72))}`;
-export const textList = (items: readonly string[]) => items.map((item) => `- ${singleLine(item)}`).join('\n');
 const textParagraphs = (text: string) =>
   text
     .split(/\n\s*\n/)

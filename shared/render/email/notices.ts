@@ -1,4 +1,6 @@
-import { EMAIL_STYLES as S, emailDocument, escapeHtml, link, singleLine, type RenderedBriefing } from './briefing';
+import { EMAIL_STYLES as S, emailDocument, htmlList, link, type RenderedBriefing } from './kit';
+import { html } from '../html';
+import { singleLine } from '../words';
 import { capNotes } from '../../core/finding/held-notes';
 import { ALL_TOPICS, FREQUENCY_LABELS, type Preferences } from '../../core/subscriber';
 import { AGENCIES, ROLES, TOPICS } from '../../core/taxonomy';
@@ -28,13 +30,11 @@ interface Notice {
 }
 
 function renderNotice(notice: Notice): RenderedBriefing {
-  const html = emailDocument(
+  const markup = emailDocument(
     notice.subject,
-    `<h1 style="${S.h1}">${escapeHtml(notice.heading)}</h1>` +
-      notice.paragraphs.map((p) => `<p style="${S.p}">${escapeHtml(p)}</p>`).join('') +
-      (notice.list ? `<ul style="${S.ul}">${notice.list.map((item) => `<li style="${S.li}">${escapeHtml(item)}</li>`).join('')}</ul>` : '') +
-      (notice.action ? `<p style="${S.p}">${link(notice.action.url, notice.action.label, S.ack)}</p>` : '') +
-      notice.after.map((p) => `<p style="${S.p}">${escapeHtml(p)}</p>`).join(''),
+    html`<h1 style="${S.h1}">${notice.heading}</h1>${notice.paragraphs.map((p) => html`<p style="${S.p}">${p}</p>`)}${
+      notice.list && htmlList(notice.list)
+    }${notice.action && html`<p style="${S.p}">${link(notice.action.url, notice.action.label, S.ack)}</p>`}${notice.after.map((p) => html`<p style="${S.p}">${p}</p>`)}`,
   );
   const text = [
     notice.heading,
@@ -43,7 +43,7 @@ function renderNotice(notice: Notice): RenderedBriefing {
     ...(notice.action ? [`${notice.action.label}: ${notice.action.url}`] : []),
     ...notice.after,
   ].join('\n\n');
-  return { subject: notice.subject, html, text: `${text}\n` };
+  return { subject: notice.subject, html: markup, text: `${text}\n` };
 }
 
 export function confirmationEmail(choice: Preferences, confirmUrl: string): RenderedBriefing {

@@ -2,7 +2,7 @@ import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { FieldError } from '../../core/finding/finding';
 import { ALL_TOPICS, FREQUENCIES, FREQUENCY_LABELS, type SubscriberSummary } from '../../core/subscriber';
-import { AGENCIES, ROLES, TOPIC_GROUPS, TOPICS } from '../../core/taxonomy';
+import { AGENCIES, labelIn, ROLES, TOPIC_GROUPS, TOPICS } from '../../core/taxonomy';
 import { TOKEN_LIFETIME_SECONDS } from '../../core/tokens';
 
 /**
@@ -324,7 +324,7 @@ const PREFERENCE_FIELDS = ['agency', 'role', 'topics', 'frequency'] as const;
 
 // ---- labels for what a subscriber chose ---------------------------------------------------------
 
-const labelOf = (labels: Record<string, string>, id: string) => labels[id] ?? id;
+const labelOf = (labels: Record<string, string>, id: string) => labelIn(labels, id) ?? id;
 
 function topicLabels(topics: SubscriberSummary['topics']): string[] {
   return topics === ALL_TOPICS ? [ALL_TOPICS_LABEL] : topics.map((t) => labelOf(TOPICS, t));
