@@ -4,7 +4,7 @@ import { handle } from 'hono/aws-lambda';
 import { createLogger, stores } from '../../shared/adapters/wiring';
 import { loadFunctionConfig } from '../../shared/contract/function-config';
 import { archiveIndexPage, atomFeed, currentBriefings } from '../../shared/flows/archive/archive';
-import { configurePages, notFoundPage, serverErrorPage } from '../../shared/render/pages/public';
+import { configurePages, notFoundPage, serverErrorPage } from '../../shared/render/pages/shell';
 import { AGENCY_IDS, TOPIC_IDS } from '../../shared/core/taxonomy';
 import { briefingPage } from '../../shared/flows/subscribe/briefing-page';
 import { PAGE_HEADERS } from '../../shared/flows/subscribe/route-page';

@@ -3,7 +3,7 @@ import { createLogger, stores } from '../../shared/adapters/wiring';
 import { emailing } from '../../shared/adapters/wiring-email';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { loadFunctionConfig } from '../../shared/contract/function-config';
-import { configurePages, serverErrorPage } from '../../shared/render/pages/public';
+import { configurePages, serverErrorPage } from '../../shared/render/pages/shell';
 import { PAGE_HEADERS, loggableRoute, routePage } from '../../shared/flows/subscribe/route-page';
 
 const config = loadFunctionConfig('subscriptions');

@@ -43,6 +43,9 @@ export type TokenCheck =
   | { ok: true; claims: TokenClaims }
   | { ok: false; reason: 'missing' | 'malformed' | 'tampered' | 'wrong-purpose' | 'expired' };
 
+/** Why a link cannot be used: what the token check says, or what the store says after it (a newer link exists; nobody is known by it). */
+export type LinkProblem = Extract<TokenCheck, { ok: false }>['reason'] | 'stale' | 'unknown';
+
 export class TokenKeyError extends Error {
   override readonly name = 'TokenKeyError';
 }

@@ -2,7 +2,7 @@ import { computeDissemination } from '../../shared/render/report/compute';
 import { TokenSigner } from '../../shared/core/tokens';
 import type { Response } from '../../shared/core/ports';
 import { acknowledge, type AcknowledgementDeps } from '../../shared/flows/subscribe/acknowledgements';
-import { acknowledgedPage } from '../../shared/render/pages/public';
+import { acknowledgedPage } from '../../shared/render/pages/acknowledge';
 
 /**
  * "What will your team do differently?" is free text from the public. It passes the

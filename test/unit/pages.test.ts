@@ -1,22 +1,9 @@
 import { contrast } from '../support/contrast';
-import {
-  configurePages,
-  checkYourEmailPage,
-  confirmedPage,
-  linkProblemPage,
-  notFoundPage,
-  preferencesPage,
-  serverErrorPage,
-  subscribePage,
-  tooManyRequestsPage,
-  unsubscribeConfirmPage,
-  confirmSubscriptionPage,
-  unsubscribedPage,
-  type LinkProblem,
-  type PageResult,
-} from '../../shared/render/pages/public';
+import { configurePages, notFoundPage, serverErrorPage, tooManyRequestsPage, type PageResult } from '../../shared/render/pages/shell';
+import { checkYourEmailPage, confirmedPage, linkProblemPage, preferencesPage, subscribePage, unsubscribeConfirmPage, confirmSubscriptionPage, unsubscribedPage } from '../../shared/render/pages/subscription';
 import { FREQUENCY_LABELS, type SubscriberSummary } from '../../shared/core/subscriber';
 import { AGENCIES, ROLES, TOPIC_GROUPS, TOPICS } from '../../shared/core/taxonomy';
+import type { LinkProblem } from '../../shared/core/tokens';
 
 /**
  * The pages as a user (and a screen reader) meets them. There is no DOM here, so a few small

@@ -1,7 +1,7 @@
 import { html } from 'hono/html';
 import type { FC, PropsWithChildren } from 'hono/jsx';
 import type { Briefing, BriefingStore } from '../../core/ports';
-import { briefingPagePath } from '../../render/pages/public';
+import { briefingPagePath } from '../../render/pages/briefing';
 import { AGENCIES, AGENCY_IDS, TOPICS, TOPIC_IDS } from '../../core/taxonomy';
 import type { Branding } from '../../render/pages/console/layout';
 

@@ -7,7 +7,7 @@ import type { FindingStore, SendingDeps, SubscriberStore } from '../../core/port
 import { DELIVERY_ID_HEADER } from '../../core/ses-event';
 import { wantsTopics, type Subscriber } from '../../core/subscriber';
 import { recipientLinks } from '../../core/tokens';
-import { briefingPagePath } from '../../render/pages/public';
+import { briefingPagePath } from '../../render/pages/briefing';
 import type { TopicId } from '../../core/taxonomy';
 import type { ErrorClassifier } from '../send/send-briefing';
 // A digest row still SENDING after the sweeper's limit belongs to a run that died: the same limit here.

@@ -1,4 +1,4 @@
-import { briefingPagePath } from '../../render/pages/public';
+import { briefingPagePath } from '../../render/pages/briefing';
 import { renderBriefing, type BriefingIssue, type BriefingLinks } from '../../render/email/briefing';
 import { type RenderedBriefing } from '../../render/email/kit';
 import { renderCorrection, renderWithdrawal } from '../../render/email/follow-ups';

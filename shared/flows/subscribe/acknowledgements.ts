@@ -3,10 +3,10 @@ import { briefingIdOf } from '../../core/delivery';
 import { hiddenCharacterProblem } from '../../core/finding/finding';
 import { screenText } from '../../core/gate/mask-hits';
 import { gateLists } from '../publish/gate-lists';
-import { ANSWER_MAX_CHARS } from '../../render/pages/public';
+import { ANSWER_MAX_CHARS } from '../../render/pages/acknowledge';
 import type { BriefingStore, DeliveryStore, ResponseStore, SettingsStore } from '../../core/ports';
 import type { TokenSigner } from '../../core/tokens';
-import type { LinkProblem } from './subscriptions';
+import type { LinkProblem } from '../../core/tokens';
 
 /**
  * "I have read this briefing": a signed link bound to one delivery row. Following it shows

@@ -1,7 +1,8 @@
 import { renderBriefing } from '../../render/email/briefing';
 import { briefingIdOf } from '../../core/delivery';
 import { hasIdShape } from '../../core/gate/loggable-id';
-import { briefingWithdrawnPage, chooseAgencyPage, notFoundPage, type PageResult } from '../../render/pages/public';
+import { briefingWithdrawnPage, chooseAgencyPage } from '../../render/pages/briefing';
+import { notFoundPage, type PageResult } from '../../render/pages/shell';
 import type { Briefing, BriefingStore } from '../../core/ports';
 import { AGENCY_IDS, ROLE_IDS } from '../../core/taxonomy';
 

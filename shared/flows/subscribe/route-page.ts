@@ -1,4 +1,3 @@
-import * as pages from '../../render/pages/public';
 import { acknowledge, acknowledgementPageFor, type AcknowledgementDeps } from './acknowledgements';
 import { formFields } from '../../core/subscriber';
 import {
@@ -11,6 +10,10 @@ import {
   unsubscribe,
   type SubscriptionDeps,
 } from './subscriptions';
+import { acknowledgePage, acknowledgedPage } from '../../render/pages/acknowledge';
+import { notFoundPage, tooManyRequestsPage, type PageResult } from '../../render/pages/shell';
+import { subscribePage, checkYourEmailPage, linkProblemPage, confirmSubscriptionPage, confirmedPage, preferencesPage, unsubscribeConfirmPage, unsubscribedPage } from '../../render/pages/subscription';
+import type { FormValues } from '../../render/pages/fields';
 
 /**
  * The routes of the public pages, independent of how a request arrives (API Gateway in
@@ -41,13 +44,13 @@ export const PAGE_HEADERS = {
   'cache-control': 'no-store',
 } as const;
 
-const respond = (page: pages.PageResult, extra: Record<string, string> = {}): PageResponse => ({
+const respond = (page: PageResult, extra: Record<string, string> = {}): PageResponse => ({
   statusCode: page.status,
   headers: { ...PAGE_HEADERS, ...extra },
   body: page.html,
 });
 
-const asValues = (form: Record<string, string | string[]>): pages.FormValues => ({
+const asValues = (form: Record<string, string | string[]>): FormValues => ({
   email: typeof form.email === 'string' ? form.email : undefined,
   agency: typeof form.agency === 'string' ? form.agency : undefined,
   role: typeof form.role === 'string' ? form.role : undefined,
@@ -73,72 +76,72 @@ export async function routePage(deps: SubscriptionDeps & AcknowledgementDeps, re
     case 'GET /':
       return { statusCode: 303, headers: { ...PAGE_HEADERS, location: '/subscribe' }, body: '' };
     case 'GET /subscribe':
-      return respond(pages.subscribePage());
+      return respond(subscribePage());
     case 'POST /subscribe': {
       const form = formFields(request.body);
       const result = await requestSubscription(deps, form, request.sourceIp);
-      if (result.outcome === 'invalid') return respond(pages.subscribePage({ values: asValues(form), errors: result.errors }));
-      if (result.outcome === 'throttled') return respond(pages.tooManyRequestsPage(), { 'retry-after': '3600' });
-      return respond(pages.checkYourEmailPage());
+      if (result.outcome === 'invalid') return respond(subscribePage({ values: asValues(form), errors: result.errors }));
+      if (result.outcome === 'throttled') return respond(tooManyRequestsPage(), { 'retry-after': '3600' });
+      return respond(checkYourEmailPage());
     }
     case 'GET /confirm': {
       // Only asks: a mail scanner following the link must not subscribe anyone. Check the link first.
       const token = tokenOf(request);
       const check = await checkConfirmToken(deps, token);
-      if (check.outcome === 'link-problem') return respond(pages.linkProblemPage(check.problem, { purpose: 'confirm' }));
-      return respond(pages.confirmSubscriptionPage({ token: token ?? '' }));
+      if (check.outcome === 'link-problem') return respond(linkProblemPage(check.problem, { purpose: 'confirm' }));
+      return respond(confirmSubscriptionPage({ token: token ?? '' }));
     }
     case 'POST /confirm': {
       const result = await confirmSubscription(deps, tokenOf(request));
-      if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: result.purpose }));
-      return respond(pages.confirmedPage({ manageUrl: result.manageUrl, summary: result.summary }));
+      if (result.outcome === 'link-problem') return respond(linkProblemPage(result.problem, { purpose: result.purpose }));
+      return respond(confirmedPage({ manageUrl: result.manageUrl, summary: result.summary }));
     }
     case 'GET /preferences': {
       const token = tokenOf(request);
       const result = await preferencesFor(deps, token);
-      if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: result.purpose }));
-      return respond(pages.preferencesPage({ token: token ?? '', summary: result.summary }));
+      if (result.outcome === 'link-problem') return respond(linkProblemPage(result.problem, { purpose: result.purpose }));
+      return respond(preferencesPage({ token: token ?? '', summary: result.summary }));
     }
     case 'POST /preferences': {
       const token = tokenOf(request);
       const form = formFields(request.body);
       const result = await savePreferences(deps, token, form);
-      if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: result.purpose }));
-      if (result.outcome === 'confirm-by-email') return respond(pages.checkYourEmailPage());
-      if (result.outcome === 'throttled') return respond(pages.tooManyRequestsPage(), { 'retry-after': '3600' });
+      if (result.outcome === 'link-problem') return respond(linkProblemPage(result.problem, { purpose: result.purpose }));
+      if (result.outcome === 'confirm-by-email') return respond(checkYourEmailPage());
+      if (result.outcome === 'throttled') return respond(tooManyRequestsPage(), { 'retry-after': '3600' });
       if (result.outcome === 'invalid') {
-        return respond(pages.preferencesPage({ token: token ?? '', summary: result.summary, values: asValues(form), errors: result.errors }));
+        return respond(preferencesPage({ token: token ?? '', summary: result.summary, values: asValues(form), errors: result.errors }));
       }
-      return respond(pages.preferencesPage({ token: token ?? '', summary: result.summary, saved: true }));
+      return respond(preferencesPage({ token: token ?? '', summary: result.summary, saved: true }));
     }
     case 'GET /unsubscribe': {
       // Mail scanners follow GET links: this only shows the button. Check the link first, so a bad one says so now.
       const token = tokenOf(request);
       const check = checkUnsubscribeToken(deps, token);
-      if (!check.ok) return respond(pages.linkProblemPage(check.reason, { purpose: 'unsubscribe' }));
-      return respond(pages.unsubscribeConfirmPage({ token: token ?? '' }));
+      if (!check.ok) return respond(linkProblemPage(check.reason, { purpose: 'unsubscribe' }));
+      return respond(unsubscribeConfirmPage({ token: token ?? '' }));
     }
     case 'POST /unsubscribe': {
       // RFC 8058: the mailbox provider POSTs "List-Unsubscribe=One-Click" to the header's URL.
       const how = request.body.get('List-Unsubscribe') === 'One-Click' ? 'one-click' : 'page';
       const result = await unsubscribe(deps, tokenOf(request), how);
-      if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: result.purpose }));
-      return respond(pages.unsubscribedPage());
+      if (result.outcome === 'link-problem') return respond(linkProblemPage(result.problem, { purpose: result.purpose }));
+      return respond(unsubscribedPage());
     }
     case 'GET /acknowledge': {
       const token = tokenOf(request);
       const result = await acknowledgementPageFor(deps, token);
-      if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: 'acknowledge' }));
-      return respond(pages.acknowledgePage({ token: token ?? '', title: result.title, already: result.already, answered: result.answered }));
+      if (result.outcome === 'link-problem') return respond(linkProblemPage(result.problem, { purpose: 'acknowledge' }));
+      return respond(acknowledgePage({ token: token ?? '', title: result.title, already: result.already, answered: result.answered }));
     }
     case 'POST /acknowledge': {
       const token = tokenOf(request);
       const result = await acknowledge(deps, token, request.body.get('answer'));
-      if (result.outcome === 'link-problem') return respond(pages.linkProblemPage(result.problem, { purpose: 'acknowledge' }));
-      if (result.outcome === 'invalid') return respond(pages.acknowledgePage({ token: token ?? '', title: result.title, answer: result.answer, error: result.error }));
-      return respond(pages.acknowledgedPage({ title: result.title, answered: result.answered, masked: result.masked, alreadyAnswered: result.alreadyAnswered }));
+      if (result.outcome === 'link-problem') return respond(linkProblemPage(result.problem, { purpose: 'acknowledge' }));
+      if (result.outcome === 'invalid') return respond(acknowledgePage({ token: token ?? '', title: result.title, answer: result.answer, error: result.error }));
+      return respond(acknowledgedPage({ title: result.title, answered: result.answered, masked: result.masked, alreadyAnswered: result.alreadyAnswered }));
     }
     default:
-      return respond(pages.notFoundPage());
+      return respond(notFoundPage());
   }
 }

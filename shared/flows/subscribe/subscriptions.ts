@@ -1,6 +1,5 @@
 import { recipientKey } from '../../core/audience';
 import type { FieldError } from '../../core/finding/finding';
-import type { LinkProblem } from '../../render/pages/public';
 import { composeBriefingMime } from '../../render/email/mime';
 import { alreadySubscribedEmail, confirmationEmail } from '../../render/email/notices';
 import type { Mailer, RateLimiter, SubscriberStore, SuppressionStore } from '../../core/ports';
@@ -14,7 +13,7 @@ import {
   type Subscriber,
   type SubscriberSummary,
 } from '../../core/subscriber';
-import { recipientLinks, type TokenCheck, type TokenPurpose, type TokenSigner } from '../../core/tokens';
+import { recipientLinks, type LinkProblem, type TokenCheck, type TokenPurpose, type TokenSigner } from '../../core/tokens';
 
 /**
  * What the public pages do: subscribe (double opt-in), confirm, manage preferences and
@@ -41,10 +40,6 @@ export const SUBSCRIBE_LIMITS = {
   perClient: { limit: 20, windowSeconds: 900 },
 } as const;
 
-/** Why a link cannot be used: the pages' one list (domain/pages.ts), which every reason a token check gives must be on. */
-export type { LinkProblem };
-const everyTokenReasonIsALinkProblem: Exclude<TokenCheck, { ok: true }>['reason'] extends LinkProblem ? true : never = true;
-void everyTokenReasonIsALinkProblem;
 type LinkFailure = { outcome: 'link-problem'; problem: LinkProblem; purpose: TokenPurpose };
 type FormValues = Record<string, string | string[]>;
 
