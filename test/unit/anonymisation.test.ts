@@ -2,8 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   GATE_RULES,
-  isValidNhsNumber,
-  maskMatch,
   scanFinding,
   scanText,
   type GateHit,
@@ -11,6 +9,8 @@ import {
 } from '../../shared/core/gate/anonymisation';
 import { parseFinding } from '../../shared/core/finding/finding';
 import { sample, validFinding } from '../support/findings';
+import { maskMatch } from '../../shared/core/gate/hits';
+import { isValidNhsNumber } from '../../shared/core/gate/patterns';
 
 /**
  * The anonymisation gate. Every value here is made up: NHS numbers are built in the

@@ -1,5 +1,5 @@
 import { AGENCY_IDS } from '../../shared/core/taxonomy';
-import { isValidNhsNumber, scanFinding } from '../../shared/core/gate/anonymisation';
+import { scanFinding } from '../../shared/core/gate/anonymisation';
 import { renderBriefing } from '../../shared/render/email/briefing';
 import { parseFinding, type FieldError } from '../../shared/core/finding/finding';
 import { heldNotice, type HeldProblem } from '../../shared/render/email/notices';
@@ -14,6 +14,7 @@ import {
   scriptInput,
   type BadInput,
 } from '../fixtures/bad-input/corpus';
+import { isValidNhsNumber } from '../../shared/core/gate/patterns';
 
 /**
  * Every slip in the bad-input corpus is a field-level error that names the field and
