@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { bundleFunction, lambdaBuildOptions } from '../infra/bundle';
-import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionDefinition, type FunctionName, type TableKey } from '../shared/contract/definitions';
+import { COMMON_ENV } from '../shared/contract/environment';
+import { FUNCTIONS, type FunctionDefinition, type FunctionName } from '../shared/contract/functions';
+import { TABLES, type TableKey } from '../shared/contract/tables';
 
 /**
  * Bundle size and module-initialisation time of every function, from the very bundles the

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TABLES, type TableKey } from '../shared/contract/definitions';
+import { TABLES, type TableKey } from '../shared/contract/tables';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../infra/local/emulators';
 import { localTableNames } from '../infra/local/tables';
 import { stores } from '../shared/adapters/wiring';

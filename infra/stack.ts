@@ -33,24 +33,10 @@ import { CONSOLE_GROUPS } from '../shared/flows/console/roles';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { SesSetupAlarm } from './constructs/ses-setup-alarm';
 import { assertSupportedPattern } from './event-filter';
-import {
-  COMMON_ENV,
-  FUNCTIONS,
-  TABLES,
-  type Access,
-  type FunctionDefinition,
-  sendingPlan,
-  type FunctionName,
-  type HttpTrigger,
-  type KeyDefinition,
-  type SesEventsTrigger,
-  type StreamTrigger,
-  type TableDefinition,
-  type TableKey,
-  type Trigger,
-  type WeeklyScheduleTrigger,
-  type IntervalTrigger,
-} from '../shared/contract/definitions';
+import { COMMON_ENV } from '../shared/contract/environment';
+import { FUNCTIONS, type Access, type FunctionDefinition, type FunctionName, type HttpTrigger, type SesEventsTrigger, type StreamTrigger, type Trigger, type WeeklyScheduleTrigger, type IntervalTrigger } from '../shared/contract/functions';
+import { TABLES, type KeyDefinition, type TableDefinition, type TableKey } from '../shared/contract/tables';
+import { sendingPlan } from '../shared/contract/sending';
 
 /** How each http function's routes are authorised, where it is not by the signed link (the cdk-nag APIG4 reason). */
 const HTTP_ROUTE_AUTHORISATION: Partial<Record<FunctionName, string>> = {
@@ -61,7 +47,7 @@ const HTTP_ROUTE_AUTHORISATION: Partial<Record<FunctionName, string>> = {
   archive: 'The public archive is public by design: published briefings with no personal links, the same text the anonymisation gate passed before it was emailed. It only reads the briefings table; the stage is throttled.',
 };
 
-/** Function entries in shared/contract/definitions.ts are relative to the repository root. */
+/** Function entries in shared/contract/functions.ts are relative to the repository root. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
 export interface BriefingsStackProps extends StackProps {
@@ -208,7 +194,7 @@ export class BriefingsStack extends Stack {
     this.sending = sendingPlan(this.maxSendRate);
     this.sendConcurrencyReserved = props.reserveSendConcurrency ?? false;
 
-    // ---- Tables: exactly as shared/contract/definitions.ts describes them.
+    // ---- Tables: exactly as shared/contract/tables.ts describes them.
     for (const [key, def] of entries<TableKey, TableDefinition>(TABLES)) {
       const table = new dynamodb.Table(this, `${def.name}-table`, {
         tableName: `${this.stackName}-${def.name}`,
@@ -434,7 +420,7 @@ export class BriefingsStack extends Stack {
     const source = this.tables[trigger.table];
     const tableDef: TableDefinition = TABLES[trigger.table];
     if (!tableDef.stream) {
-      throw new StackConfigError(`${name} is triggered by the ${tableDef.name} table, which has no stream: add 'stream' to TABLES.${trigger.table} in shared/contract/definitions.ts.`);
+      throw new StackConfigError(`${name} is triggered by the ${tableDef.name} table, which has no stream: add 'stream' to TABLES.${trigger.table} in shared/contract/tables.ts.`);
     }
 
     const dlq = this.deadLetterQueue(name, {
@@ -495,7 +481,7 @@ export class BriefingsStack extends Stack {
     if (this.pages) {
       const { ratePerSecond, burst } = this.pages.throttle;
       if (ratePerSecond !== trigger.throttle.ratePerSecond || burst !== trigger.throttle.burst) {
-        throw new StackConfigError(`${name} has a different throttle from the other http functions: they share one API stage, so give every http trigger the same throttle in shared/contract/definitions.ts.`);
+        throw new StackConfigError(`${name} has a different throttle from the other http functions: they share one API stage, so give every http trigger the same throttle in shared/contract/functions.ts.`);
       }
       return this.pages;
     }

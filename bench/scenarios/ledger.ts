@@ -6,7 +6,7 @@ import { dynamoClient } from '../../shared/adapters/wiring';
 import { DynamoDeliveryStore } from '../../shared/adapters/dynamo/delivery-store';
 import { DynamoListStore } from '../../shared/adapters/dynamo/list-store';
 import { chunk, documentClient } from '../../shared/adapters/dynamo/kit';
-import { FUNCTIONS } from '../../shared/contract/definitions';
+import { FUNCTIONS } from '../../shared/contract/functions';
 import { pendingDelivery } from '../../shared/core/delivery';
 import { eachConcurrently } from '../concurrently';
 import { BENCH_FINDING_ID, BENCH_LIST, benchMembers } from '../fixtures';

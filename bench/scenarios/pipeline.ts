@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { FUNCTIONS, type FunctionName } from '../../shared/contract/definitions';
+import { FUNCTIONS, type FunctionName } from '../../shared/contract/functions';
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline } from '../../infra/local/pipeline';
 import { localTableNames } from '../../infra/local/tables';

@@ -1,7 +1,7 @@
 import { EXAMPLE_PARTNERSHIP_NAME } from '../../shared/contract/settings';
 import { join } from 'node:path';
 import { SESClient } from '@aws-sdk/client-ses';
-import { FUNCTIONS } from '../../shared/contract/definitions';
+import { FUNCTIONS } from '../../shared/contract/functions';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, repoRoot } from '../../infra/local/emulators';
 import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { loadTokenSigner } from '../../shared/adapters/token-key';

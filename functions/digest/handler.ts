@@ -2,7 +2,7 @@ import { createLogger, stores } from '../../shared/adapters/wiring';
 import { sendingDeps } from '../../shared/adapters/wiring-email';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { loadFunctionConfig } from '../../shared/contract/function-config';
-import { FUNCTIONS } from '../../shared/contract/definitions';
+import { FUNCTIONS } from '../../shared/contract/functions';
 import { runDigest } from '../../shared/flows/digest/digest';
 
 const config = loadFunctionConfig('digest');

@@ -1,4 +1,4 @@
-import { FUNCTIONS } from '../../shared/contract/definitions';
+import { FUNCTIONS } from '../../shared/contract/functions';
 import { createLogger } from '../../shared/adapters/wiring';
 import { sendingDeps } from '../../shared/adapters/wiring-email';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';

@@ -5,7 +5,7 @@ import { emailing } from '../../shared/adapters/wiring-email';
 import { emailAdminNotifier } from '../../shared/flows/publish/admin-notice';
 import { inOrderPerKey } from '../../shared/adapters/in-order';
 import { imagesOf } from '../../shared/adapters/stream-record';
-import { FUNCTIONS } from '../../shared/contract/definitions';
+import { FUNCTIONS } from '../../shared/contract/functions';
 import { loadFunctionConfig } from '../../shared/contract/function-config';
 import { WITHHELD_ID } from '../../shared/core/gate/loggable-id';
 import { planBriefing } from '../../shared/flows/publish/plan-briefing';

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { SNSEvent } from 'aws-lambda';
-import { COMMON_ENV, FUNCTIONS, TABLES, sendBatchSize, type FunctionName, type StreamFunctionName, type Trigger } from '../../shared/contract/definitions';
+import { COMMON_ENV } from '../../shared/contract/environment';
+import { FUNCTIONS, type FunctionName, type StreamFunctionName, type Trigger } from '../../shared/contract/functions';
+import { TABLES } from '../../shared/contract/tables';
+import { sendBatchSize } from '../../shared/contract/sending';
 import {
   DEFAULT_MAX_SEND_RATE,
   DEFAULT_RETENTION_DAYS,
@@ -27,7 +30,7 @@ import { ensureTables, localTableNames } from './tables';
 
 /**
  * The whole pipeline on one machine: DynamoDB Local, the SES emulator, the tables from
- * shared/contract/definitions.ts, and one stream poller per function that calls the function's own
+ * shared/contract/tables.ts, and one stream poller per function that calls the function's own
  * handler module with real stream records; the SES events each accepted message would publish
  * go to ses-events in the SNS envelope. Every function in the definitions must be wired here:
  * starting fails, naming it, if one is not. `npm start` and the integration tests use it.

@@ -26,7 +26,7 @@ export type { AcceptedEmail };
  *  - ooto@…, success@… and every other address: Delivery (the out-of-office reply goes to the
  *    sender's Return-Path in AWS, and is no event).
  * Every message also has a Send event. Only the event types the configuration set's destination
- * publishes (the ses-events trigger's `events` in shared/contract/definitions.ts) reach the handler, as in AWS.
+ * publishes (the ses-events trigger's `events` in shared/contract/functions.ts) reach the handler, as in AWS.
  *
  * In AWS every sender passes the stack's configuration set; locally none is set, so every message
  * the emulator accepts is treated as sent through it.

@@ -12,7 +12,7 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { StreamTrigger } from '../../shared/contract/definitions';
+import type { StreamTrigger } from '../../shared/contract/functions';
 import { assertSupportedPattern, matchesPattern } from '../event-filter';
 import { PRIVATE_DIR, PRIVATE_FILE } from './private-files';
 
@@ -207,7 +207,7 @@ export class StreamPoller {
     const { dynamo, tableName, log } = this.options;
     const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
     const streamArn = Table?.LatestStreamArn;
-    if (!streamArn) throw new Error(`Table ${tableName} has no stream: check its definition in shared/contract/definitions.ts.`);
+    if (!streamArn) throw new Error(`Table ${tableName} has no stream: check its definition in shared/contract/tables.ts.`);
     const iterators = new Map<string, string>();
     while (this.running) {
       let delivered = 0;

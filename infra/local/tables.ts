@@ -6,7 +6,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { TABLES, type TableDefinition, type TableKey } from '../../shared/contract/definitions';
+import { TABLES, type TableDefinition, type TableKey } from '../../shared/contract/tables';
 import { waitFor } from './emulators';
 
 /** Local physical table names: the definition's own name (AWS prefixes the stack name). */

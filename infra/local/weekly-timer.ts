@@ -1,4 +1,4 @@
-import type { WeeklyScheduleTrigger } from '../../shared/contract/definitions';
+import type { WeeklyScheduleTrigger } from '../../shared/contract/functions';
 import type { PollerLog } from './stream-poller';
 
 /**

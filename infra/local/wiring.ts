@@ -1,8 +1,8 @@
-import type { Trigger } from '../../shared/contract/definitions';
+import type { Trigger } from '../../shared/contract/functions';
 
 /**
  * How the local runner starts each kind of trigger (infra/local/pipeline.ts). A kind added to
- * `Trigger` in shared/contract/definitions.ts and missing here fails the typecheck; a function whose
+ * `Trigger` in shared/contract/functions.ts and missing here fails the typecheck; a function whose
  * trigger the runner did not wire fails `npm start` (and every test that starts the pipeline)
  * with the name of what is missing, instead of silently never running locally.
  */

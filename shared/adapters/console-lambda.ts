@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
-import type { FunctionName } from '../contract/definitions';
+import type { FunctionName } from '../contract/functions';
 import { loadFunctionConfig, type FunctionConfig } from '../contract/function-config';
 import type { ConsoleKitDeps, ConsoleEnv } from '../flows/console/kit';
 import { createLogger, stores } from './wiring';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { COMMON_ENV } from '../contract/definitions';
+import { COMMON_ENV } from '../contract/environment';
 import { TokenKeyError, TokenSigner } from '../core/tokens';
 
 /**

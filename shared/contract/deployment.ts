@@ -1,4 +1,6 @@
-import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionDefinition, type FunctionName, type TableKey, type Trigger } from './definitions';
+import { COMMON_ENV } from './environment';
+import { FUNCTIONS, type FunctionDefinition, type FunctionName, type Trigger } from './functions';
+import { TABLES, type TableKey } from './tables';
 
 /**
  * What a deployment gives its functions: the stack in AWS (infra/stack.ts) and the local runner on

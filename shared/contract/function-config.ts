@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import '../core/zod-setup';
-import { COMMON_ENV, FUNCTIONS, TABLES, type FunctionName, type TableKey } from './definitions';
+import { COMMON_ENV } from './environment';
+import { FUNCTIONS, type FunctionName } from './functions';
+import { TABLES, type TableKey } from './tables';
 import {
   DEFAULT_MAX_SEND_RATE,
   DEFAULT_PARTNERSHIP_NAME,
@@ -103,7 +105,7 @@ export function loadFunctionConfig(name: FunctionName, env: NodeJS.ProcessEnv = 
   const tables = new Proxy(tableNames as Record<TableKey, string>, {
     get(target, key: string) {
       const value = target[key as TableKey];
-      if (!value) throw new ConfigError(`${name} has no access to the '${key}' table: grant it in shared/contract/definitions.ts.`);
+      if (!value) throw new ConfigError(`${name} has no access to the '${key}' table: grant it in shared/contract/functions.ts.`);
       return value;
     },
   });

@@ -1,4 +1,4 @@
-import { FUNCTIONS } from '../../shared/contract/definitions';
+import { FUNCTIONS } from '../../shared/contract/functions';
 import { runScenario } from '../../bench/child';
 import { LONDON_PRICES } from '../../bench/prices';
 import { machineFacts } from '../../bench/run';

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { documentClient } from '../../shared/adapters/dynamo/kit';
 import { readFileSync } from 'node:fs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { CONSOLE_ROUTES, PEOPLE_ROUTES } from '../../shared/contract/definitions';
+import { CONSOLE_ROUTES, PEOPLE_ROUTES } from '../../shared/contract/functions';
 import { waitFor } from '../../infra/local/emulators';
 import { startLocalPipeline, type LocalPipeline } from '../../infra/local/pipeline';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../infra/local/sign-in';

@@ -7,7 +7,7 @@ import { measureColdStart } from '../../bench/cold-start';
 import * as stub from '../../infra/bundle-stubs/nodemailer-mime-types';
 import { bundleFunction } from '../../infra/bundle';
 import { BriefingFunction } from '../../infra/constructs/briefing-function';
-import { FUNCTIONS } from '../../shared/contract/definitions';
+import { FUNCTIONS } from '../../shared/contract/functions';
 import { REPO_ROOT } from '../../infra/stack';
 import { renderBriefing, type BriefingLinks } from '../../shared/render/email/briefing';
 import { heldNotice } from '../../shared/render/email/notices';

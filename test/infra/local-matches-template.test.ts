@@ -4,7 +4,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
 import { localDeployment, localSenders, localWiring, type LocalWire } from '../../infra/local/pipeline';
 import { REPO_ROOT } from '../../infra/stack';
-import { COMMON_ENV, FUNCTIONS, TABLES, sendingPlan, type FunctionName } from '../../shared/contract/definitions';
+import { COMMON_ENV } from '../../shared/contract/environment';
+import { FUNCTIONS, type FunctionName } from '../../shared/contract/functions';
+import { TABLES } from '../../shared/contract/tables';
+import { sendingPlan } from '../../shared/contract/sending';
 import { functionEnvironment } from '../../shared/contract/deployment';
 
 /**

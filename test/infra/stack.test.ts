@@ -8,17 +8,9 @@ import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, NagPack, ServerlessChecks } from 'cdk-nag';
 import { AppConfigError, buildApp, EXAMPLE_DEFAULTS } from '../../infra/app';
 import { BriefingFunction } from '../../infra/constructs/briefing-function';
-import {
-  COMMON_ENV,
-  FUNCTIONS,
-  TABLES,
-  type Access,
-  type FunctionDefinition,
-  type FunctionName,
-  type TableDefinition,
-  type TableKey,
-  type Trigger,
-} from '../../shared/contract/definitions';
+import { COMMON_ENV } from '../../shared/contract/environment';
+import { FUNCTIONS, type Access, type FunctionDefinition, type FunctionName, type Trigger } from '../../shared/contract/functions';
+import { TABLES, type TableDefinition, type TableKey } from '../../shared/contract/tables';
 import { PAGES_ACCESS_LOG_FIELDS, REPO_ROOT, SCHEDULE_RETRY, type BriefingsStack } from '../../infra/stack';
 import { SES_SETUP_LOG_MESSAGE } from '../../shared/flows/send/ses-setup';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLES } from '../../shared/contract/definitions';
+import { TABLES } from '../../shared/contract/tables';
 import { startDynamoDb } from '../../infra/local/emulators';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
 import { DynamoBriefingStore } from '../../shared/adapters/dynamo/briefing-store';
@@ -18,7 +18,7 @@ import { claimOne } from '../support/ledger';
 
 /**
  * The DynamoDB adapters against DynamoDB Local, with the tables built from
- * shared/contract/definitions.ts exactly as the local pipeline builds them. Example.org only.
+ * shared/contract/tables.ts exactly as the local pipeline builds them. Example.org only.
  */
 
 const tables = localTableNames();

@@ -5,7 +5,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { FUNCTIONS, type StreamTrigger } from '../../shared/contract/definitions';
+import { FUNCTIONS, type StreamTrigger } from '../../shared/contract/functions';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, waitFor } from '../../infra/local/emulators';
 import { StreamPoller, type OnFailureRecord, type StreamHandler } from '../../infra/local/stream-poller';
 import { ensureTables, localTableNames } from '../../infra/local/tables';

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FUNCTIONS } from '../../shared/contract/definitions';
+import { FUNCTIONS } from '../../shared/contract/functions';
 
 /**
  * The conformance table for the local event-filter matcher (infra/event-filter.ts):
  * patterns and events, each with the answer AWS's own matcher gives. The patterns are the
  * examples in the Lambda event-filtering docs ("Filter rule syntax" and the DynamoDB
- * examples) and every stream filter in shared/contract/definitions.ts; the events are built to sit on
+ * examples) and every stream filter in shared/contract/functions.ts; the events are built to sit on
  * each side of each rule (absent, null, empty, maps, lists, case, numbers as text).
  *
  * The answers come from aws/event-ruler (the engine EventBridge runs; Lambda documents the

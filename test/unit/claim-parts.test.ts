@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { claimParts } from '../../shared/flows/send/send-briefing';
-import { MAX_SEND_BATCH } from '../../shared/contract/definitions';
+import { MAX_SEND_BATCH } from '../../shared/contract/sending';
 
 /** How a stream batch is split for its claims: a small first claim, the rest in parts that grow, every row once. */
 test('a batch of 100 is claimed as 4, 8, 16, 16, 16, 16, 16 and 8 rows', () => {

@@ -1,5 +1,5 @@
 import { ConfigError, DEFAULT_MAX_SEND_RATE, loadFunctionConfig } from '../../shared/contract/function-config';
-import { TABLES } from '../../shared/contract/definitions';
+import { TABLES } from '../../shared/contract/tables';
 
 const env = {
   [TABLES.briefings.envVar]: 'briefings',

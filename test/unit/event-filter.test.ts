@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { FUNCTIONS } from '../../shared/contract/definitions';
+import { FUNCTIONS } from '../../shared/contract/functions';
 import { FilterPatternError, assertSupportedPattern, matchesPattern, type FilterPattern } from '../../infra/event-filter';
 import { TABLE_FILE, type ConformanceGroup } from '../support/event-filter-cases';
 

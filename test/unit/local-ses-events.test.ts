@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SNSEvent } from 'aws-lambda';
-import { FUNCTIONS } from '../../shared/contract/definitions';
+import { FUNCTIONS } from '../../shared/contract/functions';
 import type { AcceptedEmail } from '../../infra/local/emulators';
 import { SesEventPublisher, sesNotificationsFor, simulatorFate, snsEventFor, type SesNotification } from '../../infra/local/ses-events';
 import { composeBriefingMime } from '../../shared/render/email/mime';

@@ -1,9 +1,9 @@
-import { FUNCTIONS } from '../../shared/contract/definitions';
+import { FUNCTIONS } from '../../shared/contract/functions';
 import { LOCAL_TRIGGERS, LocalWiringError, assertEveryFunctionWired } from '../../infra/local/wiring';
 
 /**
  * The local runner must not leave a function out without a word: a function, or a kind of
- * trigger, added to shared/contract/definitions.ts and not wired in infra/local/pipeline.ts stops the start.
+ * trigger, added to shared/contract/functions.ts and not wired in infra/local/pipeline.ts stops the start.
  * (test/e2e/ses-events-locally.test.ts checks that the real runner wires every function.)
  */
 

@@ -1,11 +1,11 @@
 import type { _Record as StreamRecord, AttributeValue } from '@aws-sdk/client-dynamodb-streams';
-import { FUNCTIONS } from '../../shared/contract/definitions';
+import { FUNCTIONS } from '../../shared/contract/functions';
 import { matchesPattern } from '../../infra/event-filter';
 import { toLambdaRecord } from '../../infra/local/stream-poller';
 import { briefingTrigger } from '../../shared/core/finding/publication';
 
 /**
- * The event filters in shared/contract/definitions.ts decide which stream records reach each
+ * The event filters in shared/contract/functions.ts decide which stream records reach each
  * function, in AWS and locally. These cases run the real filters against records in
  * the shape Lambda hands over (built with the poller's own toLambdaRecord).
  */

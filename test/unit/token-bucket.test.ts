@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { TokenBucket, type Clock } from '../../shared/core/pacing';
-import { SENDS_PER_SECOND_PER_INSTANCE, sendingPlan } from '../../shared/contract/definitions';
+import { SENDS_PER_SECOND_PER_INSTANCE, sendingPlan } from '../../shared/contract/sending';
 
 /** A clock that only moves when told: every wait is recorded, nothing real is slept. */
 function fakeClock() {

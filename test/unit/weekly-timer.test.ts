@@ -1,4 +1,4 @@
-import { FUNCTIONS, type WeeklyScheduleTrigger } from '../../shared/contract/definitions';
+import { FUNCTIONS, type WeeklyScheduleTrigger } from '../../shared/contract/functions';
 import { nextRun, zonedTime } from '../../infra/local/weekly-timer';
 
 const digest: WeeklyScheduleTrigger = FUNCTIONS.digest.trigger;

@@ -10,7 +10,7 @@ import {
   UpdateCommand,
   type BatchGetCommandOutput
 } from '@aws-sdk/lib-dynamodb';
-import { TABLES } from '../../contract/definitions';
+import { TABLES } from '../../contract/tables';
 import { OPEN_SHARDS, deliveryRowSchema, mailEventRank, openShardOf, type DeliveryRow, type MailOutcome } from '../../core/delivery';
 import { eachInParallel } from '../../core/in-parallel';
 import type { DeliveryStore } from '../../core/ports';

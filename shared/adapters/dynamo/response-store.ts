@@ -2,7 +2,7 @@ import {
   DynamoDBDocumentClient, PutCommand,
   QueryCommand
 } from '@aws-sdk/lib-dynamodb';
-import { TABLES } from '../../contract/definitions';
+import { TABLES } from '../../contract/tables';
 import type { Response, ResponseStore } from '../../core/ports';
 import { allPages } from './kit';
 

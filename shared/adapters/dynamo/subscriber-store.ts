@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLES } from '../../contract/definitions';
+import { TABLES } from '../../contract/tables';
 import type { SubscriberStore } from '../../core/ports';
 import { ALL_TOPICS, subscriberSchema, type Frequency, type Subscriber } from '../../core/subscriber';
 import type { TopicId } from '../../core/taxonomy';
