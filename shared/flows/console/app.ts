@@ -14,7 +14,7 @@ import { gateLists } from '../publish/gate-lists';
 import { consoleKit, type ConsoleKitDeps, type ConsoleEnv } from './kit';
 import { listRoutes } from './list-routes';
 import { ACTION_LABELS, FINDING_ACTIONS, actionProblem, afterAction, isApproved, savedItem, type FindingAction } from './finding-actions';
-import { errorsByField, formFromItem, itemFromForm, type FormValues } from './finding-form';
+import { errorsByField, formFromItem, itemFromForm, type FindingFormValues } from './finding-form';
 import { auditPage, challengePage, confirmPage, editPage, findingPage, findingsPage, previewPage, reportsPage, signInPage, type FindingRow } from '../../render/pages/console/findings';
 import { SESSION_COOKIE, SIGN_IN_COOKIE, clearedCookie, cookie, randomToken, readCookie, sameToken, type SignInChallenge, type SignInService } from './sign-in';
 
@@ -175,7 +175,7 @@ export function consoleApp(deps: ConsoleDeps) {
   app.post('/console/finding/edit', async (c) => {
     const denied = refuse(c, 'edit');
     if (denied) return denied;
-    const values = (await c.req.parseBody({ all: true })) as FormValues;
+    const values = (await c.req.parseBody({ all: true })) as FindingFormValues;
     const isNew = values.new === 'yes';
     const typed = itemFromForm(values);
     const id = String(typed.id);

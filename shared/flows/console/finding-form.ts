@@ -18,7 +18,7 @@ export const FORM_FIELD_ORDER = [
   ...ACTION_KEYS.map((key) => `actions.${key}`), 'actions', 'furtherReading', 'version', 'status', 'approvedBy', '(item)',
 ] as const;
 
-export type FormValues = Record<string, string | string[]>;
+export type FindingFormValues = Record<string, string | string[]>;
 
 const lines = (value: string | string[] | undefined) =>
   (Array.isArray(value) ? value.join('\n') : (value ?? ''))
@@ -29,7 +29,7 @@ const one = (value: string | string[] | undefined) => (Array.isArray(value) ? (v
 const many = (value: string | string[] | undefined) => (Array.isArray(value) ? value : value ? [value] : []);
 
 /** The form's values as the item's attributes (status and version are set by the console, not typed). */
-export function itemFromForm(values: FormValues): Record<string, unknown> {
+export function itemFromForm(values: FindingFormValues): Record<string, unknown> {
   const item: Record<string, unknown> = {
     id: one(values.id),
     title: one(values.title),
@@ -63,11 +63,11 @@ export function itemFromForm(values: FormValues): Record<string, unknown> {
 }
 
 /** A stored item as the form's values, to edit it. */
-export function formFromItem(item: Record<string, unknown>): FormValues {
+export function formFromItem(item: Record<string, unknown>): FindingFormValues {
   const source = (item.source ?? {}) as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value));
   const list = (value: unknown) => (value instanceof Set ? [...value] : Array.isArray(value) ? value : []).map(text);
-  const values: FormValues = {
+  const values: FindingFormValues = {
     id: text(item.id),
     title: text(item.title),
     'source.type': text(source.type),

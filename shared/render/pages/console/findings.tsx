@@ -3,7 +3,7 @@ import type { GateResult } from '../../../core/gate/anonymisation';
 import { AGENCIES, ROLES, SOURCE_TYPES, TOPICS, AGENCY_IDS, ROLE_IDS, SOURCE_TYPE_IDS, TOPIC_IDS, ALL_AGENCIES } from '../../../core/taxonomy';
 import type { AuditEntry } from '../../../flows/console/audit';
 import { ACTION_LABELS, type FindingAction } from '../../../flows/console/finding-actions';
-import { ACTION_KEYS, type FormValues } from '../../../flows/console/finding-form';
+import { ACTION_KEYS, type FindingFormValues } from '../../../flows/console/finding-form';
 import { Checkboxes, CsrfField, ErrorSummary, Layout, Notice, Select, TextArea, TextField, choicesOf, errorsFor, page, type FieldErrors, type PageContext } from './layout';
 import { can } from '../../../flows/console/roles';
 import type { SignInChallenge } from '../../../flows/console/sign-in';
@@ -213,7 +213,7 @@ export function findingPage(context: PageContext, view: FindingView, notice?: st
 }
 
 
-export function editPage(context: PageContext, form: { values: FormValues; errors: FieldErrors; isNew: boolean; correcting?: number; gate?: GateResult }) {
+export function editPage(context: PageContext, form: { values: FindingFormValues; errors: FieldErrors; isNew: boolean; correcting?: number; gate?: GateResult }) {
   const { values, errors } = form;
   const value = (name: string) => (Array.isArray(values[name]) ? (values[name] as string[]).join('\n') : ((values[name] as string | undefined) ?? ''));
   const chosen = (name: string) => (Array.isArray(values[name]) ? (values[name] as string[]) : values[name] ? [values[name] as string] : []);
