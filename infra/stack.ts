@@ -29,7 +29,7 @@ import {
 import { functionEnvironment, functionTrigger, type Deployment } from '../shared/contract/deployment';
 import { BriefingFunction } from './constructs/briefing-function';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import { CONSOLE_GROUPS } from '../shared/flows/console/roles';
+import { CONSOLE_GROUPS } from '../shared/core/console/roles';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { SesSetupAlarm } from './constructs/ses-setup-alarm';
 import { assertSupportedPattern } from './event-filter';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { MembersCsvError } from '../../shared/flows/lists/members-csv';
+import { MembersCsvError } from '../../shared/core/members-csv';
 import { describeFilters, importMembersCsv, listExists, saveList } from '../../shared/flows/lists/lists';
 import type { Loaded } from '../../shared/core/ports';
 import { table, type Output } from '../output';

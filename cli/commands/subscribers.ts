@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { ALL_TOPICS, type Subscriber } from '../../shared/core/subscriber';
-import { NotAnAddressError, erasePerson, holdsNothing, lookUpPerson, subjectAccessExport, suppressPerson } from '../../shared/flows/people/people';
+import { NotAnAddressError, erasePerson, lookUpPerson, subjectAccessExport, suppressPerson } from '../../shared/flows/people/people';
+import { holdsNothing } from '../../shared/core/person-record';
 import { table, type Output } from '../output';
 import { UsageError, type Target } from '../target';
 

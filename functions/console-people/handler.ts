@@ -1,4 +1,4 @@
-import { consoleLambda } from '../../shared/adapters/console-lambda';
+import { consoleLambda } from '../../shared/adapters/wiring-console';
 import { peopleApp } from '../../shared/flows/console/people-app';
 
 export const handler = consoleLambda('console-people', (kitDeps, store) =>

@@ -1,4 +1,4 @@
-import { consoleLambda } from '../../shared/adapters/console-lambda';
+import { consoleLambda } from '../../shared/adapters/wiring-console';
 import { consoleApp } from '../../shared/flows/console/app';
 
 export const handler = consoleLambda('console', (kitDeps, store) =>

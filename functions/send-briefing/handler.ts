@@ -2,7 +2,6 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { createLogger, stores } from '../../shared/adapters/wiring';
 import { sendingDeps } from '../../shared/adapters/wiring-email';
-import { SendError } from '../../shared/adapters/ses-mailer';
 import { cachedTokenSigner } from '../../shared/adapters/token-key';
 import { imagesOf } from '../../shared/adapters/stream-record';
 import { loadFunctionConfig } from '../../shared/contract/function-config';
@@ -10,6 +9,7 @@ import { deliveryRowSchema } from '../../shared/core/delivery';
 import { loggableLedgerId } from '../../shared/core/gate/loggable-id';
 import { sendBatch, type InvocationCache } from '../../shared/flows/send/send-briefing';
 import { sesSetupReporter } from '../../shared/flows/send/ses-setup';
+import { SendError } from '../../shared/core/ses-errors';
 
 const config = loadFunctionConfig('send-briefing');
 const logger = createLogger('send-briefing');

@@ -15,7 +15,7 @@ import {
   ListUserPoolsCommand,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { CONSOLE_GROUPS, type ConsoleGroup } from '../../shared/flows/console/roles';
+import { CONSOLE_GROUPS, type ConsoleGroup } from '../../shared/core/console/roles';
 import { EmulatorError, LOCALHOST, LOCAL_CREDENTIALS, LOCAL_REGION, freePort, waitFor, type Running } from './emulators';
 import { makePrivate } from './private-files';
 

@@ -8,8 +8,8 @@ import {
   type ChallengeNameType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { JwtVerifier } from 'aws-jwt-verify';
-import type { SignInService, SignInStep } from '../flows/console/sign-in';
-import { isConsoleGroup, type ConsoleUser } from '../flows/console/roles';
+import type { SignInService, SignInStep } from '../core/console/sign-in';
+import { isConsoleGroup, type ConsoleUser } from '../core/console/roles';
 
 /**
  * Sign-in with a Cognito user pool (cognito-local locally): USER_PASSWORD_AUTH from the console's

@@ -1,30 +1,7 @@
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { Mailer } from '../core/ports';
-import { classifySesError, fromAddressOf, type SesErrorKind, type SetupProblem } from '../core/ses-errors';
+import { classifySesError, fromAddressOf, SendError } from '../core/ses-errors';
 import type { Pacer } from '../core/pacing';
-
-/**
- * A failed send, with what it means for the row (shared/core/ses-errors.ts): only a
- * per-message rejection is `permanent` (the row is FAILED with the reason). Account or set-up
- * problems (an unverified identity, sending paused, AccessDenied, the day's quota used up),
- * throttling and network faults are not: once fixed, the same rows should still go.
- */
-export class SendError extends Error {
-  override readonly name = 'SendError';
-  /** Only a per-message rejection: the row is FAILED with the reason. */
-  readonly permanent: boolean;
-  /** For a set-up problem: which one, so the admin can be told what to fix. */
-  readonly problem?: SetupProblem;
-  constructor(
-    message: string,
-    readonly kind: SesErrorKind,
-    options?: { cause?: unknown; problem?: SetupProblem },
-  ) {
-    super(message, options);
-    this.permanent = kind === 'rejected';
-    this.problem = options?.problem;
-  }
-}
 
 export interface RetryPolicy {
   attempts: number;

@@ -152,3 +152,26 @@ export function fromAddressOf(raw: Buffer): string | undefined {
   const angle = /<([^<>\s]+@[^<>\s]+)>/.exec(from)?.[1];
   return (angle ?? /[^\s<>",;]+@[^\s<>",;]+/.exec(from)?.[0])?.toLowerCase();
 }
+
+/**
+ * A failed send (what a Mailer throws), with what it means for the row (classifySesError): only a
+ * per-message rejection is `permanent` (the row is FAILED with the reason). Account or set-up
+ * problems (an unverified identity, sending paused, AccessDenied, the day's quota used up),
+ * throttling and network faults are not: once fixed, the same rows should still go.
+ */
+export class SendError extends Error {
+  override readonly name = 'SendError';
+  /** Only a per-message rejection: the row is FAILED with the reason. */
+  readonly permanent: boolean;
+  /** For a set-up problem: which one, so the admin can be told what to fix. */
+  readonly problem?: SetupProblem;
+  constructor(
+    message: string,
+    readonly kind: SesErrorKind,
+    options?: { cause?: unknown; problem?: SetupProblem },
+  ) {
+    super(message, options);
+    this.permanent = kind === 'rejected';
+    this.problem = options?.problem;
+  }
+}

@@ -25,9 +25,9 @@ import { DynamoBriefingStore } from '../../shared/adapters/dynamo/briefing-store
 import { DynamoDeliveryStore } from '../../shared/adapters/dynamo/delivery-store';
 import { documentClient } from '../../shared/adapters/dynamo/kit';
 import { DynamoSuppressionStore } from '../../shared/adapters/dynamo/suppression-store';
-import { SendError, SesMailer } from '../../shared/adapters/ses-mailer';
+import { SesMailer } from '../../shared/adapters/ses-mailer';
 import { pendingDelivery, type DeliveryRow } from '../../shared/core/delivery';
-import type { SetupProblem } from '../../shared/core/ses-errors';
+import { SendError, type SetupProblem } from '../../shared/core/ses-errors';
 import { TokenSigner } from '../../shared/core/tokens';
 import { sendDelivery, TransientSendError, type SendDeps } from '../../shared/flows/send/send-briefing';
 import { SES_SETUP_LOG_MESSAGE } from '../../shared/flows/send/ses-setup';

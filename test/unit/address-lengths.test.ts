@@ -1,4 +1,4 @@
-import { readMembersCsv } from '../../shared/flows/lists/members-csv';
+import { readMembersCsv } from '../../shared/core/members-csv';
 import { ADDRESS_LIMITS, addressLengthProblem, memberSchema } from '../../shared/core/audience';
 import { parseForm, subscribeRequestSchema } from '../../shared/core/subscriber';
 

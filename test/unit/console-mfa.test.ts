@@ -10,7 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { cognitoSignIn } from '../../shared/adapters/cognito-sign-in';
 import { consoleApp, type ConsoleDeps } from '../../shared/flows/console/app';
-import type { AuditEntry } from '../../shared/flows/console/audit';
+import type { AuditEntry } from '../../shared/core/console/audit';
 
 /**
  * The authenticator-app steps of signing in. In AWS the user pool requires TOTP: a first sign-in

@@ -1,4 +1,4 @@
-import { readMembersCsv } from '../../shared/flows/lists/members-csv';
+import { readMembersCsv } from '../../shared/core/members-csv';
 
 /** lists import: one bad row never rejects the file. Good rows are read; each bad one is listed by its line. */
 

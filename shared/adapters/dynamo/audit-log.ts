@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry, AuditLog } from '../../flows/console/audit';
+import type { AuditEntry, AuditLog } from '../../core/console/audit';
 
 /**
  * The console's audit log. Append-only twice over: each entry is put only if its key is new, and

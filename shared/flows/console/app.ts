@@ -13,10 +13,10 @@ import { UnknownFindingError, disseminationFor } from '../report/dissemination';
 import { gateLists } from '../publish/gate-lists';
 import { consoleKit, type ConsoleKitDeps, type ConsoleEnv } from './kit';
 import { listRoutes } from './list-routes';
-import { ACTION_LABELS, FINDING_ACTIONS, actionProblem, afterAction, isApproved, savedItem, type FindingAction } from './finding-actions';
-import { errorsByField, formFromItem, itemFromForm, type FindingFormValues } from './finding-form';
+import { ACTION_LABELS, FINDING_ACTIONS, actionProblem, afterAction, isApproved, savedItem, type FindingAction } from '../../core/console/finding-actions';
+import { errorsByField, formFromItem, itemFromForm, type FindingFormValues } from '../../core/console/finding-form';
 import { auditPage, challengePage, confirmPage, editPage, findingPage, findingsPage, previewPage, reportsPage, signInPage, type FindingRow } from '../../render/pages/console/findings';
-import { SESSION_COOKIE, SIGN_IN_COOKIE, clearedCookie, cookie, randomToken, readCookie, sameToken, type SignInChallenge, type SignInService } from './sign-in';
+import { SESSION_COOKIE, SIGN_IN_COOKIE, clearedCookie, cookie, randomToken, readCookie, sameToken, type SignInChallenge, type SignInService } from '../../core/console/sign-in';
 
 /**
  * The admin console: server-rendered pages that work without JavaScript. Every route but

@@ -1,9 +1,9 @@
 import { Hono, type Context } from 'hono';
-import type { AuditLog } from './audit';
+import type { AuditLog } from '../../core/console/audit';
 import type { Branding, PageContext } from '../../render/pages/console/layout';
 import { messagePage } from '../../render/pages/console/findings';
-import { can, type Capability, type ConsoleUser } from './roles';
-import { SESSION_COOKIE, csrfTokenFor, readCookie, sameToken, type SignInService } from './sign-in';
+import { can, type Capability, type ConsoleUser } from '../../core/console/roles';
+import { SESSION_COOKIE, csrfTokenFor, readCookie, sameToken, type SignInService } from '../../core/console/sign-in';
 
 /**
  * What every console function shares: the page headers, the session check (the user pool's ID

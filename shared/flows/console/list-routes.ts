@@ -1,7 +1,7 @@
 import type { DistributionList, Member } from '../../core/audience';
 import type { ListStore } from '../../core/ports';
 import { describeFilters, importMembersCsv, listExists, saveList } from '../lists/lists';
-import { MembersCsvError } from '../lists/members-csv';
+import { MembersCsvError } from '../../core/members-csv';
 import { fieldOf, type ConsoleKit } from './kit';
 import type { FieldError } from '../../core/finding/finding';
 import { importResultPage, listEditPage, listPage, listsPage } from '../../render/pages/console/lists';

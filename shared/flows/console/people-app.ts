@@ -1,4 +1,5 @@
-import { erasePerson, holdsNothing, lookUpPerson, NotAnAddressError, subjectAccessExport, suppressPerson, type PeopleDeps } from '../people/people';
+import { erasePerson, lookUpPerson, NotAnAddressError, subjectAccessExport, suppressPerson, type PeopleDeps } from '../people/people';
+import { holdsNothing } from '../../core/person-record';
 import { consoleKit, fieldOf, type ConsoleKitDeps, type ConsoleContext } from './kit';
 import { eraseConfirmPage, peoplePage, personPage } from '../../render/pages/console/people';
 

@@ -1,7 +1,7 @@
 import { distributionListSchema, type DistributionList, type Member } from '../../core/audience';
 import { fieldPath, type FieldError } from '../../core/finding/finding';
 import type { ListStore } from '../../core/ports';
-import { readMembersCsv, type BadRow } from './members-csv';
+import { readMembersCsv, type BadRow } from '../../core/members-csv';
 
 /**
  * Distribution lists as admins keep them, from the CLI or the console: create or update a list

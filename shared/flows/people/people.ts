@@ -1,7 +1,7 @@
-import { normaliseEmail, recipientKey, type Member } from '../../core/audience';
-import type { DeliveryStore, ListStore, SubscriberStore, Suppression, SuppressionStore } from '../../core/ports';
-import type { Subscriber } from '../../core/subscriber';
+import { normaliseEmail, recipientKey } from '../../core/audience';
+import type { DeliveryStore, ListStore, SubscriberStore, SuppressionStore } from '../../core/ports';
 import { markUnsubscribed } from '../subscribe/subscriptions';
+import { PersonRecord } from '../../core/person-record';
 
 /**
  * What the data-protection lead does for one person, from the CLI or the console: look up what
@@ -29,15 +29,6 @@ export function addressOf(typed: string): { email: string; key: string } {
   if (!looksLikeEmail(typed)) throw new NotAnAddressError(typed);
   return { email: normaliseEmail(typed), key: recipientKey(typed) };
 }
-
-export interface PersonRecord {
-  email: string;
-  subscriber?: Subscriber;
-  suppression?: Suppression;
-  memberships: (Member & { listId: string })[];
-}
-
-export const holdsNothing = (record: PersonRecord) => !record.subscriber && !record.suppression && !record.memberships.length;
 
 export async function lookUpPerson(deps: Omit<PeopleDeps, 'deliveries'>, typed: string): Promise<PersonRecord> {
   const { email, key } = addressOf(typed);

@@ -1,12 +1,12 @@
 import type { FC } from 'hono/jsx';
 import type { GateResult } from '../../../core/gate/anonymisation';
 import { AGENCIES, ROLES, SOURCE_TYPES, TOPICS, AGENCY_IDS, ROLE_IDS, SOURCE_TYPE_IDS, TOPIC_IDS, ALL_AGENCIES } from '../../../core/taxonomy';
-import type { AuditEntry } from '../../../flows/console/audit';
-import { ACTION_LABELS, type FindingAction } from '../../../flows/console/finding-actions';
-import { ACTION_KEYS, type FindingFormValues } from '../../../flows/console/finding-form';
+import type { AuditEntry } from '../../../core/console/audit';
+import { ACTION_LABELS, type FindingAction } from '../../../core/console/finding-actions';
+import { ACTION_KEYS, type FindingFormValues } from '../../../core/console/finding-form';
 import { Checkboxes, CsrfField, ErrorSummary, Layout, Notice, Select, TextArea, TextField, choicesOf, errorsFor, page, type FieldErrors, type PageContext } from './layout';
-import { can } from '../../../flows/console/roles';
-import type { SignInChallenge } from '../../../flows/console/sign-in';
+import { can } from '../../../core/console/roles';
+import type { SignInChallenge } from '../../../core/console/sign-in';
 
 
 export function signInPage(context: PageContext, form: { token: string; email?: string; error?: string; next?: string }) {

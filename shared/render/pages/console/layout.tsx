@@ -1,5 +1,5 @@
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
-import { can, type ConsoleUser } from '../../../flows/console/roles';
+import { can, type ConsoleUser } from '../../../core/console/roles';
 
 /**
  * The console's page shell and form widgets, in hono's JSX: every value is escaped when the page

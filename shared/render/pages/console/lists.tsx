@@ -1,4 +1,4 @@
-import type { BadRow } from '../../../flows/lists/members-csv';
+import type { BadRow } from '../../../core/members-csv';
 import type { Member } from '../../../core/audience';
 import { AGENCIES, AGENCY_IDS, ROLES, ROLE_IDS, TOPICS, TOPIC_IDS } from '../../../core/taxonomy';
 import { Checkboxes, CsrfField, ErrorSummary, Layout, Notice, TextField, choicesOf, errorsFor, page, type FieldErrors, type PageContext } from './layout';

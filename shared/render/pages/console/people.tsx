@@ -1,7 +1,7 @@
 import type { FC } from 'hono/jsx';
 import { AGENCIES, ROLES, TOPICS } from '../../../core/taxonomy';
 import { ALL_TOPICS } from '../../../core/subscriber';
-import type { PersonRecord } from '../../../flows/people/people';
+import type { PersonRecord } from '../../../core/person-record';
 import { CsrfField, ErrorSummary, Layout, Notice, TextField, page, type PageContext } from './layout';
 
 /** A form that acts on one address: the address goes in the POST body, with the CSRF token. */

@@ -1,6 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { memberSchema, normaliseEmail, type Member } from '../../core/audience';
-import { fieldPath } from '../../core/finding/finding';
+import { memberSchema, normaliseEmail, type Member } from './audience';
+import { fieldPath } from './finding/finding';
 
 /** A file that is no members CSV at all (no header, unreadable): the whole file's problem, not a row's. */
 export class MembersCsvError extends Error {

@@ -1,5 +1,5 @@
-import type { GateResult } from '../../core/gate/anonymisation';
-import { versionOf } from '../../core/finding/publication';
+import type { GateResult } from '../gate/anonymisation';
+import { versionOf } from '../finding/publication';
 import { can, type ConsoleUser } from './roles';
 
 /**

@@ -1,5 +1,5 @@
-import type { FieldError } from '../../core/finding/finding';
-import { AGENCY_IDS, ALL_AGENCIES, SOURCE_TYPE_IDS, TOPIC_IDS } from '../../core/taxonomy';
+import type { FieldError } from '../finding/finding';
+import { AGENCY_IDS, ALL_AGENCIES, SOURCE_TYPE_IDS, TOPIC_IDS } from '../taxonomy';
 
 /**
  * The finding form: what the console's fields hold, how they become the item the pipeline reads
