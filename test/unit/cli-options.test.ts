@@ -1,4 +1,5 @@
 import { runCapturing } from '../support/cli';
+import { COMMANDS, HELP } from '../../cli/main';
 
 /** A mistyped option gets one line naming it, then that command's own usage: not Node's message and the whole help. */
 
@@ -27,4 +28,30 @@ test('an unknown option with no command points to the help', async () => {
   const { code, err } = await runCapturing(['--bogus'], {});
   expect(code).toBe(2);
   expect(err).toBe('--bogus is not an option. See: npm run cli -- --help');
+});
+
+describe('the help and the dispatch are one table', () => {
+  const listed = COMMANDS.flatMap(({ commands }) => commands).filter((command) => command.name !== 'taxonomy');
+  // Each with the words and options it needs, and a target that cannot be reached: the command is
+  // found (and its own checks run) before anything connects, so nothing leaves this machine.
+  const typed = (name: string) => [...name.split(' '), 'x', 'y', '--briefing', 'b#v1', '--agency', 'police', '--role', 'frontline', '--now', '--target', 'nowhere'];
+
+  test.each(listed.map((command) => command.name))('%s, listed in the help, is dispatched', async (name) => {
+    expect(HELP).toContain(`  ${name}`);
+    const { code, err } = await runCapturing(typed(name), {});
+    expect(err).not.toContain('Unknown command');
+    expect({ code, err }).toEqual({ code: 2, err: '--target nowhere is not known: use local or aws.' });
+  });
+
+  test('a command the table does not hold is unknown, and says where the list is', async () => {
+    const { code, err } = await runCapturing(['findings', 'frobnicate', '--target', 'nowhere'], {});
+    expect(code).toBe(2);
+    expect(err).toBe("Unknown command 'findings frobnicate'. See: npm run cli -- --help");
+  });
+
+  test('too few words give that command its usage line from the table', async () => {
+    const { code, err } = await runCapturing(['lists', 'import', 'only-one'], {});
+    expect(code).toBe(2);
+    expect(err).toBe('Usage: npm run cli -- lists import <id> <members.csv>');
+  });
 });
