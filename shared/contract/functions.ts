@@ -1,6 +1,6 @@
 /** The functions: what triggers each (stream filters, batch settings, routes, schedules), the tables each may use, and its environment. The one definition the CDK stack and the local runner both read; neither keeps a copy of its own. */
 import type { FilterPattern } from './filter-pattern';
-import { TableKey } from './tables';
+import type { TableKey } from './tables';
 import { MAX_SEND_BATCH } from './sending';
 
 export interface StreamTrigger {

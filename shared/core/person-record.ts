@@ -1,5 +1,5 @@
 /** What the product holds on one address: the subject of a look-up, an export and an erasure. */
-import { type Member } from './audience';
+import type { Member } from './audience';
 import type { Suppression } from './ports';
 import type { Subscriber } from './subscriber';
 

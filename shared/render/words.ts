@@ -1,6 +1,6 @@
 /** How the product words things in every rendering (emails, pages, the report): dates, labels, who a briefing is for. */
 import { AGENCY_IN, agencyLabel, ROLE_READERS, roleLabel, sourceLabel } from '../core/taxonomy';
-import { BriefingReader } from './email/briefing';
+import type { BriefingReader } from './email/briefing';
 
 // ---- small helpers -------------------------------------------------------------------------
 

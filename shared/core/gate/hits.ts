@@ -1,6 +1,6 @@
 /** A gate hit as the admin sees it: the match masked, and what to do about it. */
 import { INVISIBLE } from './text-views';
-import { GateRule, GateHit } from './identifier-rules';
+import type { GateRule, GateHit } from './identifier-rules';
 
 const MASK = '•';
 

@@ -1,6 +1,6 @@
-import { preloadNameModel, Word, wordsOf, isCapitalised, isRelation, candidate } from './names/words';
+import { preloadNameModel, type Word, wordsOf, isCapitalised, isRelation, candidate } from './names/words';
 import { PARTICLES, ENGLISH_ENDING } from './names/vocabulary';
-import { STRENGTH_ORDER, NameRule, Find, findNames } from './names/rules';
+import { STRENGTH_ORDER, type NameRule, type Find, findNames } from './names/rules';
 
 /**
  * Personal names written in prose ("the mother, Jane Smith, told the health visitor"):

@@ -1,7 +1,7 @@
 import { normaliseEmail, recipientKey } from '../../core/audience';
 import type { DeliveryStore, ListStore, SubscriberStore, SuppressionStore } from '../../core/ports';
 import { markUnsubscribed } from '../subscribe/subscriptions';
-import { PersonRecord } from '../../core/person-record';
+import type { PersonRecord } from '../../core/person-record';
 
 /**
  * What the data-protection lead does for one person, from the CLI or the console: look up what

@@ -1,6 +1,6 @@
 import { briefingPagePath } from '../../render/pages/briefing';
 import { renderBriefing, type BriefingIssue, type BriefingLinks } from '../../render/email/briefing';
-import { type RenderedBriefing } from '../../render/email/kit';
+import type { RenderedBriefing } from '../../render/email/kit';
 import { renderCorrection, renderWithdrawal } from '../../render/email/follow-ups';
 import { briefingIdOf, type DeliveryRow } from '../../core/delivery';
 import { composeBriefingMime } from '../../render/email/mime';

@@ -1,6 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { singleLine } from '../words';
-import { type RenderedBriefing } from './kit';
+import type { RenderedBriefing } from './kit';
 
 /**
  * Builds the raw RFC 5322 message for SES SendRawEmail: multipart/alternative

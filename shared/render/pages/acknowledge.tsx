@@ -1,6 +1,6 @@
 /** Acknowledging a briefing: the "I have read this briefing" page and what it says after. */
-import { PageResult, page, Button, Form } from './shell';
-import { Errors, errorSummary, TextInputField } from './fields';
+import { type PageResult, page, Button, Form } from './shell';
+import { type Errors, errorSummary, TextInputField } from './fields';
 
 /** The longest "what will your team do differently?" answer: one line, as the briefing asks. */
 export const ANSWER_MAX_CHARS = 280;

@@ -1,6 +1,6 @@
 /** A briefing on the web: its address, the page that asks which agency and role to show it for, and the page of a withdrawn one. */
 import { AGENCIES } from '../../core/taxonomy';
-import { PageResult, page, Link } from './shell';
+import { type PageResult, page, Link } from './shell';
 
 // ---- a briefing on the web ----------------------------------------------------------------------
 

@@ -1,10 +1,10 @@
 /** The subscription pages: subscribe, confirm, preferences, unsubscribe, and what to do about a link that cannot be used. */
 import type { Child, FC } from 'hono/jsx';
 import type { FieldError } from '../../core/finding/finding';
-import { type SubscriberSummary } from '../../core/subscriber';
+import type { SubscriberSummary } from '../../core/subscriber';
 import { TOKEN_LIFETIME_SECONDS, type LinkProblem, type TokenPurpose as LinkPurpose } from '../../core/tokens';
-import { PageResult, page, Link, Button, Form } from './shell';
-import { FormValues, errorMap, errorSummary, EmailField, PreferenceFields, PREFERENCE_FIELDS, SummaryList, valuesFrom } from './fields';
+import { type PageResult, page, Link, Button, Form } from './shell';
+import { type FormValues, errorMap, errorSummary, EmailField, PreferenceFields, PREFERENCE_FIELDS, SummaryList, valuesFrom } from './fields';
 
 const CONFIRM_HOURS = TOKEN_LIFETIME_SECONDS.confirm / 3600;
 

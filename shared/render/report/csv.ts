@@ -1,4 +1,4 @@
-import { Figures, DisseminationReport } from './compute';
+import type { Figures, DisseminationReport } from './compute';
 import { formatHours } from './format';
 
 // ---- CSV -------------------------------------------------------------------------------------

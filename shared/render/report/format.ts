@@ -1,5 +1,5 @@
 /** Words and numbers the report's three renderings share. */
-import { Figures, DisseminationReport } from './compute';
+import type { Figures, DisseminationReport } from './compute';
 
 // ---- shared formatting -----------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 /** The report as one self-contained, printable HTML file with inline SVG charts. */
 import { html, raw, type Html } from '../html';
-import { Figures, DisseminationReport, COUNTING_NOTES, TOTAL_LABEL, reportAgencyLabel, reportRoleLabel } from './compute';
+import { type Figures, type DisseminationReport, COUNTING_NOTES, TOTAL_LABEL, reportAgencyLabel, reportRoleLabel } from './compute';
 import { formatRate, formatHours, formatDay, shortDay, formatGenerated, periodText, versionsText, summaryText, wrap } from './format';
 
 /** The briefing email's look. Bars ≥3:1 against white, text ≥4.5:1. */

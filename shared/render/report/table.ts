@@ -1,5 +1,5 @@
 /** The report as a fixed-width table, for a terminal. */
-import { Figures, DisseminationReport, TOTAL_LABEL, reportAgencyLabel, reportRoleLabel } from './compute';
+import { type Figures, type DisseminationReport, TOTAL_LABEL, reportAgencyLabel, reportRoleLabel } from './compute';
 import { formatRate, formatHours, wrap, formatGenerated, periodText, versionsText, summaryText } from './format';
 
 // ---- fixed-width table -----------------------------------------------------------------------

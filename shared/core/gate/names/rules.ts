@@ -1,5 +1,5 @@
 /** The rules that find names among words, each on evidence a reader would use (person-names.ts lists them). */
-import { Word, isCapitalised, isAllCaps, knownAsName, knownAsWord, unknownWord, isFunctionWord, isRelation, plainGap, candidate, wordOfAName, nameLike } from './words';
+import { type Word, isCapitalised, isAllCaps, knownAsName, knownAsWord, unknownWord, isFunctionWord, isRelation, plainGap, candidate, wordOfAName, nameLike } from './words';
 import { TITLES, POLICE_TITLES, RELATIONS, KNOWN_AS, QUALIFIERS, NOT_NAMES, PLACES, EVERYDAY_WORDS, PERSON_VERBS, AUXILIARIES, PARTICLES, UPPER_START, PLACE_TAGS, ENGLISH_ENDING, SINGULAR_AUXILIARY, REPORTING_VERBS, PLACE_PHRASES } from './vocabulary';
 
 // ---------------------------------------------------------------------------
