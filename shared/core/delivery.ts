@@ -106,3 +106,24 @@ export function pendingDelivery(findingId: string, version: number, recipient: R
 export const MAIL_EVENTS = ['delivered', 'soft-bounced', 'rejected', 'bounced', 'complained'] as const;
 export type MailOutcome = (typeof MAIL_EVENTS)[number];
 export const mailEventRank = (event: MailOutcome) => MAIL_EVENTS.indexOf(event) + 1;
+
+/**
+ * The row that stands in for an erased person's: a new id and recipient key, no address, name or
+ * SES text that may quote them (reason, lastError, messageId), and out of the sweeper's index;
+ * what the counts need stays (briefing, agency, role, status, times). Unsent rows become FAILED,
+ * never PENDING.
+ */
+export function erasedStandIn(stored: Record<string, unknown>, row: DeliveryRow, stand: string, now: Date): Record<string, unknown> & { deliveryId: string; status: string } {
+  const { email: _e, name: _n, messageId: _m, reason: _r, lastError: _l, openShard: _s, openSince: _o, ...kept } = stored;
+  const done = row.status === 'SENT' || row.status === 'FAILED';
+  return {
+    ...kept,
+    deliveryId: `${row.briefingId}#${stand}`,
+    recipientKey: stand,
+    email: 'erased',
+    name: '',
+    status: done ? row.status : 'FAILED',
+    ...(row.status === 'SENT' ? {} : { reason: 'Not sent (the recipient’s data was erased).' }),
+    erasedAt: now.toISOString(),
+  };
+}

@@ -166,6 +166,21 @@ describe.each(['DynamoDB Local', 'in memory'])('%s', (name) => {
       expect((await b().deliveries.openRows('PENDING', later(-1), 1000)).map((x) => x.deliveryId)).not.toContain(old.deliveryId);
     });
 
+    test('erasure replaces the row by one without the person: a sent row stays SENT, an unsent one is FAILED', async () => {
+      const [sent, queued] = [row(), row()];
+      await b().deliveries.insertMissing([sent, queued]);
+      await b().deliveries.claimMany([sent], later(1));
+      await b().deliveries.markSent(sent.deliveryId, 'm', later(2));
+      for (const r of [sent, queued]) await b().deliveries.anonymise((await b().deliveries.get(r.deliveryId))!, later(3));
+      for (const r of [sent, queued]) {
+        expect(await b().deliveries.get(r.deliveryId)).toBeUndefined();
+        expect(await b().deliveries.byRecipient(r.recipientKey)).toEqual([]);
+      }
+      const left = await b().deliveries.byBriefing(sent.briefingId, { consistent: true });
+      expect(left).toEqual([expect.objectContaining({ email: 'erased', name: '', status: 'SENT', agency: 'health' })]);
+      expect((await b().deliveries.byBriefing(queued.briefingId, { consistent: true }))[0]).toMatchObject({ status: 'FAILED', reason: 'Not sent (the recipient’s data was erased).' });
+    });
+
     test('removing personal data keeps the counts and happens once', async () => {
       const r = row();
       await b().deliveries.insertMissing([r]);

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { distributionListSchema, memberSchema, type DistributionList, type Member } from '../../shared/core/audience';
 import type { AuditEntry, AuditLog } from '../../shared/core/console/audit';
-import { deliveryRowSchema, mailEventRank, openShardOf, type DeliveryRow, type MailOutcome } from '../../shared/core/delivery';
+import { deliveryRowSchema, erasedStandIn, mailEventRank, openShardOf, type DeliveryRow, type MailOutcome } from '../../shared/core/delivery';
 import { capNotes } from '../../shared/core/finding/held-notes';
 import { errorLine, type FieldError } from '../../shared/core/finding/finding';
 import type {
@@ -311,20 +311,8 @@ export class MemoryDeliveryStore implements DeliveryStore {
   async anonymise(row: DeliveryRow, now: Date) {
     const stored = this.rows.get(row.deliveryId);
     if (!stored) return;
-    const stand = `erased-${randomUUID()}`;
-    const { email: _e, name: _n, messageId: _m, reason: _r, lastError: _l, openShard: _s, openSince: _o, ...kept } = stored;
-    const done = row.status === 'SENT' || row.status === 'FAILED';
-    const deliveryId = `${row.briefingId}#${stand}`;
-    this.rows.set(deliveryId, {
-      ...kept,
-      deliveryId,
-      recipientKey: stand,
-      email: 'erased',
-      name: '',
-      status: done ? row.status : 'FAILED',
-      ...(row.status === 'SENT' ? {} : { reason: 'Not sent (the recipient’s data was erased).' }),
-      erasedAt: now.toISOString(),
-    });
+    const standIn = erasedStandIn(stored, row, `erased-${randomUUID()}`, now);
+    this.rows.set(standIn.deliveryId, standIn);
     this.rows.delete(row.deliveryId);
   }
 }

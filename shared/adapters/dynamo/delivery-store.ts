@@ -11,7 +11,7 @@ import {
   type BatchGetCommandOutput
 } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '../../contract/tables';
-import { OPEN_SHARDS, deliveryRowSchema, mailEventRank, openShardOf, type DeliveryRow, type MailOutcome } from '../../core/delivery';
+import { OPEN_SHARDS, deliveryRowSchema, erasedStandIn, mailEventRank, openShardOf, type DeliveryRow, type MailOutcome } from '../../core/delivery';
 import { eachInParallel } from '../../core/in-parallel';
 import type { DeliveryStore } from '../../core/ports';
 import { isConditionFailure, conditionally, allPages, setClause, chunk, untilProcessed, batchWrite, putIfAbsent } from './kit';
@@ -326,26 +326,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
   async anonymise(row: DeliveryRow, now: Date) {
     const stored = (await this.db.send(new GetCommand({ TableName: this.table, Key: { deliveryId: row.deliveryId }, ConsistentRead: true }))).Item;
     if (!stored) return;
-    const stand = `erased-${randomUUID()}`;
-    // Everything that names or points at the person goes; SES error text (reason, lastError) can quote the address.
-    const { email: _e, name: _n, messageId: _m, reason: _r, lastError: _l, openShard: _s, openSince: _o, ...kept } = stored;
-    const done = row.status === 'SENT' || row.status === 'FAILED';
     // Written before the original goes, so a crash between the two loses no count (it may double one).
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          ...kept,
-          deliveryId: `${row.briefingId}#${stand}`,
-          recipientKey: stand,
-          email: 'erased',
-          name: '',
-          status: done ? row.status : 'FAILED',
-          ...(row.status === 'SENT' ? {} : { reason: 'Not sent (the recipient’s data was erased).' }),
-          erasedAt: now.toISOString(),
-        },
-      }),
-    );
+    await this.db.send(new PutCommand({ TableName: this.table, Item: erasedStandIn(stored, row, `erased-${randomUUID()}`, now) }));
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: { deliveryId: row.deliveryId } }));
   }
 
