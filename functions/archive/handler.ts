@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import { createLogger, stores } from '../../shared/adapters/wiring';
 import { loadFunctionConfig } from '../../shared/contract/function-config';
-import { archiveIndexPage, atomFeed, currentBriefings } from '../../shared/flows/archive/archive';
+import { archiveIndexPage, atomFeed } from '../../shared/render/pages/archive';
+import { archiveListing, currentBriefings } from '../../shared/flows/archive/archive';
 import { configurePages, notFoundPage, serverErrorPage } from '../../shared/render/pages/shell';
 import { AGENCY_IDS, TOPIC_IDS } from '../../shared/core/taxonomy';
 import { briefingPage } from '../../shared/flows/subscribe/briefing-page';
@@ -33,7 +34,7 @@ app.get('/archive', async (c) => {
     topic: TOPIC_IDS.find((id) => id === c.req.query('topic')),
     agency: AGENCY_IDS.find((id) => id === c.req.query('agency')),
   };
-  return c.body(archiveIndexPage(branding, await currentBriefings(briefings), query), 200, PUBLIC_HEADERS);
+  return c.body(archiveIndexPage(branding, await archiveListing(briefings, query), query), 200, PUBLIC_HEADERS);
 });
 app.get('/archive/feed.atom', async (c) =>
   c.body(atomFeed(branding, config.publicBaseUrl, await currentBriefings(briefings), new Date()), 200, { ...PUBLIC_HEADERS, 'content-type': 'application/atom+xml; charset=utf-8' }),

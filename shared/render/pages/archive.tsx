@@ -1,41 +1,16 @@
+/** The public archive's pages: the index (with search, by topic and agency) and the Atom feed. hono's JSX and html`` escape every value. */
 import { html } from 'hono/html';
 import type { FC, PropsWithChildren } from 'hono/jsx';
-import type { Briefing, BriefingStore } from '../../core/ports';
-import { briefingPagePath } from '../../render/pages/briefing';
+import type { Briefing } from '../../core/ports';
+import { briefingPagePath } from './briefing';
 import { AGENCIES, AGENCY_IDS, TOPICS, TOPIC_IDS } from '../../core/taxonomy';
-import type { Branding } from '../../render/pages/console/layout';
+import type { Branding } from './console/layout';
 
-/**
- * The public archive: every published briefing's latest version (never a withdrawn one), by topic
- * and agency, with search, and an Atom feed. Rendered with hono's JSX and html`` (escaped by default).
- */
-
-/** The latest snapshot of each finding that is still out (not withdrawn), newest first. */
-export async function currentBriefings(briefings: Pick<BriefingStore, 'plannedSince'>): Promise<Briefing[]> {
-  const latest = new Map<string, Briefing>();
-  for (const briefing of await briefings.plannedSince(new Date(0))) {
-    const kept = latest.get(briefing.findingId);
-    if (!kept || kept.version < briefing.version) latest.set(briefing.findingId, briefing);
-  }
-  return [...latest.values()].filter((b) => !b.withdrawnAt).sort((a, b) => b.plannedAt.localeCompare(a.plannedAt));
-}
-
+/** What a reader asked the archive for: search words, a topic, an agency. */
 export interface ArchiveQuery {
   q?: string;
   topic?: string;
   agency?: string;
-}
-
-const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-
-export function filterBriefings(briefings: Briefing[], query: ArchiveQuery): Briefing[] {
-  const words = fold(query.q ?? '').split(/\s+/).filter(Boolean);
-  return briefings.filter(({ finding }) => {
-    if (query.topic && !(finding.topics as readonly string[]).includes(query.topic)) return false;
-    if (query.agency && !(finding.agencies as readonly string[]).includes(query.agency)) return false;
-    const text = fold([finding.title, finding.source.name, finding.background, finding.whyItMatters, ...finding.learning].join(' '));
-    return words.every((word) => text.includes(word));
-  });
 }
 
 const STYLES = `body{margin:0;font-family:Arial,Helvetica,sans-serif;font-size:19px;line-height:1.4;color:#0b0c0c}
@@ -75,8 +50,8 @@ const PublicLayout: FC<PropsWithChildren<{ title: string; branding: Branding; fe
 
 const dateOf = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
 
-export function archiveIndexPage(branding: Branding, all: Briefing[], query: ArchiveQuery): string {
-  const shown = filterBriefings(all, query);
+/** `shown`: the briefings the query found (flows/archive/archive.ts). */
+export function archiveIndexPage(branding: Branding, shown: Briefing[], query: ArchiveQuery): string {
   const reader = query.agency ? { agency: query.agency, role: 'frontline' } : undefined;
   return `<!DOCTYPE html>${String(
     <PublicLayout title="Learning briefings" branding={branding} feedUrl="/archive/feed.atom">
