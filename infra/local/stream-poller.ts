@@ -11,10 +11,11 @@ import {
   TrimmedDataAccessException,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import type { StreamTrigger } from '../../shared/contract/functions';
 import { assertSupportedPattern, matchesPattern } from '../event-filter';
 import { PRIVATE_DIR, PRIVATE_FILE } from './private-files';
+import { sequenceOf, toLambdaRecord, type FailureCondition, type OnFailureRecord, type Outcome, type Part, type ShardContext, type StreamHandler, type StreamResponse } from './stream-batch';
 
 /**
  * What Lambda's event source mapping does for a DynamoDB stream, done locally against
@@ -52,11 +53,6 @@ import { PRIVATE_DIR, PRIVATE_FILE } from './private-files';
  * - -1 for either limit means no limit [PARAMS].
  */
 
-/** What a handler may answer. Lambda reads anything without a usable `batchItemFailures` list as success [PBR]. */
-export type StreamResponse = { batchItemFailures?: { itemIdentifier?: string | null }[] | null } | void | null;
-
-export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<StreamResponse>;
-
 export interface PollerLog {
   info(message: string): void;
   error(message: string): void;
@@ -84,80 +80,6 @@ export interface PollerOptions {
   /** The clock, in ms since the epoch, for record ages and on-failure timestamps (tests move it; default Date.now). */
   now?: () => number;
 }
-
-/**
- * Why Lambda skips a batch: the `condition` of its on-failure invocation record. [ERR]'s example
- * shows RetryAttemptsExhausted; RecordAgeExceeded is the name for records past
- * MaximumRecordAgeInSeconds (the docs print no example of it).
- */
-export type FailureCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
-
-/**
- * The invocation record Lambda sends to a DynamoDB stream mapping's on-failure destination
- * ([ERR], "Example invocation record"): metadata that locates the skipped records in the stream.
- */
-export interface OnFailureRecord {
-  requestContext: { requestId: string; functionArn: string; condition: FailureCondition; approximateInvokeCount: number };
-  /**
-   * The last response for these records: functionError "Unhandled" when the function threw (as in
-   * [ERR]'s example), none when it answered with a partial batch response. Absent when the records
-   * were skipped before any invocation (there was no response).
-   */
-  responseContext?: { statusCode: number; executedVersion: string; functionError?: 'Unhandled' };
-  version: '1.0';
-  timestamp: string;
-  DDBStreamBatchInfo: {
-    shardId: string;
-    startSequenceNumber: string;
-    endSequenceNumber: string;
-    approximateArrivalOfFirstRecord: string;
-    approximateArrivalOfLastRecord: string;
-    batchSize: number;
-    streamArn: string;
-  };
-}
-
-/** A stream record in the shape Lambda hands to a function. */
-export function toLambdaRecord(record: StreamRecord, eventSourceARN: string): DynamoDBRecord {
-  const created = record.dynamodb?.ApproximateCreationDateTime;
-  return {
-    eventID: record.eventID,
-    eventName: record.eventName,
-    eventVersion: record.eventVersion,
-    eventSource: record.eventSource,
-    awsRegion: record.awsRegion,
-    eventSourceARN,
-    dynamodb: {
-      ...(record.dynamodb as NonNullable<DynamoDBRecord['dynamodb']>),
-      ApproximateCreationDateTime: created ? Math.floor(new Date(created).getTime() / 1000) : undefined,
-    },
-  };
-}
-
-/** How Lambda reads one invocation's result [PBR]. */
-type Outcome =
-  | { kind: 'success' }
-  /** The function threw, or answered with an identifier Lambda cannot use: the whole batch failed. */
-  | { kind: 'whole'; functionError: boolean }
-  /** Valid identifiers: everything before the lowest one is done. */
-  | { kind: 'partial'; from: number };
-
-/** Records of one batch still to be handled, with Lambda's counts for them. */
-interface Part {
-  records: DynamoDBRecord[];
-  /** Retries used so far (splits use none [ERR]). */
-  retries: number;
-  /** Invocations these records were in: the on-failure record's approximateInvokeCount. */
-  invokes: number;
-  functionError?: boolean;
-}
-
-interface ShardContext {
-  streamArn: string;
-  shardId: string;
-}
-
-const sequenceOf = (record: DynamoDBRecord) => record.dynamodb?.SequenceNumber ?? '';
 
 export class StreamPoller {
   /** Every batch handed to the handler, in order, when `keepHistory` is set: tests replay them. */

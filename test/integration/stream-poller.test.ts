@@ -7,7 +7,8 @@ import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient }
 import type { DynamoDBRecord } from 'aws-lambda';
 import { FUNCTIONS, type StreamTrigger } from '../../shared/contract/functions';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, waitFor } from '../../infra/local/emulators';
-import { StreamPoller, type OnFailureRecord, type StreamHandler } from '../../infra/local/stream-poller';
+import { StreamPoller } from '../../infra/local/stream-poller';
+import type { OnFailureRecord, StreamHandler } from '../../infra/local/stream-batch';
 import { ensureTables, localTableNames } from '../../infra/local/tables';
 import { documentClient } from '../../shared/adapters/dynamo/kit';
 

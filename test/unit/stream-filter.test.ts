@@ -1,7 +1,7 @@
 import type { _Record as StreamRecord, AttributeValue } from '@aws-sdk/client-dynamodb-streams';
 import { FUNCTIONS } from '../../shared/contract/functions';
 import { matchesPattern } from '../../infra/event-filter';
-import { toLambdaRecord } from '../../infra/local/stream-poller';
+import { toLambdaRecord } from '../../infra/local/stream-batch';
 import { briefingTrigger } from '../../shared/core/finding/publication';
 
 /**
