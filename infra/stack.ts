@@ -1,17 +1,11 @@
 import * as path from 'node:path';
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { Annotations, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -28,24 +22,20 @@ import {
 } from '../shared/contract/settings';
 import { functionEnvironment, functionTrigger, type Deployment } from '../shared/contract/deployment';
 import { BriefingFunction } from './constructs/briefing-function';
-import * as cognito from 'aws-cdk-lib/aws-cognito';
-import { CONSOLE_GROUPS } from '../shared/core/console/roles';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { SesSetupAlarm } from './constructs/ses-setup-alarm';
-import { assertSupportedPattern } from './event-filter';
 import { COMMON_ENV } from '../shared/contract/environment';
 import { FUNCTIONS, type Access, type FunctionDefinition, type FunctionName, type HttpTrigger, type SesEventsTrigger, type StreamTrigger, type Trigger, type WeeklyScheduleTrigger, type IntervalTrigger } from '../shared/contract/functions';
-import { TABLES, type KeyDefinition, type TableDefinition, type TableKey } from '../shared/contract/tables';
+import { TABLES, type TableDefinition, type TableKey } from '../shared/contract/tables';
 import { sendingPlan } from '../shared/contract/sending';
-
-/** How each http function's routes are authorised, where it is not by the signed link (the cdk-nag APIG4 reason). */
-const HTTP_ROUTE_AUTHORISATION: Partial<Record<FunctionName, string>> = {
-  console:
-    'The admin console authorises every route itself: the session is the admin user pool\'s ID token (Cognito, MFA required) in an HttpOnly, Secure, SameSite=Strict cookie, verified on every request with aws-jwt-verify (signature, issuer, audience, expiry, token use), and each POST carries a CSRF token. An HTTP API JWT authorizer reads the Authorization header, which a server-rendered page without JavaScript never sends; sign-in itself must be reachable without a session. The access test walks every route without a session and with each role.',
-  'console-people':
-    "The console's people pages authorise every route as the console does (the user pool's ID token in an HttpOnly, Secure, SameSite=Strict cookie, verified with aws-jwt-verify; a CSRF token on each POST), and only the approver group gets past the role check. Addresses travel in POST bodies, never in a URL. The access test walks every route without a session and with each role.",
-  archive: 'The public archive is public by design: published briefings with no personal links, the same text the anonymisation gate passed before it was emailed. It only reads the briefings table; the stage is throttled.',
-};
+import { createAdminPool } from './constructs/admin-pool';
+import { PagesApi, createPagesApi, addPageRoutes } from './constructs/pages-api';
+import { whenOf, SCHEDULE_RETRY, scheduleFunction } from './constructs/schedule';
+import { sesEventsTopic } from './constructs/ses-events-topic';
+import { StackConfigError } from './stack-config-error';
+import { addStreamSource } from './constructs/stream-source';
+import { createTable } from './constructs/table';
+import { createTokenKey } from './constructs/token-key';
 
 /** Function entries in shared/contract/functions.ts are relative to the repository root. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -95,46 +85,7 @@ export interface BriefingsStackProps extends StackProps {
   readonly partnershipName?: string;
 }
 
-export class StackConfigError extends Error {
-  override readonly name = 'StackConfigError';
-}
-
 const entries = <K extends string, V>(record: Partial<Record<K, V>>) => Object.entries(record) as [K, V][];
-const attribute = (key: KeyDefinition): dynamodb.Attribute => ({
-  name: key.name,
-  type: key.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER,
-});
-
-/**
- * What the pages API logs per request, as JSON. Deliberately no client IP, user agent, path
- * or query string: the links carry signed tokens and the callers are members of the public.
- */
-export const PAGES_ACCESS_LOG_FIELDS = {
-  requestId: '$context.requestId',
-  requestTime: '$context.requestTimeEpoch',
-  httpMethod: '$context.httpMethod',
-  routeKey: '$context.routeKey',
-  status: '$context.status',
-  responseLength: '$context.responseLength',
-  responseLatency: '$context.responseLatency',
-  integrationStatus: '$context.integrationStatus',
-  integrationLatency: '$context.integrationLatency',
-  integrationError: '$context.integrationErrorMessage',
-  error: '$context.error.message',
-} as const;
-
-/**
- * How long EventBridge Scheduler keeps trying to hand a weekly run to Lambda (throttling,
- * service errors) before it goes to the dead-letter queue. A digest that is hours late is
- * still useful; after that the operator runs it by hand.
- */
-export const SCHEDULE_RETRY = { attempts: 10, maxEventAge: Duration.hours(4) } as const;
-
-interface PagesApi {
-  readonly api: apigwv2.HttpApi;
-  readonly stage: apigwv2.HttpStage;
-  readonly throttle: HttpTrigger['throttle'];
-}
 
 export class BriefingsStack extends Stack {
   readonly tables = {} as Record<TableKey, dynamodb.Table>;
@@ -196,32 +147,7 @@ export class BriefingsStack extends Stack {
 
     // ---- Tables: exactly as shared/contract/tables.ts describes them.
     for (const [key, def] of entries<TableKey, TableDefinition>(TABLES)) {
-      const table = new dynamodb.Table(this, `${def.name}-table`, {
-        tableName: `${this.stackName}-${def.name}`,
-        partitionKey: attribute(def.partitionKey),
-        sortKey: def.sortKey && attribute(def.sortKey),
-        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        // AWS managed key: encrypted at rest, key usage in CloudTrail, no key policy to look after.
-        encryption: dynamodb.TableEncryption.AWS_MANAGED,
-        stream: def.stream && dynamodb.StreamViewType[def.stream],
-        timeToLiveAttribute: def.timeToLiveAttribute,
-        // The findings and the delivery ledger are the record of what was learnt and who was told:
-        // kept when the stack is deleted or a change would replace them. Not kept when the create
-        // that made them rolls back (RetainExceptOnCreate): a failed first deploy leaves nothing
-        // behind, so the retry can create the same fixed names (the CLI finds tables by them).
-        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-        // Only when asked for: a rollback cannot delete a protected table.
-        deletionProtection: props.tableDeletionProtection ?? false,
-      });
-      for (const index of def.globalIndexes ?? []) {
-        table.addGlobalSecondaryIndex({
-          indexName: index.name,
-          partitionKey: attribute(index.partitionKey),
-          sortKey: index.sortKey && attribute(index.sortKey),
-          projectionType: dynamodb.ProjectionType.ALL,
-        });
-      }
+      const table = createTable(this, def, props.tableDeletionProtection ?? false);
       this.tables[key] = table;
       new CfnOutput(this, `${pascal(key)}TableName`, { value: table.tableName, description: `${def.envVar}: the ${def.name} table` });
     }
@@ -256,8 +182,8 @@ export class BriefingsStack extends Stack {
 
     // ---- Functions: one per definition, with exactly the access it declares, and the environment
     // and trigger shared/contract/deployment.ts derives for this deployment (the local runner uses the same).
-    if (Object.values<FunctionDefinition>(FUNCTIONS).some((def) => def.signsLinks)) this.tokenKey = this.createTokenKey();
-    const adminPool = this.createAdminPool();
+    if (Object.values<FunctionDefinition>(FUNCTIONS).some((def) => def.signsLinks)) this.tokenKey = createTokenKey(this);
+    const adminPool = createAdminPool(this);
     const deployment: Deployment = {
       tableNames: Object.fromEntries(entries<TableKey, dynamodb.Table>(this.tables).map(([key, table]) => [key, table.tableName])) as Record<TableKey, string>,
       senderAddress,
@@ -312,43 +238,6 @@ export class BriefingsStack extends Stack {
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName, description: `Value of ${COMMON_ENV.configurationSet}` });
   }
 
-  /**
-   * The admin console's sign-in: a user pool where admins create the accounts (no self sign-up),
-   * MFA required (TOTP), strong passwords, threat protection, and the groups that are the console's
-   * roles. The console signs in from its server side (USER_PASSWORD_AUTH over TLS) and checks the
-   * ID token with aws-jwt-verify.
-   */
-  private createAdminPool(): Deployment['signIn'] {
-    const pool = new cognito.UserPool(this, 'admin-pool', {
-      selfSignUpEnabled: false,
-      signInAliases: { email: true },
-      signInCaseSensitive: false,
-      mfa: cognito.Mfa.REQUIRED,
-      mfaSecondFactor: { sms: false, otp: true },
-      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
-      accountRecovery: cognito.AccountRecovery.NONE,
-      featurePlan: cognito.FeaturePlan.PLUS,
-      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
-      standardAttributes: { email: { required: true, mutable: true }, fullname: { required: false, mutable: true } },
-      // Kept on delete (the accounts are the partnership's), but a rolled-back first create leaves none behind.
-      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-      deletionProtection: true,
-    });
-    for (const group of CONSOLE_GROUPS) {
-      new cognito.CfnUserPoolGroup(this, `admin-group-${group}`, { userPoolId: pool.userPoolId, groupName: group, description: `Console role: ${group}` });
-    }
-    const client = pool.addClient('console-client', {
-      authFlows: { userPassword: true },
-      generateSecret: false,
-      preventUserExistenceErrors: true,
-      idTokenValidity: Duration.hours(8),
-      accessTokenValidity: Duration.hours(8),
-      refreshTokenValidity: Duration.hours(8),
-    });
-    new CfnOutput(this, 'AdminUserPoolId', { value: pool.userPoolId, description: 'The console\'s user pool: create admins here (aws cognito-idp admin-create-user) and add each to editor, approver or viewer.' });
-    return { issuer: `https://cognito-idp.${this.region}.amazonaws.com/${pool.userPoolId}`, clientId: client.userPoolClientId };
-  }
-
   /** The grant; the env var naming the table comes with it from functionEnvironment. */
   private grantTable(fn: BriefingFunction, key: TableKey, access: Access): void {
     const table = this.tables[key];
@@ -376,24 +265,6 @@ export class BriefingsStack extends Stack {
         resources: [this.emailIdentity.emailIdentityArn, configurationSetArn],
       }),
     );
-  }
-
-  /** ONE key for every function that signs links: a link signed by one is checked by another. */
-  private createTokenKey(): secretsmanager.Secret {
-    const secret = new secretsmanager.Secret(this, 'token-key', {
-      description: `HMAC key that signs the confirm, manage and unsubscribe links in emails (${COMMON_ENV.tokenKeySecretArn}).`,
-      // 64 letters and digits (~380 bits); handlers use the UTF-8 bytes of the string as the key.
-      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
-      // Deleting it would break every link in every email already delivered (no email exists
-      // before the first create succeeds, so a rolled-back create may delete it).
-      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-    });
-    Validations.of(secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'This is the HMAC key of the unsubscribe and manage-preferences links in emails already delivered. Rotating it automatically would invalidate those links, and RFC 8058 one-click unsubscribe links must keep working for as long as the email can be read. Rotation is a manual, planned operation.',
-    });
-    return secret;
   }
 
   /** Each kind of trigger has its own small method; the definition's `kind` picks it. */
@@ -432,158 +303,35 @@ export class BriefingsStack extends Stack {
       reason: `This queue is itself the dead-letter destination of the ${name} stream mapping. It receives only failure metadata (shard, sequence numbers) for an operator to inspect and replay; nothing consumes it, so it has no queue of its own to redrive to.`,
     });
 
-    fn.addEventSource(
-      new DynamoEventSource(source, {
-        startingPosition: lambda.StartingPosition[trigger.startingPosition],
-        batchSize: trigger.batchSize,
-        maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
-        retryAttempts: trigger.retryAttempts,
-        bisectBatchOnError: trigger.bisectOnError,
-        maxRecordAge: Duration.seconds(trigger.maxRecordAgeSeconds),
-        parallelizationFactor: trigger.parallelizationFactor,
-        reportBatchItemFailures: true,
-        // FilterCriteria.filter serialises to { pattern: JSON.stringify(pattern) }, the form Lambda expects.
-        // Only patterns the local poller applies as AWS does (infra/event-filter.ts): the synth stops on any other.
-        filters: trigger.filters.map((pattern, i) => {
-          assertSupportedPattern(pattern, `FUNCTIONS['${name}'].trigger.filters[${i}]`);
-          return lambda.FilterCriteria.filter(pattern);
-        }),
-        onFailure: new SqsDlq(dlq),
-      }),
-    );
-    Validations.of(fn).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'The function is invoked only by a DynamoDB stream event source mapping, a synchronous invocation. Failed records go to the mapping\'s OnFailure SQS destination (with an alarm). A function DeadLetterConfig applies only to asynchronous invocations, which this function never receives.',
-    });
+    addStreamSource(name, fn, source, trigger, dlq);
   }
 
-  /** Public pages: routes on the one HTTP API, Lambda proxy integration (payload 2.0). */
+  /** Public pages: routes on the one HTTP API (created with the first http trigger; one throttle for all). */
   private connectHttp(name: FunctionName, fn: BriefingFunction, trigger: HttpTrigger): void {
-    const { api } = this.pagesFor(name, trigger);
-    const integration = new HttpLambdaIntegration(`${name}-integration`, fn, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });
-    for (const route of trigger.routes) {
-      for (const created of api.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration })) {
-        Validations.of(created).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason: HTTP_ROUTE_AUTHORISATION[name] ?? `${route.method} ${route.path} is a public page by design: people reach it from a link in an email, or sign up without an account. What it may do is authorised by the signed, expiring token in the link (HMAC with the Secrets Manager token key), checked by ${name}; the stage is throttled and ${name} rate-limits per address and per client.`,
-        });
-      }
+    if (!this.pages) {
+      this.pages = createPagesApi(this, trigger, this.publicBaseUrl);
+    } else if (this.pages.throttle.ratePerSecond !== trigger.throttle.ratePerSecond || this.pages.throttle.burst !== trigger.throttle.burst) {
+      throw new StackConfigError(`${name} has a different throttle from the other http functions: they share one API stage, so give every http trigger the same throttle in shared/contract/functions.ts.`);
     }
-    Validations.of(fn).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason: `API Gateway invokes ${name} synchronously (Lambda proxy integration): an error goes straight back to the browser as a 5xx and is in the function's log and the access log. A function DeadLetterConfig applies only to asynchronous invocations, which this function never receives.`,
-    });
+    addPageRoutes(this.pages.api, name, fn, trigger);
   }
 
-  /** The one pages API and its `$default` stage, created with the first http trigger. */
-  private pagesFor(name: FunctionName, trigger: HttpTrigger): PagesApi {
-    if (this.pages) {
-      const { ratePerSecond, burst } = this.pages.throttle;
-      if (ratePerSecond !== trigger.throttle.ratePerSecond || burst !== trigger.throttle.burst) {
-        throw new StackConfigError(`${name} has a different throttle from the other http functions: they share one API stage, so give every http trigger the same throttle in shared/contract/functions.ts.`);
-      }
-      return this.pages;
-    }
-    const api = new apigwv2.HttpApi(this, 'pages-api', {
-      description: 'Public subscription pages: subscribe, confirm, manage preferences, unsubscribe. Reached from links in emails, authorised by signed tokens in the URL.',
-      createDefaultStage: false,
-    });
-    const accessLogs = new logs.LogGroup(this, 'pages-access-logs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      // Kept on delete; a rolled-back first create leaves no empty group behind.
-      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-    });
-    const stage = api.addStage('default-stage', {
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: { rateLimit: trigger.throttle.ratePerSecond, burstLimit: trigger.throttle.burst },
-      accessLogSettings: {
-        destination: new apigwv2.LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.custom(JSON.stringify(PAGES_ACCESS_LOG_FIELDS)),
-      },
-    });
-    new CfnOutput(this, 'PagesUrl', {
-      value: stage.url,
-      description: `The public pages API. publicBaseUrl (${COMMON_ENV.publicBaseUrl}, now ${this.publicBaseUrl}) must point at this API: this URL itself, or a custom domain mapped to it.`,
-    });
-    this.pages = { api, stage, throttle: trigger.throttle };
-    return this.pages;
-  }
-
-  /** Weekly run: an EventBridge Scheduler cron in the definition's time zone; failures to a watched queue. */
+  /** Weekly or every few minutes: EventBridge Scheduler; failures to a watched queue. */
   private connectSchedule(name: FunctionName, fn: BriefingFunction, trigger: WeeklyScheduleTrigger | IntervalTrigger): void {
-    const when =
-      trigger.kind === 'interval'
-        ? `every ${trigger.minutes} minutes`
-        : `every ${trigger.weekday} at ${String(trigger.hour).padStart(2, '0')}:${String(trigger.minute).padStart(2, '0')} ${trigger.timeZone}`;
     const dlq = this.deadLetterQueue(name, {
       deadLetterFor: `the ${name} schedule and of ${name}'s asynchronous invocations`,
-      alarmDescription: `A scheduled ${name} run (${when}) failed: either EventBridge Scheduler could not invoke the function for ${SCHEDULE_RETRY.maxEventAge.toHours()} hours, or the function failed on every attempt Lambda made. Inspect the queue and the function's log, fix the cause, and run it by hand.`,
+      alarmDescription: `A scheduled ${name} run (${whenOf(trigger)}) failed: either EventBridge Scheduler could not invoke the function for ${SCHEDULE_RETRY.maxEventAge.toHours()} hours, or the function failed on every attempt Lambda made. Inspect the queue and the function's log, fix the cause, and run it by hand.`,
     });
     this.keepAsyncFailures(fn, dlq);
-
-    // Our own role (rather than the target's shared one) so its one finding can be acknowledged here.
-    const role = new iam.Role(this, `${name}-schedule-role`, {
-      description: `Lets EventBridge Scheduler invoke ${name} and dead-letter what it cannot deliver`,
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: {
-            'aws:SourceAccount': this.account,
-            'aws:SourceArn': this.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
-          },
-        },
-      }),
-    });
-    this.schedules[name] = new scheduler.Schedule(this, `${name}-schedule`, {
-      description: `${name}: ${when}`,
-      schedule: trigger.kind === 'interval' ? scheduler.ScheduleExpression.rate(Duration.minutes(trigger.minutes)) : weeklyCron(name, trigger),
-      target: new schedulerTargets.LambdaInvoke(fn, {
-        role,
-        deadLetterQueue: dlq,
-        retryAttempts: SCHEDULE_RETRY.attempts,
-        maxEventAge: SCHEDULE_RETRY.maxEventAge,
-      }),
-    });
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
-      reason: `LambdaInvoke grants lambda:InvokeFunction on the ${name} function and on "<function ARN>:*", its versions and aliases. The wildcard stays inside this one function; the only other permission is sqs:SendMessage on its dead-letter queue.`,
-    });
+    this.schedules[name] = scheduleFunction(this, name, fn, trigger, dlq);
   }
 
   /**
-   * SES events: the configuration set publishes them to an SNS topic (encrypted with a key SES
-   * may use), the function is subscribed; undeliverable and failed events go to a watched queue.
+   * SES events: the configuration set publishes them to an encrypted SNS topic, the function is
+   * subscribed; undeliverable and failed events go to a watched queue.
    */
   private connectSesEvents(name: FunctionName, fn: BriefingFunction, trigger: SesEventsTrigger): void {
-    const key = new kms.Key(this, `${name}-key`, {
-      description: `Encrypts the ${name} topic (SES events: bounces, complaints, deliveries).`,
-      enableKeyRotation: true,
-      // Encrypts messages in flight only: nothing at rest depends on it once the topic is gone.
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(30),
-    });
-    // An encrypted topic accepts a publisher only if the publisher may use the key.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowSesToPublishToTheEncryptedTopic',
-        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'], // in a key policy, "*" is this key
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-    );
-    const topic = new sns.Topic(this, `${name}-topic`, {
-      displayName: 'Safeguarding briefings SES events',
-      masterKey: key,
-      enforceSSL: true,
-    });
-    // Also adds the topic policy that lets SES (this account, this configuration set) publish.
-    this.configurationSet.addEventDestination(`${name}-destination`, {
-      destination: ses.EventDestination.snsTopic(topic),
-      events: trigger.events.map((event) => ses.EmailSendingEvent[event]),
-    });
-
+    const topic = sesEventsTopic(this, name, this.configurationSet, trigger);
     const dlq = this.deadLetterQueue(name, {
       deadLetterFor: `the ${name} subscription and of ${name}'s asynchronous invocations`,
       alarmDescription: `SES events that ${name} did not process are in its dead-letter queue: SNS could not deliver them, or the function failed on every attempt Lambda made. A lost bounce or complaint means an address that should be suppressed is not. Inspect the queue, fix the cause, replay the events.`,
@@ -625,19 +373,6 @@ export class BriefingsStack extends Stack {
   }
 }
 
-/** MON 08:00 Europe/London → cron(0 8 ? * MON *) in Europe/London. */
-function weeklyCron(name: FunctionName, trigger: WeeklyScheduleTrigger): scheduler.ScheduleExpression {
-  const { hour, minute, weekday, timeZone } = trigger;
-  if (!Number.isInteger(hour) || hour < 0 || hour > 23 || !Number.isInteger(minute) || minute < 0 || minute > 59) {
-    throw new StackConfigError(`${name} is scheduled at ${hour}:${minute}: hour must be 0-23 and minute 0-59.`);
-  }
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone });
-  } catch {
-    throw new StackConfigError(`${name} is scheduled in time zone '${timeZone}', which is not an IANA time zone (for example Europe/London).`);
-  }
-  return scheduler.ScheduleExpression.cron({ minute: String(minute), hour: String(hour), weekDay: weekday, timeZone: TimeZone.of(timeZone) });
-}
 
 /** `list-members` / `listMembers` → `ListMembers`, for readable output names. */
 function pascal(value: string): string {

@@ -11,8 +11,10 @@ import { BriefingFunction } from '../../infra/constructs/briefing-function';
 import { COMMON_ENV } from '../../shared/contract/environment';
 import { FUNCTIONS, type Access, type FunctionDefinition, type FunctionName, type Trigger } from '../../shared/contract/functions';
 import { TABLES, type TableDefinition, type TableKey } from '../../shared/contract/tables';
-import { PAGES_ACCESS_LOG_FIELDS, REPO_ROOT, SCHEDULE_RETRY, type BriefingsStack } from '../../infra/stack';
+import { REPO_ROOT, type BriefingsStack } from '../../infra/stack';
 import { SES_SETUP_LOG_MESSAGE } from '../../shared/flows/send/ses-setup';
+import { PAGES_ACCESS_LOG_FIELDS } from '../../infra/constructs/pages-api';
+import { SCHEDULE_RETRY } from '../../infra/constructs/schedule';
 
 // The feature flags `cdk synth` uses, so the tests check the same template the CLI makes.
 const CDK_JSON_CONTEXT = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;

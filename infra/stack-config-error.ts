@@ -1,0 +1,5 @@
+/** A stack setting or definition that cannot be deployed, with what to change. */
+export class StackConfigError extends Error {
+  override readonly name = 'StackConfigError';
+}
+
