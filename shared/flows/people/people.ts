@@ -1,6 +1,6 @@
 import { normaliseEmail, recipientKey } from '../../core/audience';
 import type { DeliveryStore, ListStore, SubscriberStore, SuppressionStore } from '../../core/ports';
-import { markUnsubscribed } from '../subscribe/subscriptions';
+import { markUnsubscribed } from '../subscribe/mark-unsubscribed';
 import type { PersonRecord } from '../../core/person-record';
 
 /**

@@ -2,7 +2,7 @@ import { recipientKey } from '../../core/audience';
 import type { MailOutcome } from '../../core/delivery';
 import type { DeliveryStore, SubscriberStore, SuppressionReason, SuppressionStore } from '../../core/ports';
 import type { MailEvent } from '../../core/ses-event';
-import { markUnsubscribed } from '../subscribe/subscriptions';
+import { markUnsubscribed } from '../subscribe/mark-unsubscribed';
 
 export interface SesEventDeps {
   deliveries: DeliveryStore;

@@ -1,15 +1,6 @@
 import { acknowledge, acknowledgementPageFor, type AcknowledgementDeps } from './acknowledgements';
 import { formFields } from '../../core/subscriber';
-import {
-  checkConfirmToken,
-  checkUnsubscribeToken,
-  confirmSubscription,
-  preferencesFor,
-  requestSubscription,
-  savePreferences,
-  unsubscribe,
-  type SubscriptionDeps,
-} from './subscriptions';
+import { checkConfirmToken, checkUnsubscribeToken, confirmSubscription, preferencesFor, requestSubscription, savePreferences, unsubscribe, type SubscriptionDeps } from './subscriptions';
 import { acknowledgePage, acknowledgedPage } from '../../render/pages/acknowledge';
 import { notFoundPage, tooManyRequestsPage, type PageResult } from '../../render/pages/shell';
 import { subscribePage, checkYourEmailPage, linkProblemPage, confirmSubscriptionPage, confirmedPage, preferencesPage, unsubscribeConfirmPage, unsubscribedPage } from '../../render/pages/subscription';

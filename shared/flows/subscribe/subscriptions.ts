@@ -3,17 +3,9 @@ import type { FieldError } from '../../core/finding/finding';
 import { composeBriefingMime } from '../../render/email/mime';
 import { alreadySubscribedEmail, confirmationEmail } from '../../render/email/notices';
 import type { Mailer, RateLimiter, SubscriberStore, SuppressionStore } from '../../core/ports';
-import {
-  newSubscriber,
-  type SubscribeRequest,
-  parseForm,
-  preferencesSchema,
-  subscribeRequestSchema,
-  summarise,
-  type Subscriber,
-  type SubscriberSummary,
-} from '../../core/subscriber';
+import { newSubscriber, type SubscribeRequest, parseForm, preferencesSchema, subscribeRequestSchema, summarise, type Subscriber, type SubscriberSummary } from '../../core/subscriber';
 import { recipientLinks, type LinkProblem, type TokenCheck, type TokenPurpose, type TokenSigner } from '../../core/tokens';
+import { markUnsubscribed } from './mark-unsubscribed';
 
 /**
  * What the public pages do: subscribe (double opt-in), confirm, manage preferences and
@@ -193,12 +185,3 @@ export function checkUnsubscribeToken(deps: Pick<SubscriptionDeps, 'signer' | 'n
   const check = deps.signer.verify(token, 'unsubscribe', now);
   return !check.ok && check.reason === 'wrong-purpose' ? deps.signer.verify(token, 'manage', now) : check;
 }
-
-/** Marks a subscriber unsubscribed (their topic entries go with it). Shared with bounces and the CLI. */
-export async function markUnsubscribed(deps: Pick<SubscriptionDeps, 'subscribers'>, subscriberId: string, reason: string, now: Date): Promise<boolean> {
-  const subscriber = await deps.subscribers.get(subscriberId);
-  if (!subscriber || subscriber.status === 'unsubscribed') return false;
-  await deps.subscribers.put({ ...subscriber, status: 'unsubscribed', statusAt: now.toISOString(), statusReason: reason });
-  return true;
-}
-
