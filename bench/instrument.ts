@@ -4,7 +4,7 @@ import { SES_EVENT_WRITE, type DynamoOpStats } from './report';
 
 /**
  * AWS SDK middleware that the bench adds to the handlers' own clients (the module
- * singletons `sesClient()` and `dynamoClient()` in shared/adapters/wiring.ts): when each
+ * singletons `sesClient()` and `dynamoClient()` in shared/adapters/wiring-email.ts and wiring.ts): when each
  * SendRawEmail completes and how many are in flight; DynamoDB calls by operation and
  * table, items per batch, and the capacity DynamoDB reports for them.
  */
