@@ -4,7 +4,7 @@ import type { BriefingReader } from './email/briefing';
 
 // ---- small helpers -------------------------------------------------------------------------
 
-const MONTHS = [
+export const MONTHS = [
   'January', 'February', 'March', 'April', 'May', 'June',
   'July', 'August', 'September', 'October', 'November', 'December',
 ] as const;
@@ -49,3 +49,6 @@ export function issueDate(at: string | undefined): string | undefined {
 
 /** Subscribers give no name; list members do. */
 export const greetingName = (reader: Pick<BriefingReader, 'name'>) => singleLine(reader.name ?? '') || 'colleague';
+
+/** A plain-text heading: the line, then `char` under it, at most `maxWidth` long. */
+export const underline = (heading: string, char: string, maxWidth = 72) => `${heading}\n${char.repeat(Math.min(heading.length, maxWidth))}`;

@@ -1,9 +1,9 @@
 import type { Recipient } from '../../core/audience';
 import type { Finding } from '../../core/finding/finding';
 import { agencyLabel, ALL_AGENCIES, ROLE_PROMPTS } from '../../core/taxonomy';
-import { EMAIL_STYLES as S, emailDocument, htmlList, link, textList, underline, type RenderedBriefing } from './kit';
+import { EMAIL_STYLES as S, emailDocument, htmlList, link, textList, type RenderedBriefing } from './kit';
 import { html, raw, safeUrl, type Html } from '../html';
-import { formatPublished, singleLine, withSourceKind, readersPhrase, issueDate, greetingName } from '../words';
+import { formatPublished, singleLine, withSourceKind, readersPhrase, issueDate, greetingName, underline } from '../words';
 
 /**
  * Renders a finding as a tailored 7-minute learning briefing: an accessible

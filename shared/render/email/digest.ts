@@ -1,5 +1,5 @@
-import { EMAIL_STYLES as S, emailDocument, htmlList, link, textList, underline, type RenderedBriefing } from './kit';
-import { formatPublished, greetingName, singleLine, } from '../words';
+import { EMAIL_STYLES as S, emailDocument, htmlList, link, textList, type RenderedBriefing } from './kit';
+import { formatPublished, greetingName, singleLine, underline } from '../words';
 import { html, raw, safeUrl } from '../html';
 import { ownList, type BriefingReader } from './briefing';
 import type { Finding } from '../../core/finding/finding';

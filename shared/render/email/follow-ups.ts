@@ -1,5 +1,5 @@
-import { EMAIL_STYLES as S, emailDocument, htmlList, link, textList, underline, type RenderedBriefing } from './kit';
-import { greetingName, singleLine } from '../words';
+import { EMAIL_STYLES as S, emailDocument, htmlList, link, textList, type RenderedBriefing } from './kit';
+import { greetingName, singleLine, underline } from '../words';
 import { html, raw, safeUrl, type Html } from '../html';
 import { ownList, type BriefingLinks, type BriefingReader } from './briefing';
 import type { Finding } from '../../core/finding/finding';

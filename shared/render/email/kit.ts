@@ -55,5 +55,4 @@ export function emailDocument(subject: string, content: Html): string {
 
 // ---- plain text -------------------------------------------------------------------------------
 
-export const underline = (heading: string, char: string) => `${heading}\n${char.repeat(Math.min(heading.length, 72))}`;
 export const textList = (items: readonly string[]) => items.map((item) => `- ${singleLine(item)}`).join('\n');

@@ -1,4 +1,5 @@
 /** Words and numbers the report's three renderings share. */
+import { MONTHS } from '../words';
 import type { Figures, DisseminationReport } from './compute';
 
 // ---- shared formatting -----------------------------------------------------------------------
@@ -8,7 +9,6 @@ export const formatRate = (rate: number | null) => (rate === null ? 'n/a' : `${M
 /** 3.25 → '3.3'; null → 'n/a'. */
 export const formatHours = (hours: number | null) => (hours === null ? 'n/a' : hours.toFixed(1));
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const SHORT_MONTHS = MONTHS.map((m) => m.slice(0, 3));
 
 /** '2024-03-05' or an ISO timestamp → '5 March 2024'; anything else as given. */

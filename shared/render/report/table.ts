@@ -1,11 +1,13 @@
 /** The report as a fixed-width table, for a terminal. */
 import { type Figures, type DisseminationReport, TOTAL_LABEL, reportAgencyLabel, reportRoleLabel } from './compute';
+import { underline as underlineUpTo } from '../words';
 import { formatRate, formatHours, wrap, formatGenerated, periodText, versionsText, summaryText } from './format';
 
 // ---- fixed-width table -----------------------------------------------------------------------
 
 
-const underline = (heading: string, char: string) => `${heading}\n${char.repeat(Math.min(heading.length, 100))}`;
+/** The report's headings are underlined up to 100 characters (a terminal is wider than an email). */
+const underline = (heading: string, char: string) => underlineUpTo(heading, char, 100);
 
 const LABEL_WIDTH = 30;
 const COLUMNS: { head: string; width: number; value: (f: Figures) => string }[] = [
