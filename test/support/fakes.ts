@@ -1,8 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { distributionListSchema, memberSchema, type DistributionList, type Member } from '../../shared/core/audience';
 import type { AuditEntry, AuditLog } from '../../shared/core/console/audit';
 import { deliveryRowSchema, erasedStandIn, mailEventRank, openShardOf, type DeliveryRow, type MailOutcome } from '../../shared/core/delivery';
-import { capNotes } from '../../shared/core/finding/held-notes';
+import { capNotes, holdKeyOf } from '../../shared/core/finding/held-notes';
 import { errorLine, type FieldError } from '../../shared/core/finding/finding';
 import type {
   Briefing,
@@ -67,7 +67,7 @@ export class MemoryFindingStore implements FindingStore {
     const stored = this.items.get(id);
     if (!stored) return false;
     const lines = errors.map(errorLine);
-    const holdKey = createHash('sha256').update(JSON.stringify([version ?? null, lines])).digest('hex').slice(0, 16);
+    const holdKey = holdKeyOf(version, lines);
     const news = stored.pipelineHoldKey === undefined || stored.pipelineHoldKey !== holdKey || stored.pipelineAdminToldAt === undefined;
     const plannedOutranks =
       !options.evenIfPlanned &&
@@ -99,7 +99,6 @@ export class MemoryFindingStore implements FindingStore {
       pipelineWarnings: capNotes(summary.warnings ?? [], 'warning'),
       pipelineVersion: version,
       pipelineAt: now.toISOString(),
-      pipelineRecipients: summary.recipients,
     });
   }
   async markWithdrawn(id: string, _summary: { notices: number; cancelled: number }, now: Date) {

@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
 import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand, ScanCommand, UpdateCommand
 } from '@aws-sdk/lib-dynamodb';
 import { errorLine, type FieldError } from '../../core/finding/finding';
-import { capNotes } from '../../core/finding/held-notes';
+import { capNotes, holdKeyOf } from '../../core/finding/held-notes';
 import type { FindingStore, PlanSummary } from '../../core/ports';
-import { isItemTooBig, isConditionFailure, conditionally, allPages, setClause } from './kit';
+import { isItemTooBig, conditionally, allPages, setClause } from './kit';
 
 export class DynamoFindingStore implements FindingStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
@@ -58,7 +57,7 @@ export class DynamoFindingStore implements FindingStore {
   async markHeld(id: string, version: number | undefined, errors: FieldError[], now: Date, options: { evenIfPlanned?: boolean } = {}) {
     const lines = errors.map(errorLine);
     // The same hold recorded again (a replayed record) is not news: the key makes the write a no-op.
-    const holdKey = createHash('sha256').update(JSON.stringify([version ?? null, lines])).digest('hex').slice(0, 16);
+    const holdKey = holdKeyOf(version, lines);
     // Capped, so the note always fits in the item (3,000 unknown actions keys made ~415 KB of it).
     const pipelineErrors = capNotes(lines, 'problem');
     // News: a different hold, or the same one whose admin email has not gone yet (it failed, or the

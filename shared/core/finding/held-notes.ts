@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * What the pipeline writes back onto a finding (pipelineErrors, pipelineWarnings) and emails
  * the admin is capped: the first few notes, each cut to a readable length, then a count of
@@ -21,3 +23,7 @@ export function capNotes(notes: readonly string[], what = 'note'): string[] {
   if (more <= 0) return kept;
   return [...kept, `…and ${more.toLocaleString('en-GB')} more ${what}${more === 1 ? '' : 's'}, not listed here. Fix these first and save: the rest are then listed.`];
 }
+
+/** What identifies one hold: the version and its problems. The same hold recorded again (a replayed record) is not news. */
+export const holdKeyOf = (version: number | undefined, problemLines: readonly string[]) =>
+  createHash('sha256').update(JSON.stringify([version ?? null, problemLines])).digest('hex').slice(0, 16);
