@@ -6,8 +6,8 @@ import type { TopicId } from './taxonomy';
 import type { TokenSigner } from './tokens';
 
 /**
- * The small interfaces the services depend on. DynamoDB and SES implement them in
- * shared/adapters; the domain and services never import an AWS client.
+ * The small interfaces the flows depend on. DynamoDB and SES implement them in
+ * shared/adapters/ (test/support/fakes.ts in memory); core/, render/ and flows/ never import an AWS client.
  */
 
 export interface PlanSummary {
