@@ -79,7 +79,7 @@ export interface FunctionDefinition {
 
 /**
  * The admin console's routes: each is its own API Gateway route, and the access test walks every
- * one without a session and with each role (test/e2e/console-access.test.ts).
+ * one without a session and with each role (test/e2e/console-day.test.ts).
  */
 export const CONSOLE_ROUTES = [
   { method: 'GET', path: '/console' },
