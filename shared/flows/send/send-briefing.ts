@@ -103,9 +103,8 @@ export async function sendBatch(
   for (const [from, to] of parts) {
     const part = unique.slice(from, to);
     const claim = claimedSoFar.then(() => deps.deliveries.claimMany(part.map((i) => rows[i]!), now()));
+    // The next part waits for this one, failed or not; a failure is handled where each row awaits its part.
     claimedSoFar = claim.catch(() => undefined);
-    // Handled where each row awaits its part; this only keeps an unawaited part from being reported unhandled.
-    claim.catch(() => undefined);
     for (const i of part) claimOf.set(i, claim);
   }
   // Each row's suppressions, read alongside the first claim in two reads: the first part's rows on their
