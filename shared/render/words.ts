@@ -2,8 +2,6 @@
 import { AGENCY_IN, agencyLabel, ROLE_READERS, roleLabel, sourceLabel } from '../core/taxonomy';
 import type { BriefingReader } from './email/briefing';
 
-// ---- small helpers -------------------------------------------------------------------------
-
 export const MONTHS = [
   'January', 'February', 'March', 'April', 'May', 'June',
   'July', 'August', 'September', 'October', 'November', 'December',
@@ -19,7 +17,6 @@ export function formatPublished(published: string): string {
 
 /** Headers are one line: newlines or control characters in a title must not split them. */
 export const singleLine = (s: string) => s.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
-
 
 /**
  * A source's name (or a title) with its kind in front ("Rapid review: Bruising in a baby…"),

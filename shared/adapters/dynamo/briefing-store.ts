@@ -1,7 +1,4 @@
-import {
-  DynamoDBDocumentClient,
-  GetCommand, ScanCommand, UpdateCommand
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Briefing, BriefingStore } from '../../core/ports';
 import { conditionally, allPages, putIfAbsent } from './kit';
 

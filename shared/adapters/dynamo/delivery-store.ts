@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
-  BatchGetCommand, DeleteCommand,
+  BatchGetCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -8,7 +9,7 @@ import {
   ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type BatchGetCommandOutput
+  type BatchGetCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '../../contract/tables';
 import { OPEN_SHARDS, deliveryRowSchema, erasedStandIn, mailEventRank, openShardOf, type DeliveryRow, type MailOutcome } from '../../core/delivery';

@@ -1,8 +1,4 @@
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand, ScanCommand, UpdateCommand
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { errorLine, type FieldError } from '../../core/finding/finding';
 import { capNotes, holdKeyOf } from '../../core/finding/held-notes';
 import type { FindingStore, PlanSummary } from '../../core/ports';

@@ -1,8 +1,6 @@
 /** The small DynamoDB kit every store uses: the document client, conditional writes, paging, batches, and items checked against their schema. */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand, DynamoDBDocumentClient, PutCommand, type BatchWriteCommandOutput
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { fieldPath } from '../../core/finding/finding';
 import type { Loaded } from '../../core/ports';
 import type { ZodMiniType } from 'zod/mini';

@@ -1,7 +1,4 @@
-import {
-  DynamoDBDocumentClient, PutCommand,
-  QueryCommand
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '../../contract/tables';
 import type { Response, ResponseStore } from '../../core/ports';
 import { allPages } from './kit';

@@ -4,9 +4,6 @@ import type { GateRule, GateHit } from './identifier-rules';
 
 const MASK = '•';
 
-// ---------------------------------------------------------------------------
-// Masking and messages
-
 /**
  * The match with every letter and digit but the last two replaced by '•', other characters
  * kept ('943 476 5919' → '••• ••• ••19'). A match with two or fewer letters and digits keeps

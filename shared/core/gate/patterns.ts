@@ -2,7 +2,7 @@
 import { foldWords, foldedView, readableView, type TextView } from './text-views';
 
 /** A separator in the compact view (any run of spaces, line breaks, tabs, dots, slashes or dashes, as one). */
-export const S = '[ ./-]';
+const S = '[ ./-]';
 /** A gap between the digits of a phone number: a separator, or a bracket around the area code. */
 const G = `(?:${S}|\\)${S}?|${S}?\\()?`;
 

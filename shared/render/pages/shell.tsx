@@ -1,4 +1,3 @@
-/** The public pages' shell: the partnership's branding, the style sheet, the document, and small parts every page uses. */
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import { raw } from 'hono/html';
 
@@ -7,7 +6,8 @@ import { raw } from 'hono/html';
  * No I/O and no JavaScript: the server's CSP allows inline styles and same-origin form posts
  * only. Written in hono's JSX, so every value from a request or a store is escaped when the page
  * is rendered, whoever wrote the caller. Links are root-relative because the pages may sit
- * behind API Gateway at any host.
+ * behind API Gateway at any host. This module is their shell: the partnership's branding, the
+ * style sheet, the document, and the small parts every page uses.
  */
 
 export interface PageResult {

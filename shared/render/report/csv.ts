@@ -1,8 +1,6 @@
 import type { Figures, DisseminationReport } from './compute';
 import { formatHours } from './format';
 
-// ---- CSV -------------------------------------------------------------------------------------
-
 /**
  * One rectangular table a spreadsheet can filter by `section`: a row per agency, per role and the
  * total, then a row per anonymous answer (section 'answer': agency in key, role in label, the

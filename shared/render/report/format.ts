@@ -2,8 +2,6 @@
 import { MONTHS } from '../words';
 import type { Figures, DisseminationReport } from './compute';
 
-// ---- shared formatting -----------------------------------------------------------------------
-
 /** 0.6667 → '67%'; null → 'n/a'. */
 export const formatRate = (rate: number | null) => (rate === null ? 'n/a' : `${Math.round(rate * 100)}%`);
 /** 3.25 → '3.3'; null → 'n/a'. */

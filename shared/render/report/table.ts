@@ -3,9 +3,6 @@ import { type Figures, type DisseminationReport, TOTAL_LABEL, reportAgencyLabel,
 import { underline as underlineUpTo } from '../words';
 import { formatRate, formatHours, wrap, formatGenerated, periodText, versionsText, summaryText } from './format';
 
-// ---- fixed-width table -----------------------------------------------------------------------
-
-
 /** The report's headings are underlined up to 100 characters (a terminal is wider than an email). */
 const underline = (heading: string, char: string) => underlineUpTo(heading, char, 100);
 

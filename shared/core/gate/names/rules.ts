@@ -2,9 +2,6 @@
 import { type Word, isCapitalised, isAllCaps, knownAsName, knownAsWord, unknownWord, isFunctionWord, isRelation, plainGap, candidate, wordOfAName, nameLike } from './words';
 import { TITLES, POLICE_TITLES, RELATIONS, KNOWN_AS, QUALIFIERS, NOT_NAMES, PLACES, EVERYDAY_WORDS, PERSON_VERBS, AUXILIARIES, PARTICLES, UPPER_START, PLACE_TAGS, ENGLISH_ENDING, SINGULAR_AUXILIARY, REPORTING_VERBS, PLACE_PHRASES } from './vocabulary';
 
-// ---------------------------------------------------------------------------
-// The rules
-
 /**
  * How strong the evidence is. Strong (a title, a relationship word, an age) beats the
  * place list and the lexicon's everyday words; medium gives way to a place; weak (the

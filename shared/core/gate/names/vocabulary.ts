@@ -1,8 +1,5 @@
 /** The name finder's word lists and patterns: the product's own (what compromise's lexicon does not know or gets wrong here). */
 
-// ---------------------------------------------------------------------------
-// Word lists: the product's own
-
 export const words = (list: string) => new Set(list.trim().split(/\s*\n\s*|\s*,\s*/).filter(Boolean));
 
 /** Titles that come before a name. PC, DC and the like only in capitals. */
