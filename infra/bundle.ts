@@ -56,7 +56,7 @@ export const LAZY_MODULES: Readonly<Record<string, string>> = {
   'chrono-node/en': 'chrono-node-en.js',
 };
 
-/** Leaves each LAZY_MODULES specifier as a require of its own file ('./chrono-node.js'). */
+/** Leaves each LAZY_MODULES specifier as a require of its own file ('./chrono-node-en.js'). */
 const lazyModulesPlugin: Plugin = {
   name: 'lazy-modules',
   setup(pluginBuild) {

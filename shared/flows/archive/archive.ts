@@ -19,7 +19,7 @@ export async function currentBriefings(briefings: Pick<BriefingStore, 'plannedSi
 
 const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 
-export function filterBriefings(briefings: Briefing[], query: ArchiveQuery): Briefing[] {
+function filterBriefings(briefings: Briefing[], query: ArchiveQuery): Briefing[] {
   const words = fold(query.q ?? '').split(/\s+/).filter(Boolean);
   return briefings.filter(({ finding }) => {
     if (query.topic && !(finding.topics as readonly string[]).includes(query.topic)) return false;
